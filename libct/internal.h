@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Internal interfaces of libct, shared between its source files.
+ * Nothing declared here is exported from the shared library.
+ */
+#ifndef LIBCT_INTERNAL_H
+#define LIBCT_INTERNAL_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "libct.h"
+#include "base.h"
+#include "config.h"
+
+/* ------------------------------------------------------------ logging */
+
+void ct_log(struct libct_context *context, enum libct_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+#define ct_debug(ctx, ...) ct_log((ctx), LIBCT_LOG_DEBUG, __VA_ARGS__)
+#define ct_warn(ctx, ...) ct_log((ctx), LIBCT_LOG_WARNING, __VA_ARGS__)
+
+/* ------------------------------------------------------------ cleanup */
+
+void ct_freep(void *p);
+void ct_closep(int *fd);
+void ct_fclosep(FILE **f);
+void ct_strvfreep(char ***v);
+#define _cleanup_free_ __attribute__((cleanup(ct_freep)))
+#define _cleanup_close_ __attribute__((cleanup(ct_closep)))
+#define _cleanup_fclose_ __attribute__((cleanup(ct_fclosep)))
+#define _cleanup_strv_ __attribute__((cleanup(ct_strvfreep)))
+
+/* Moves ownership out of a cleanup variable. */
+#define ct_steal_pointer(pp)                                                                                   \
+	({                                                                                                     \
+		__typeof__(*(pp)) steal_tmp_ = *(pp);                                                          \
+		*(pp) = NULL;                                                                                  \
+		steal_tmp_;                                                                                    \
+	})
+#define ct_steal_fd(fdp)                                                                                       \
+	({                                                                                                     \
+		int steal_fd_tmp_ = *(fdp);                                                                    \
+		*(fdp) = -1;                                                                                   \
+		steal_fd_tmp_;                                                                                 \
+	})
+
+/* --------------------------------------------------------- file helpers */
+
+/* Reads a whole file (at most max_size bytes) into a NUL-terminated buffer. */
+int ct_read_file_at(int dirfd, const char *path, size_t max_size, char **ret_data, size_t *ret_len,
+		    struct libct_error *err);
+/* Writes data to an existing file, such as a /proc or cgroup file. */
+int ct_write_file_at(int dirfd, const char *path, const char *data, size_t len, struct libct_error *err);
+/* Writes a file atomically: a temporary file in the same directory, fsync,
+ * then rename over path. */
+int ct_write_file_atomic(int dirfd, const char *path, const char *data, size_t len, mode_t mode,
+			 struct libct_error *err);
+
+/*
+ * Opens path inside the directory root_fd as if root_fd were "/", with
+ * openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS), so neither a symlink nor
+ * ".." can lead out of it. flags are open(2) flags; O_CLOEXEC is added.
+ */
+int ct_open_in_root(int root_fd, const char *path, int flags, mode_t mode, struct libct_error *err);
+
+/* Creates every missing directory of path inside root_fd (resolved as in
+ * ct_open_in_root) and returns an O_PATH fd of the last one. */
+int ct_mkdir_p_in_root(int root_fd, const char *path, mode_t mode, struct libct_error *err);
+
+/* ---------------------------------------------------------- the context */
+
+struct libct_context {
+	char *state_root;
+	libct_log_fn log;
+	void *log_userdata;
+	enum libct_log_level log_level;
+};
+
+/* ------------------------------------------------- container init (child) */
+
+/*
+ * Everything the container's init process needs, prepared by the runtime
+ * before clone and read by the child. Lives in the child's copy of memory.
+ */
+struct ct_init {
+	struct libct_context *context;
+	const char *id;
+	const struct spec_config *config;
+	const char *bundle;       /* absolute */
+	const char *rootfs;       /* absolute host path of root.path */
+	int rootfs_fd;            /* O_PATH|O_DIRECTORY fd of the rootfs, opened before clone */
+	bool no_pivot;
+	bool no_new_keyring;
+	int preserve_fds;
+	bool new_mount_ns;        /* the container has its own mount namespace */
+	bool new_user_ns;         /* the container has a new user namespace */
+	bool new_pid_ns;
+	bool new_cgroup_ns;
+	int sync_fd;              /* the child's end of the sync socket */
+};
+
+/* Mount options (spec/mountopts.h has the table). */
+
+/*
+ * Root filesystem, called in the child in this order, each only when the
+ * container has its own mount namespace:
+ *
+ * ct_rootfs_prepare: sets the propagation of "/" (rslave unless
+ *   rootfsPropagation says otherwise), bind-mounts the rootfs onto itself,
+ *   performs config.mounts in order, then creates /dev: the default devices,
+ *   linux.devices, the standard symlinks, /dev/pts/ptmx.
+ * ct_rootfs_pivot: pivot_root into the rootfs (or MS_MOVE plus chroot with
+ *   --no-pivot), detaches the old root, applies rootfsPropagation.
+ * ct_rootfs_finalize: writes linux.sysctl, then masks maskedPaths, makes
+ *   readonlyPaths read-only, and remounts / read-only when root.readonly.
+ */
+int ct_rootfs_prepare(struct ct_init *init, struct libct_error *err);
+int ct_rootfs_pivot(struct ct_init *init, struct libct_error *err);
+int ct_rootfs_finalize(struct ct_init *init, struct libct_error *err);
+
+/* -------------------------------------------------------------- cgroups */
+
+struct ct_cgroup;
+
+enum ct_cgroup_layout {
+	CT_CGROUP_LAYOUT_V1,
+	CT_CGROUP_LAYOUT_V2,
+	CT_CGROUP_LAYOUT_HYBRID,
+};
+
+struct ct_cgroup_params {
+	const char *mount_root;   /* NULL means "/sys/fs/cgroup"; tests pass a fixture tree */
+	const char *proc_self_cgroup; /* NULL means "/proc/self/cgroup"; tests pass a fixture file */
+	const char *cgroups_path; /* linux.cgroupsPath, or NULL */
+	const char *id;           /* the container id, for the default path */
+};
+
+/* Resolves the layout and the container's directory in every hierarchy. No
+ * directory is created yet. */
+int ct_cgroup_new(const struct ct_cgroup_params *params, struct ct_cgroup **ret_cgroup,
+		  struct libct_error *err);
+void ct_cgroup_free(struct ct_cgroup *cgroup);
+enum ct_cgroup_layout ct_cgroup_layout(const struct ct_cgroup *cgroup);
+
+/* Creates the container's directories; remembers which it created so that
+ * ct_cgroup_destroy() removes exactly those. */
+int ct_cgroup_create(struct ct_cgroup *cgroup, struct libct_error *err);
+/* Moves pid into the container's cgroup in every hierarchy. */
+int ct_cgroup_enter(struct ct_cgroup *cgroup, pid_t pid, struct libct_error *err);
+/* Returns an O_DIRECTORY fd of the container's cgroup2 directory for
+ * clone3(CLONE_INTO_CGROUP) when that alone places a process in all of its
+ * cgroups (pure v2), or -1 otherwise. The fd belongs to the cgroup object. */
+int ct_cgroup_clone_fd(struct ct_cgroup *cgroup);
+/* Lists the pids in the container's cgroup (and its descendants). */
+int ct_cgroup_pids(struct ct_cgroup *cgroup, pid_t **ret_pids, size_t *ret_count, struct libct_error *err);
+/* Sends sig to every process in the container's cgroup. */
+int ct_cgroup_kill(struct ct_cgroup *cgroup, int sig, struct libct_error *err);
+/* Removes the container's directories bottom-up, retrying while busy. */
+int ct_cgroup_destroy(struct ct_cgroup *cgroup, struct libct_error *err);
+
+/* Serialises the resolved directories for state.json (hierarchy name, such
+ * as "memory" or "unified", to absolute directory) and restores them. */
+int ct_cgroup_to_map(const struct ct_cgroup *cgroup, struct spec_map *ret_map);
+int ct_cgroup_from_map(const struct spec_map *map, struct ct_cgroup **ret_cgroup, struct libct_error *err);
+
+#endif

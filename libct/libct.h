@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * libct: create and manage OCI containers from runtime-spec bundles.
+ *
+ * Error contract (docs/errors.md has the full text): every fallible function
+ * returns 0 or a positive count on success and a negative errno on failure.
+ * When the caller passes a non-NULL struct libct_error, a failure also fills
+ * it with the errno and one message that names the operation and the object,
+ * for example
+ *   create container "web": mount "proc" on "/proc": Operation not permitted
+ * The library never prints, exits or aborts; it reports progress only
+ * through the log handler of its context, and never logs an error that it
+ * also returns.
+ *
+ * Thread safety: a context may be used by one thread at a time. Functions
+ * that start a container fork the calling process; call them from a
+ * single-threaded process.
+ */
+#ifndef LIBCT_H
+#define LIBCT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LIBCT_ERROR_MESSAGE_MAX 2048
+
+/* A failure: code is a positive errno value, message is the full text. */
+struct libct_error {
+	int code;
+	char message[LIBCT_ERROR_MESSAGE_MAX];
+};
+
+/* Clears err so that it can be reused. */
+void libct_error_clear(struct libct_error *err);
+
+enum libct_log_level {
+	LIBCT_LOG_ERROR,
+	LIBCT_LOG_WARNING,
+	LIBCT_LOG_INFO,
+	LIBCT_LOG_DEBUG,
+};
+
+/* Receives one log line without a trailing newline. May be called from the
+ * container's init process before it executes the user program. */
+typedef void (*libct_log_fn)(void *userdata, enum libct_log_level level, const char *message);
+
+struct libct_context_config {
+	const char *state_root;        /* NULL means "/run/ctrun" */
+	libct_log_fn log;              /* NULL discards log lines */
+	void *log_userdata;
+	enum libct_log_level log_level; /* lines above this level are dropped */
+};
+
+struct libct_context;
+
+/* Creates a context; the strings in config are copied. */
+int libct_context_new(const struct libct_context_config *config, struct libct_context **ret_context,
+		      struct libct_error *err);
+void libct_context_free(struct libct_context *context);
+
+struct libct_create_options {
+	const char *bundle;         /* required: the bundle directory */
+	const char *config_path;    /* NULL means "<bundle>/config.json" */
+	const char *pid_file;       /* NULL or a path, relative to the current directory */
+	const char *console_socket; /* NULL or the path of a unix socket */
+	int preserve_fds;           /* extra fds from 3 up that the container inherits */
+	bool no_pivot;              /* use MS_MOVE and chroot instead of pivot_root */
+	bool no_new_keyring;        /* keep the caller's session keyring */
+};
+
+/*
+ * Creates container id from a bundle and leaves its init process waiting
+ * for libct_container_start(). The container's stdio is the caller's.
+ * On success *ret_pid (if not NULL) is the init's pid; that process is a
+ * child of the caller until the caller exits.
+ */
+int libct_container_create(struct libct_context *context, const char *id,
+			   const struct libct_create_options *options, pid_t *ret_pid,
+			   struct libct_error *err);
+
+/* Makes a created container's init execute the user program. */
+int libct_container_start(struct libct_context *context, const char *id, struct libct_error *err);
+
+/*
+ * Waits until the init of a container that this process created exits, and
+ * stores its wait status (as waitpid() reports it) in *ret_status.
+ * Returns -ECHILD if the init is not a child of the caller.
+ */
+int libct_container_wait(struct libct_context *context, const char *id, int *ret_status,
+			 struct libct_error *err);
+
+/* Sends sig to the init, or with all to every process of the container. */
+int libct_container_kill(struct libct_context *context, const char *id, int sig, bool all,
+			 struct libct_error *err);
+
+/*
+ * Deletes a stopped or created container: its processes, cgroups and state.
+ * A running container is deleted only with force, which kills it first.
+ */
+int libct_container_delete(struct libct_context *context, const char *id, bool force,
+			   struct libct_error *err);
+
+enum libct_status {
+	LIBCT_STATUS_CREATING,
+	LIBCT_STATUS_CREATED,
+	LIBCT_STATUS_RUNNING,
+	LIBCT_STATUS_STOPPED,
+	LIBCT_STATUS_PAUSED,
+};
+
+/* Returns "creating", "created", "running", "stopped" or "paused". */
+const char *libct_status_name(enum libct_status status);
+
+struct libct_annotation {
+	char *key;
+	char *value;
+};
+
+struct libct_state {
+	char *oci_version;
+	char *id;
+	enum libct_status status;
+	pid_t pid;        /* 0 once stopped */
+	char *bundle;     /* absolute */
+	char *rootfs;     /* absolute */
+	char *created;    /* RFC 3339 time in UTC */
+	char *owner;      /* user name of the creator, "" for root */
+	struct libct_annotation *annotations;
+	size_t n_annotations;
+};
+
+/* Reads the current state of a container; free it with libct_state_free(). */
+int libct_container_state(struct libct_context *context, const char *id, struct libct_state **ret_state,
+			  struct libct_error *err);
+void libct_state_free(struct libct_state *state);
+
+/* Lists the ids of all containers under the state root, sorted; free the
+ * array with libct_id_list_free(). */
+int libct_container_list(struct libct_context *context, char ***ret_ids, size_t *ret_count,
+			 struct libct_error *err);
+void libct_id_list_free(char **ids, size_t count);
+
+/* Returns the library's version string, for example "0.1.0". */
+const char *libct_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
