@@ -1,1 +1,303 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Cleanup helpers, whole-file reads and writes, and path resolution that
+ * stays inside a root directory.
+ */
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "internal.h"
+
+/* How often an open is retried when openat2 returns EAGAIN because a rename
+ * or mount raced with the lookup. */
+#define OPEN_IN_ROOT_RETRIES 32
+
+/* ------------------------------------------------------------ cleanup */
+
+void ct_freep(void *p)
+{
+	free(*(void **)p);
+}
+
+void ct_closep(int *fd)
+{
+	if (*fd < 0)
+		return;
+	/* A cleanup handler runs after the result is known, so it must not
+	 * clobber the errno that the caller may still read. */
+	int saved_errno = errno;
+	close(*fd);
+	*fd = -1;
+	errno = saved_errno;
+}
+
+void ct_fclosep(FILE **f)
+{
+	if (*f == NULL)
+		return;
+	int saved_errno = errno;
+	fclose(*f);
+	*f = NULL;
+	errno = saved_errno;
+}
+
+void ct_strvfreep(char ***v)
+{
+	if (*v == NULL)
+		return;
+	for (char **s = *v; *s != NULL; s++)
+		free(*s);
+	free(*v);
+	*v = NULL;
+}
+
+/* --------------------------------------------------------- file helpers */
+
+static const char *describe_path(const char *path)
+{
+	return path == NULL || path[0] == '\0' ? "." : path;
+}
+
+int ct_read_file_at(int dirfd, const char *path, size_t max_size, char **ret_data, size_t *ret_len,
+		    struct libct_error *err)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return ct_error_sys(err, errno, "open \"%s\"", describe_path(path));
+
+	size_t capacity = 4096 < max_size ? 4096 : max_size;
+	_cleanup_free_ char *data = ct_malloc(capacity + 1);
+	size_t len = 0;
+	for (;;) {
+		if (len == capacity) {
+			if (capacity == max_size)
+				return ct_error_set(err, EFBIG, "read \"%s\": file larger than %zu bytes",
+						    describe_path(path), max_size);
+			capacity = capacity * 2 < max_size ? capacity * 2 : max_size;
+			data = ct_realloc(data, capacity + 1);
+		}
+		ssize_t n = read(fd, data + len, capacity - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return ct_error_sys(err, errno, "read \"%s\"", describe_path(path));
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+
+	data[len] = '\0';
+	*ret_data = ct_steal_pointer(&data);
+	if (ret_len != NULL)
+		*ret_len = len;
+	return 0;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		/* A short write of zero bytes would loop forever. */
+		if (n == 0)
+			return -EIO;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int ct_write_file_at(int dirfd, const char *path, const char *data, size_t len, struct libct_error *err)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return ct_error_sys(err, errno, "open \"%s\" for writing", describe_path(path));
+
+	/* Files in /proc and cgroupfs take each write(2) as one value, so the
+	 * data goes out in a single call unless the kernel accepts less. */
+	int r = write_all(fd, data, len);
+	if (r < 0)
+		return ct_error_sys(err, -r, "write \"%s\"", describe_path(path));
+	return 0;
+}
+
+/* Splits path into a newly allocated directory part ("." when there is none)
+ * and a pointer to its last component. */
+static char *split_dir_base(const char *path, const char **ret_base)
+{
+	const char *slash = strrchr(path, '/');
+	if (slash == NULL) {
+		*ret_base = path;
+		return ct_strdup(".");
+	}
+	*ret_base = slash + 1;
+	if (slash == path)
+		return ct_strdup("/");
+	return ct_strndup(path, (size_t)(slash - path));
+}
+
+/* Creates a new file named "<base>.tmp<random>" in dir_fd. */
+static int create_temp_file(int dir_fd, const char *base, char **ret_name)
+{
+	for (int attempt = 0; attempt < 100; attempt++) {
+		unsigned int suffix = 0;
+		if (getrandom(&suffix, sizeof(suffix), GRND_NONBLOCK) != (ssize_t)sizeof(suffix))
+			suffix = (unsigned int)getpid() * 2654435761u + (unsigned int)attempt;
+
+		_cleanup_free_ char *name = ct_asprintf(".%s.tmp%08x", base, suffix);
+		int fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
+		if (fd >= 0) {
+			*ret_name = ct_steal_pointer(&name);
+			return fd;
+		}
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+int ct_write_file_atomic(int dirfd, const char *path, const char *data, size_t len, mode_t mode,
+			 struct libct_error *err)
+{
+	const char *base = NULL;
+	_cleanup_free_ char *dir = split_dir_base(path, &base);
+	if (base[0] == '\0')
+		return ct_error_set(err, EINVAL, "write \"%s\": the path names a directory", path);
+
+	_cleanup_close_ int dir_fd = openat(dirfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir_fd < 0)
+		return ct_error_sys(err, errno, "open directory \"%s\"", dir);
+
+	_cleanup_free_ char *temp_name = NULL;
+	_cleanup_close_ int fd = create_temp_file(dir_fd, base, &temp_name);
+	if (fd < 0)
+		return ct_error_sys(err, -fd, "create a temporary file for \"%s\"", path);
+
+	int r = write_all(fd, data, len);
+	if (r == 0 && fchmod(fd, mode) < 0)
+		r = -errno;
+	/* Without fsync, a crash after the rename can leave an empty file
+	 * under the final name. */
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (r == 0 && renameat(dir_fd, temp_name, dir_fd, base) < 0)
+		r = -errno;
+	if (r < 0) {
+		(void)unlinkat(dir_fd, temp_name, 0); /* best effort: the write error matters more */
+		return ct_error_sys(err, -r, "write \"%s\"", path);
+	}
+
+	/* The rename itself is durable only once the directory is synced. */
+	if (fsync(dir_fd) < 0)
+		return ct_error_sys(err, errno, "sync directory of \"%s\"", path);
+	return 0;
+}
+
+/* ------------------------------------------------------ rooted lookups */
+
+static int openat2_in_root(int root_fd, const char *path, int flags, mode_t mode)
+{
+	struct open_how how = {
+		.flags = (uint64_t)flags | O_CLOEXEC,
+		.mode = (flags & (O_CREAT | __O_TMPFILE)) ? mode : 0,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+
+	for (int attempt = 0; attempt < OPEN_IN_ROOT_RETRIES; attempt++) {
+		long fd = syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+		if (fd >= 0)
+			return (int)fd;
+		if (errno != EAGAIN && errno != EINTR)
+			return -errno;
+	}
+	return -EAGAIN;
+}
+
+int ct_open_in_root(int root_fd, const char *path, int flags, mode_t mode, struct libct_error *err)
+{
+	/* An empty path would make openat2 fail with ENOENT; "." means the
+	 * root itself, which is what callers passing "/" or "" want. */
+	const char *lookup = path == NULL || path[0] == '\0' ? "." : path;
+	int fd = openat2_in_root(root_fd, lookup, flags, mode);
+	if (fd == -ENOSYS)
+		return ct_error_set(err, ENOSYS, "open \"%s\" in the root filesystem: openat2 is not "
+					 "supported by this kernel (Linux 5.6 or later is required)", lookup);
+	if (fd < 0)
+		return ct_error_sys(err, -fd, "open \"%s\" in the root filesystem", lookup);
+	return fd;
+}
+
+/* Returns the length of the path prefix that ends with the next component
+ * after position pos, or 0 when no component is left. *ret_start is the
+ * offset of that component. */
+static size_t next_component(const char *path, size_t pos, size_t *ret_start)
+{
+	while (path[pos] == '/')
+		pos++;
+	if (path[pos] == '\0')
+		return 0;
+	*ret_start = pos;
+	while (path[pos] != '\0' && path[pos] != '/')
+		pos++;
+	return pos;
+}
+
+/*
+ * Creates the directory component name inside parent_fd, unless it exists.
+ * parent_fd was resolved inside the root, and mkdirat never follows a
+ * symlink in its last component, so the new directory is inside the root.
+ */
+static int make_component(int parent_fd, const char *name, mode_t mode, const char *prefix,
+			  struct libct_error *err)
+{
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return 0;
+	if (mkdirat(parent_fd, name, mode) < 0 && errno != EEXIST)
+		return ct_error_sys(err, errno, "create directory \"%s\" in the root filesystem", prefix);
+	return 0;
+}
+
+int ct_mkdir_p_in_root(int root_fd, const char *path, mode_t mode, struct libct_error *err)
+{
+	_cleanup_free_ char *prefix = ct_strdup(path == NULL ? "" : path);
+	_cleanup_close_ int parent_fd = openat2_in_root(root_fd, ".", O_PATH | O_DIRECTORY, 0);
+	if (parent_fd < 0)
+		return ct_error_sys(err, -parent_fd, "open the root filesystem");
+
+	size_t start = 0;
+	size_t end = 0;
+	while ((end = next_component(path, end, &start)) != 0) {
+		/* Each prefix is looked up again from the root rather than from
+		 * parent_fd, so ".." after a symlinked component resolves the way
+		 * the kernel would resolve the whole path inside the root. */
+		char saved = prefix[end];
+		prefix[end] = '\0';
+		int fd = openat2_in_root(root_fd, prefix, O_PATH | O_DIRECTORY, 0);
+		if (fd == -ENOENT) {
+			int r = make_component(parent_fd, prefix + start, mode, prefix, err);
+			if (r < 0)
+				return r;
+			fd = openat2_in_root(root_fd, prefix, O_PATH | O_DIRECTORY, 0);
+			/* mkdirat found an entry, but the lookup that follows it
+			 * does not: a symlink that points at a missing target. */
+			if (fd == -ENOENT)
+				return ct_error_set(err, ENOENT,
+						    "create directory \"%s\" in the root filesystem: it is a "
+						    "symlink to a missing target", prefix);
+		}
+		if (fd < 0)
+			return ct_error_sys(err, -fd, "open directory \"%s\" in the root filesystem", prefix);
+
+		close(parent_fd);
+		parent_fd = fd;
+		prefix[end] = saved;
+	}
+	return ct_steal_fd(&parent_fd);
+}
