@@ -143,7 +143,7 @@ static char *split_dir_base(const char *path, const char **ret_base)
 	return ct_strndup(path, (size_t)(slash - path));
 }
 
-/* Creates a new file named "<base>.tmp<random>" in dir_fd. */
+/* Creates a new hidden file named ".<base>.tmp<random hex>" in dir_fd. */
 static int create_temp_file(int dir_fd, const char *base, char **ret_name)
 {
 	for (int attempt = 0; attempt < 100; attempt++) {
@@ -222,8 +222,8 @@ static int openat2_in_root(int root_fd, const char *path, int flags, mode_t mode
 
 int ct_open_in_root(int root_fd, const char *path, int flags, mode_t mode, struct libct_error *err)
 {
-	/* An empty path would make openat2 fail with ENOENT; "." means the
-	 * root itself, which is what callers passing "/" or "" want. */
+	/* openat2 fails with ENOENT on an empty path, so "" is looked up as
+	 * ".", the root itself, just like "/". */
 	const char *lookup = path == NULL || path[0] == '\0' ? "." : path;
 	int fd = openat2_in_root(root_fd, lookup, flags, mode);
 	if (fd == -ENOSYS)
