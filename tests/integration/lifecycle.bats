@@ -1,0 +1,186 @@
+#!/usr/bin/env bats
+# Container lifecycle: create, start, kill, delete, run and their states.
+
+load helpers
+
+setup() {
+	ct_setup
+}
+
+teardown() {
+	ct_teardown
+}
+
+@test "lifecycle create start kill delete" {
+	update_config '.process.args = ["/bin/ctprobe", "sleep", "inf"]'
+
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	[ "$(container_state "$CT_ID")" = created ] || fail "status after create is not created"
+
+	run ctrun start "$CT_ID"
+	expect_success
+	wait_for_output "$CT_ID" "sleeping=inf"
+	[ "$(container_state "$CT_ID")" = running ] || fail "status after start is not running"
+
+	run ctrun kill "$CT_ID" KILL
+	expect_success
+	wait_for_status "$CT_ID" stopped
+
+	run ctrun delete "$CT_ID"
+	expect_success
+	run ctrun state "$CT_ID"
+	expect_failure
+	[ ! -e "$CT_ROOT/$CT_ID" ] || fail "state dir $CT_ROOT/$CT_ID remains after delete"
+}
+
+@test "lifecycle created container runs args" {
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	run ctrun start "$CT_ID"
+	expect_success
+	wait_for_output "$CT_ID" "hostname=ctrun-test"
+	wait_for_status "$CT_ID" stopped
+	run ctrun delete "$CT_ID"
+	expect_success
+}
+
+@test "lifecycle start twice fails" {
+	start_sleeper
+
+	run ctrun start "$CT_ID"
+	expect_failure
+	[ "$(container_state "$CT_ID")" = running ] || fail "the second start changed the status"
+}
+
+@test "lifecycle start stopped container fails" {
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	run ctrun start "$CT_ID"
+	expect_success
+	wait_for_status "$CT_ID" stopped
+
+	run ctrun start "$CT_ID"
+	expect_failure
+}
+
+@test "lifecycle delete running fails without force" {
+	start_sleeper
+
+	run ctrun delete "$CT_ID"
+	expect_failure
+	[ "$(container_state "$CT_ID")" = running ] || fail "delete without --force stopped the container"
+
+	run ctrun delete --force "$CT_ID"
+	expect_success
+	run ctrun state "$CT_ID"
+	expect_failure
+}
+
+@test "lifecycle delete created container" {
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	pid=$(container_pid "$CT_ID")
+
+	run ctrun delete "$CT_ID"
+	expect_success
+	wait_for_exit "$pid"
+}
+
+@test "lifecycle run exit status" {
+	update_config '.process.args = ["/bin/ctprobe", "exit", "42"]'
+
+	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_status 42
+}
+
+@test "lifecycle run prints container output" {
+	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	expect_line "hostname=ctrun-test"
+	# run deletes the container when it exits.
+	run ctrun state "$CT_ID"
+	expect_failure
+}
+
+@test "lifecycle run status of signal death" {
+	# A pid namespace's init ignores signals it has no handler for, even
+	# its own SIGKILL, so this container shares the runner's pid namespace.
+	update_config '.process.args = ["/bin/ctprobe", "kill-self", "9"]
+		| .linux.namespaces |= map(select(.type != "pid"))'
+
+	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_status 137
+}
+
+@test "lifecycle run status of external kill" {
+	update_config '.process.args = ["/bin/ctprobe", "sleep", "inf"]'
+	out=$CT_TMP/run-output
+	record_id "$CT_ID"
+	"$CTRUN" --root "$CT_ROOT" run --bundle "$CT_BUNDLE" "$CT_ID" </dev/null >"$out" 2>&1 &
+	run_pid=$!
+	record_pid "$run_pid"
+	for _ in $(seq 100); do
+		grep -q sleeping=inf "$out" && break
+		sleep 0.1
+	done
+	ct_record_init "$CT_ID"
+
+	run ctrun kill "$CT_ID" TERM
+	expect_success
+	rc=0
+	wait "$run_pid" || rc=$?
+	cat "$out"
+	[ "$rc" -eq $((128 + 15)) ] || fail "run exited with $rc, expected 143"
+	grep -qx 'signal=15' "$out" || fail "the container did not report SIGTERM"
+}
+
+@test "lifecycle run detach" {
+	update_config '.process.args = ["/bin/ctprobe", "sleep", "inf"]'
+
+	run ctrun run --detach --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	wait_for_output "$CT_ID" "sleeping=inf"
+	[ "$(container_state "$CT_ID")" = running ] || fail "a detached run is not running"
+
+	run ctrun delete --force "$CT_ID"
+	expect_success
+}
+
+@test "lifecycle run keep" {
+	if ! is_ctrun && ! "$CTRUN" run --help 2>&1 | grep -q -- --keep; then
+		skip "$(basename "$CTRUN") has no run --keep"
+	fi
+
+	run ctrun run --keep --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	expect_line "hostname=ctrun-test"
+	[ "$(container_state "$CT_ID")" = stopped ] || fail "run --keep did not keep a stopped container"
+
+	run ctrun delete "$CT_ID"
+	expect_success
+}
+
+@test "lifecycle duplicate id fails" {
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_failure
+	if is_ctrun; then
+		expect_output_has "container \"$CT_ID\" already exists"
+	fi
+	[ "$(container_state "$CT_ID")" = created ] || fail "the failed create changed the first container"
+}
+
+@test "lifecycle invalid ids rejected" {
+	for id in "" "a/b" ".." "."; do
+		run ctrun create --bundle "$CT_BUNDLE" "$id"
+		expect_failure
+		if is_ctrun; then
+			expect_output_has "invalid"
+		fi
+	done
+	[ -z "$(ls -A "$CT_ROOT")" ] || fail "an invalid id left state: $(ls -A "$CT_ROOT")"
+	[ ! -e "$CT_TMP/b" ] || fail "id \"a/b\" created a path outside the state root"
+}
