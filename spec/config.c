@@ -1,1 +1,459 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * config.json: one field table per JSON object of runtime-spec v1.3.0, and
+ * the list of named checks run on the parsed tree (see config-checks.c).
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+#include "base.h"
+#include "config.h"
+#include "fields.h"
+
+/* Shorthands for table entries; T is the structure being filled. */
+#define STRING(k, T, m) { .key = (k), .kind = SPEC_FIELD_STRING, .offset = offsetof(T, m) }
+#define STRING_REQ(k, T, m) { .key = (k), .kind = SPEC_FIELD_STRING, .required = true, .offset = offsetof(T, m) }
+#define NAME(k, T, m, table)                                                                        \
+	{ .key = (k), .kind = SPEC_FIELD_STRING, .offset = offsetof(T, m), .names = &(table) }
+#define NAME_REQ(k, T, m, table)                                                                    \
+	{ .key = (k), .kind = SPEC_FIELD_STRING, .required = true, .offset = offsetof(T, m), .names = &(table) }
+#define BOOL(k, T, m) { .key = (k), .kind = SPEC_FIELD_BOOL, .offset = offsetof(T, m) }
+#define BOOL_REQ(k, T, m) { .key = (k), .kind = SPEC_FIELD_BOOL, .required = true, .offset = offsetof(T, m) }
+#define OPT_BOOL(k, T, m) { .key = (k), .kind = SPEC_FIELD_OPT_BOOL, .offset = offsetof(T, m) }
+#define I32(k, T, m) { .key = (k), .kind = SPEC_FIELD_I32, .offset = offsetof(T, m) }
+#define U32(k, T, m) { .key = (k), .kind = SPEC_FIELD_U32, .offset = offsetof(T, m) }
+#define U32_REQ(k, T, m) { .key = (k), .kind = SPEC_FIELD_U32, .required = true, .offset = offsetof(T, m) }
+#define I64(k, T, m) { .key = (k), .kind = SPEC_FIELD_I64, .offset = offsetof(T, m) }
+#define I64_REQ(k, T, m) { .key = (k), .kind = SPEC_FIELD_I64, .required = true, .offset = offsetof(T, m) }
+#define U64(k, T, m) { .key = (k), .kind = SPEC_FIELD_U64, .offset = offsetof(T, m) }
+#define U64_REQ(k, T, m) { .key = (k), .kind = SPEC_FIELD_U64, .required = true, .offset = offsetof(T, m) }
+#define OPT_I64(k, T, m) { .key = (k), .kind = SPEC_FIELD_OPT_I64, .offset = offsetof(T, m) }
+#define OPT_U64(k, T, m) { .key = (k), .kind = SPEC_FIELD_OPT_U64, .offset = offsetof(T, m) }
+#define OPT_U32(k, T, m) { .key = (k), .kind = SPEC_FIELD_OPT_U64, .offset = offsetof(T, m), .umax = UINT32_MAX }
+#define OPT_U16(k, T, m) { .key = (k), .kind = SPEC_FIELD_OPT_U64, .offset = offsetof(T, m), .umax = UINT16_MAX }
+#define STRINGS(k, T, m)                                                                            \
+	{ .key = (k), .kind = SPEC_FIELD_STRINGS, .offset = offsetof(T, m), .count_offset = offsetof(T, n_##m) }
+#define NAMES(k, T, m, table)                                                                       \
+	{ .key = (k), .kind = SPEC_FIELD_STRINGS, .offset = offsetof(T, m), .count_offset = offsetof(T, n_##m), \
+	  .names = &(table) }
+#define MAP(k, T, m) { .key = (k), .kind = SPEC_FIELD_MAP, .offset = offsetof(T, m) }
+/* A nested structure T.m with a `set` member, described by table f. */
+#define OBJECT(k, T, m, f)                                                                          \
+	{ .key = (k), .kind = SPEC_FIELD_OBJECT, .offset = offsetof(T, m), .fields = (f), .has_set = true, \
+	  .set_offset = offsetof(T, m.set) }
+#define OBJECT_NO_SET(k, T, m, f) { .key = (k), .kind = SPEC_FIELD_OBJECT, .offset = offsetof(T, m), .fields = (f) }
+#define OBJECTS(k, T, m, n, E, f)                                                                   \
+	{ .key = (k), .kind = SPEC_FIELD_OBJECT_ARRAY, .offset = offsetof(T, m), .count_offset = offsetof(T, n), \
+	  .elem_size = sizeof(E), .fields = (f) }
+#define KEYED(k, T, m, n, E, key_member, f)                                                         \
+	{ .key = (k), .kind = SPEC_FIELD_KEYED_ARRAY, .offset = offsetof(T, m), .count_offset = offsetof(T, n), \
+	  .elem_size = sizeof(E), .key_offset = offsetof(E, key_member), .fields = (f) }
+#define END { .key = NULL }
+
+/* ----------------------------------------------------------- common */
+
+static const struct spec_field id_mapping_fields[] = {
+	U32_REQ("containerID", struct spec_id_mapping, container_id),
+	U32_REQ("hostID", struct spec_id_mapping, host_id),
+	U32_REQ("size", struct spec_id_mapping, size),
+	END,
+};
+
+static const struct spec_field root_fields[] = {
+	STRING_REQ("path", struct spec_root, path),
+	BOOL("readonly", struct spec_root, readonly),
+	END,
+};
+
+static const struct spec_field mount_fields[] = {
+	STRING_REQ("destination", struct spec_mount, destination),
+	STRING("type", struct spec_mount, type),
+	STRING("source", struct spec_mount, source),
+	STRINGS("options", struct spec_mount, options),
+	OBJECTS("uidMappings", struct spec_mount, uid_mappings, n_uid_mappings, struct spec_id_mapping,
+		id_mapping_fields),
+	OBJECTS("gidMappings", struct spec_mount, gid_mappings, n_gid_mappings, struct spec_id_mapping,
+		id_mapping_fields),
+	END,
+};
+
+/* ---------------------------------------------------------- process */
+
+static const struct spec_field console_size_fields[] = {
+	U32_REQ("height", struct spec_console_size, height),
+	U32_REQ("width", struct spec_console_size, width),
+	END,
+};
+
+static const struct spec_field user_fields[] = {
+	U32("uid", struct spec_user, uid),
+	U32("gid", struct spec_user, gid),
+	OPT_U32("umask", struct spec_user, umask),
+	{ .key = "additionalGids", .kind = SPEC_FIELD_U32_ARRAY, .offset = offsetof(struct spec_user, additional_gids),
+	  .count_offset = offsetof(struct spec_user, n_additional_gids) },
+	STRING("username", struct spec_user, username),
+	END,
+};
+
+static const struct spec_field capabilities_fields[] = {
+	NAMES("bounding", struct spec_capabilities, bounding, spec_capabilities_table),
+	NAMES("effective", struct spec_capabilities, effective, spec_capabilities_table),
+	NAMES("inheritable", struct spec_capabilities, inheritable, spec_capabilities_table),
+	NAMES("permitted", struct spec_capabilities, permitted, spec_capabilities_table),
+	NAMES("ambient", struct spec_capabilities, ambient, spec_capabilities_table),
+	END,
+};
+
+static const struct spec_field rlimit_fields[] = {
+	{ .key = "type", .kind = SPEC_FIELD_STRING, .required = true, .offset = offsetof(struct spec_rlimit, type),
+	  .names = &spec_rlimit_types, .has_value = true, .value_offset = offsetof(struct spec_rlimit, resource) },
+	U64_REQ("soft", struct spec_rlimit, soft),
+	U64_REQ("hard", struct spec_rlimit, hard),
+	END,
+};
+
+static const struct spec_field scheduler_fields[] = {
+	NAME_REQ("policy", struct spec_scheduler, policy, spec_scheduler_policies),
+	I32("nice", struct spec_scheduler, nice),
+	I32("priority", struct spec_scheduler, priority),
+	NAMES("flags", struct spec_scheduler, flags, spec_scheduler_flags),
+	U64("runtime", struct spec_scheduler, runtime),
+	U64("deadline", struct spec_scheduler, deadline),
+	U64("period", struct spec_scheduler, period),
+	END,
+};
+
+static const struct spec_field io_priority_fields[] = {
+	NAME_REQ("class", struct spec_io_priority, class_name, spec_ioprio_classes),
+	{ .key = "priority", .kind = SPEC_FIELD_I64, .offset = offsetof(struct spec_io_priority, priority),
+	  .min = INT32_MIN, .max = INT32_MAX },
+	END,
+};
+
+static const struct spec_field exec_cpu_affinity_fields[] = {
+	STRING("initial", struct spec_exec_cpu_affinity, initial),
+	STRING("final", struct spec_exec_cpu_affinity, final),
+	END,
+};
+
+static const struct spec_field process_fields[] = {
+	BOOL("terminal", struct spec_process, terminal),
+	OBJECT("consoleSize", struct spec_process, console_size, console_size_fields),
+	OBJECT_NO_SET("user", struct spec_process, user, user_fields),
+	STRINGS("args", struct spec_process, args),
+	STRING("commandLine", struct spec_process, command_line),
+	STRINGS("env", struct spec_process, env),
+	STRING_REQ("cwd", struct spec_process, cwd),
+	OBJECT("capabilities", struct spec_process, capabilities, capabilities_fields),
+	OBJECTS("rlimits", struct spec_process, rlimits, n_rlimits, struct spec_rlimit, rlimit_fields),
+	BOOL("noNewPrivileges", struct spec_process, no_new_privileges),
+	STRING("apparmorProfile", struct spec_process, apparmor_profile),
+	/* The kernel accepts OOM_SCORE_ADJ_MIN (-1000) to OOM_SCORE_ADJ_MAX (1000). */
+	{ .key = "oomScoreAdj", .kind = SPEC_FIELD_OPT_I64, .offset = offsetof(struct spec_process, oom_score_adj),
+	  .min = -1000, .max = 1000 },
+	OBJECT("scheduler", struct spec_process, scheduler, scheduler_fields),
+	STRING("selinuxLabel", struct spec_process, selinux_label),
+	OBJECT("ioPriority", struct spec_process, io_priority, io_priority_fields),
+	OBJECT("execCPUAffinity", struct spec_process, exec_cpu_affinity, exec_cpu_affinity_fields),
+	END,
+};
+
+/* ------------------------------------------------------------ hooks */
+
+static const struct spec_field hook_fields[] = {
+	STRING_REQ("path", struct spec_hook, path),
+	STRINGS("args", struct spec_hook, args),
+	STRINGS("env", struct spec_hook, env),
+	OPT_I64("timeout", struct spec_hook, timeout),
+	END,
+};
+
+#define HOOK_LIST(k, m)                                                                             \
+	OBJECTS(k, struct spec_hooks, m.hooks, m.n_hooks, struct spec_hook, hook_fields)
+
+static const struct spec_field hooks_fields[] = {
+	HOOK_LIST("prestart", prestart),
+	HOOK_LIST("createRuntime", create_runtime),
+	HOOK_LIST("createContainer", create_container),
+	HOOK_LIST("startContainer", start_container),
+	HOOK_LIST("poststart", poststart),
+	HOOK_LIST("poststop", poststop),
+	END,
+};
+
+/* ------------------------------------------------------------ linux */
+
+static const struct spec_field namespace_fields[] = {
+	{ .key = "type", .kind = SPEC_FIELD_ENUM, .required = true, .offset = offsetof(struct spec_namespace, type),
+	  .names = &spec_namespace_types },
+	STRING("path", struct spec_namespace, path),
+	END,
+};
+
+static const struct spec_field time_offset_fields[] = {
+	I64("secs", struct spec_time_offset, secs),
+	U32("nanosecs", struct spec_time_offset, nanosecs),
+	END,
+};
+
+static const struct spec_field time_offsets_fields[] = {
+	OBJECT("monotonic", struct spec_time_offsets, monotonic, time_offset_fields),
+	OBJECT("boottime", struct spec_time_offsets, boottime, time_offset_fields),
+	END,
+};
+
+static const struct spec_field device_fields[] = {
+	STRING_REQ("type", struct spec_device, type),
+	STRING_REQ("path", struct spec_device, path),
+	{ .key = "major", .kind = SPEC_FIELD_I64, .offset = offsetof(struct spec_device, major), .has_set = true,
+	  .set_offset = offsetof(struct spec_device, major_set) },
+	{ .key = "minor", .kind = SPEC_FIELD_I64, .offset = offsetof(struct spec_device, minor), .has_set = true,
+	  .set_offset = offsetof(struct spec_device, minor_set) },
+	OPT_U32("fileMode", struct spec_device, file_mode),
+	OPT_U32("uid", struct spec_device, uid),
+	OPT_U32("gid", struct spec_device, gid),
+	END,
+};
+
+static const struct spec_field net_device_fields[] = {
+	STRING("name", struct spec_net_device, name),
+	END,
+};
+
+static const struct spec_field device_rule_fields[] = {
+	BOOL_REQ("allow", struct spec_device_rule, allow),
+	STRING("type", struct spec_device_rule, type),
+	OPT_I64("major", struct spec_device_rule, major),
+	OPT_I64("minor", struct spec_device_rule, minor),
+	STRING("access", struct spec_device_rule, access),
+	END,
+};
+
+static const struct spec_field memory_fields[] = {
+	OPT_I64("limit", struct spec_memory, limit),
+	OPT_I64("reservation", struct spec_memory, reservation),
+	OPT_I64("swap", struct spec_memory, swap),
+	OPT_I64("kernel", struct spec_memory, kernel),
+	OPT_I64("kernelTCP", struct spec_memory, kernel_tcp),
+	OPT_U64("swappiness", struct spec_memory, swappiness),
+	OPT_BOOL("disableOOMKiller", struct spec_memory, disable_oom_killer),
+	OPT_BOOL("useHierarchy", struct spec_memory, use_hierarchy),
+	OPT_BOOL("checkBeforeUpdate", struct spec_memory, check_before_update),
+	END,
+};
+
+static const struct spec_field cpu_fields[] = {
+	OPT_U64("shares", struct spec_cpu, shares),
+	OPT_I64("quota", struct spec_cpu, quota),
+	OPT_U64("burst", struct spec_cpu, burst),
+	OPT_U64("period", struct spec_cpu, period),
+	OPT_I64("realtimeRuntime", struct spec_cpu, realtime_runtime),
+	OPT_U64("realtimePeriod", struct spec_cpu, realtime_period),
+	STRING("cpus", struct spec_cpu, cpus),
+	STRING("mems", struct spec_cpu, mems),
+	OPT_I64("idle", struct spec_cpu, idle),
+	END,
+};
+
+static const struct spec_field weight_device_fields[] = {
+	I64_REQ("major", struct spec_weight_device, major),
+	I64_REQ("minor", struct spec_weight_device, minor),
+	OPT_U16("weight", struct spec_weight_device, weight),
+	OPT_U16("leafWeight", struct spec_weight_device, leaf_weight),
+	END,
+};
+
+static const struct spec_field throttle_device_fields[] = {
+	I64_REQ("major", struct spec_throttle_device, major),
+	I64_REQ("minor", struct spec_throttle_device, minor),
+	U64_REQ("rate", struct spec_throttle_device, rate),
+	END,
+};
+
+#define THROTTLE(k, m)                                                                              \
+	OBJECTS(k, struct spec_block_io, m, n_##m, struct spec_throttle_device, throttle_device_fields)
+
+static const struct spec_field block_io_fields[] = {
+	OPT_U16("weight", struct spec_block_io, weight),
+	OPT_U16("leafWeight", struct spec_block_io, leaf_weight),
+	OBJECTS("weightDevice", struct spec_block_io, weight_device, n_weight_device, struct spec_weight_device,
+		weight_device_fields),
+	THROTTLE("throttleReadBpsDevice", throttle_read_bps_device),
+	THROTTLE("throttleWriteBpsDevice", throttle_write_bps_device),
+	THROTTLE("throttleReadIOPSDevice", throttle_read_iops_device),
+	THROTTLE("throttleWriteIOPSDevice", throttle_write_iops_device),
+	END,
+};
+
+static const struct spec_field hugepage_limit_fields[] = {
+	STRING_REQ("pageSize", struct spec_hugepage_limit, page_size),
+	U64_REQ("limit", struct spec_hugepage_limit, limit),
+	END,
+};
+
+static const struct spec_field net_priority_fields[] = {
+	STRING_REQ("name", struct spec_net_priority, name),
+	U32_REQ("priority", struct spec_net_priority, priority),
+	END,
+};
+
+static const struct spec_field network_fields[] = {
+	OPT_U32("classID", struct spec_network, class_id),
+	OBJECTS("priorities", struct spec_network, priorities, n_priorities, struct spec_net_priority,
+		net_priority_fields),
+	END,
+};
+
+static const struct spec_field rdma_fields[] = {
+	OPT_U32("hcaHandles", struct spec_rdma_entry, hca_handles),
+	OPT_U32("hcaObjects", struct spec_rdma_entry, hca_objects),
+	END,
+};
+
+/* linux.resources.pids is stored flat in struct spec_resources. */
+static const struct spec_field pids_fields[] = {
+	{ .key = "limit", .kind = SPEC_FIELD_OPT_I64, .required = true,
+	  .offset = offsetof(struct spec_resources, pids_limit) },
+	END,
+};
+
+static const struct spec_field resources_fields[] = {
+	OBJECTS("devices", struct spec_resources, devices, n_devices, struct spec_device_rule, device_rule_fields),
+	OBJECT("memory", struct spec_resources, memory, memory_fields),
+	OBJECT("cpu", struct spec_resources, cpu, cpu_fields),
+	{ .key = "pids", .kind = SPEC_FIELD_OBJECT, .offset = 0, .fields = pids_fields, .has_set = true,
+	  .set_offset = offsetof(struct spec_resources, pids_set) },
+	OBJECT("blockIO", struct spec_resources, block_io, block_io_fields),
+	OBJECTS("hugepageLimits", struct spec_resources, hugepage_limits, n_hugepage_limits,
+		struct spec_hugepage_limit, hugepage_limit_fields),
+	OBJECT("network", struct spec_resources, network, network_fields),
+	KEYED("rdma", struct spec_resources, rdma, n_rdma, struct spec_rdma_entry, device, rdma_fields),
+	MAP("unified", struct spec_resources, unified),
+	END,
+};
+
+static const struct spec_field intel_rdt_fields[] = {
+	STRING("closID", struct spec_intel_rdt, clos_id),
+	STRING("l3CacheSchema", struct spec_intel_rdt, l3_cache_schema),
+	STRING("memBwSchema", struct spec_intel_rdt, mem_bw_schema),
+	STRINGS("schemata", struct spec_intel_rdt, schemata),
+	BOOL("enableMonitoring", struct spec_intel_rdt, enable_monitoring),
+	END,
+};
+
+static const struct spec_field memory_policy_fields[] = {
+	NAME_REQ("mode", struct spec_memory_policy, mode, spec_memory_policy_modes),
+	STRING("nodes", struct spec_memory_policy, nodes),
+	NAMES("flags", struct spec_memory_policy, flags, spec_memory_policy_flags),
+	END,
+};
+
+static const struct spec_field seccomp_arg_fields[] = {
+	U32_REQ("index", struct spec_seccomp_arg, index),
+	U64_REQ("value", struct spec_seccomp_arg, value),
+	OPT_U64("valueTwo", struct spec_seccomp_arg, value_two),
+	NAME_REQ("op", struct spec_seccomp_arg, op, spec_seccomp_operators),
+	END,
+};
+
+static const struct spec_field seccomp_syscall_fields[] = {
+	{ .key = "names", .kind = SPEC_FIELD_STRINGS, .required = true,
+	  .offset = offsetof(struct spec_seccomp_syscall, names),
+	  .count_offset = offsetof(struct spec_seccomp_syscall, n_names) },
+	NAME_REQ("action", struct spec_seccomp_syscall, action, spec_seccomp_actions),
+	OPT_U32("errnoRet", struct spec_seccomp_syscall, errno_ret),
+	OBJECTS("args", struct spec_seccomp_syscall, args, n_args, struct spec_seccomp_arg, seccomp_arg_fields),
+	END,
+};
+
+static const struct spec_field seccomp_fields[] = {
+	NAME_REQ("defaultAction", struct spec_seccomp, default_action, spec_seccomp_actions),
+	OPT_U32("defaultErrnoRet", struct spec_seccomp, default_errno_ret),
+	NAMES("architectures", struct spec_seccomp, architectures, spec_seccomp_architectures),
+	NAMES("flags", struct spec_seccomp, flags, spec_seccomp_flags),
+	STRING("listenerPath", struct spec_seccomp, listener_path),
+	STRING("listenerMetadata", struct spec_seccomp, listener_metadata),
+	OBJECTS("syscalls", struct spec_seccomp, syscalls, n_syscalls, struct spec_seccomp_syscall,
+		seccomp_syscall_fields),
+	END,
+};
+
+static const struct spec_field personality_fields[] = {
+	NAME_REQ("domain", struct spec_personality, domain, spec_personality_domains),
+	STRINGS("flags", struct spec_personality, flags),
+	END,
+};
+
+static const struct spec_field linux_fields[] = {
+	OBJECTS("namespaces", struct spec_linux, namespaces, n_namespaces, struct spec_namespace, namespace_fields),
+	OBJECTS("uidMappings", struct spec_linux, uid_mappings, n_uid_mappings, struct spec_id_mapping,
+		id_mapping_fields),
+	OBJECTS("gidMappings", struct spec_linux, gid_mappings, n_gid_mappings, struct spec_id_mapping,
+		id_mapping_fields),
+	OBJECT_NO_SET("timeOffsets", struct spec_linux, time_offsets, time_offsets_fields),
+	OBJECTS("devices", struct spec_linux, devices, n_devices, struct spec_device, device_fields),
+	KEYED("netDevices", struct spec_linux, net_devices, n_net_devices, struct spec_net_device, host_name,
+	      net_device_fields),
+	STRING("cgroupsPath", struct spec_linux, cgroups_path),
+	OBJECT("resources", struct spec_linux, resources, resources_fields),
+	OBJECT("intelRdt", struct spec_linux, intel_rdt, intel_rdt_fields),
+	OBJECT("memoryPolicy", struct spec_linux, memory_policy, memory_policy_fields),
+	MAP("sysctl", struct spec_linux, sysctl),
+	OBJECT("seccomp", struct spec_linux, seccomp, seccomp_fields),
+	NAME("rootfsPropagation", struct spec_linux, rootfs_propagation, spec_rootfs_propagations),
+	STRINGS("maskedPaths", struct spec_linux, masked_paths),
+	STRINGS("readonlyPaths", struct spec_linux, readonly_paths),
+	STRING("mountLabel", struct spec_linux, mount_label),
+	OBJECT("personality", struct spec_linux, personality, personality_fields),
+	END,
+};
+
+/* ----------------------------------------------------------- config */
+
+static const struct spec_field config_fields[] = {
+	STRING_REQ("ociVersion", struct spec_config, oci_version),
+	{ .key = "root", .kind = SPEC_FIELD_OBJECT, .required = true, .offset = offsetof(struct spec_config, root),
+	  .fields = root_fields },
+	OBJECTS("mounts", struct spec_config, mounts, n_mounts, struct spec_mount, mount_fields),
+	{ .key = "process", .kind = SPEC_FIELD_OBJECT_PTR, .offset = offsetof(struct spec_config, process),
+	  .elem_size = sizeof(struct spec_process), .fields = process_fields },
+	STRING("hostname", struct spec_config, hostname),
+	STRING("domainname", struct spec_config, domainname),
+	OBJECT_NO_SET("hooks", struct spec_config, hooks, hooks_fields),
+	MAP("annotations", struct spec_config, annotations),
+	OBJECT("linux", struct spec_config, linux_config, linux_fields),
+	END,
+};
+
+int spec_config_parse(const char *json, size_t len, struct spec_config **ret_config, struct libct_error *err)
+{
+	yajl_val tree = NULL;
+	int r = spec_json_tree_parse(json, len, &tree, err);
+	if (r < 0)
+		return r;
+
+	struct spec_config *config = ct_calloc(1, sizeof(*config));
+	struct spec_parser parser = { .err = err };
+	if (!YAJL_IS_OBJECT(tree))
+		r = ct_error_set(err, EINVAL, "expected a JSON object at the top level");
+	if (r == 0)
+		r = spec_fields_parse(&parser, tree, config_fields, config);
+	yajl_tree_free(tree);
+	if (r == 0)
+		r = spec_config_check(config, err);
+	if (r < 0) {
+		spec_config_free(config);
+		return r;
+	}
+	*ret_config = config;
+	return 0;
+}
+
+void spec_config_free(struct spec_config *config)
+{
+	if (config == NULL)
+		return;
+	spec_fields_free(config_fields, config);
+	free(config);
+}

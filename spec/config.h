@@ -226,6 +226,8 @@ struct spec_device {
 	char *path; /* required, absolute */
 	int64_t major; /* required for c, b and u */
 	int64_t minor;
+	bool major_set; /* major was present */
+	bool minor_set;
 	struct spec_opt_u64 file_mode;
 	struct spec_opt_u64 uid;
 	struct spec_opt_u64 gid;
