@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Declarations shared by the files of the ctrun command: the global flags,
+ * flag parsing, the log sink and signal names. Each command lives in its
+ * own file and exports one cmd_<name>() handler for the table in main.c.
+ */
+#ifndef CTRUN_CLI_H
+#define CTRUN_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "libct.h"
+
+/* Exit statuses; docs/errors.md defines them for every command. */
+#define CLI_EXIT_OK      0
+#define CLI_EXIT_FAILURE 1
+#define CLI_EXIT_USAGE   2
+/* run: the container could not be created or started. */
+#define CLI_EXIT_NOT_STARTED 255
+
+/* ---------------------------------------------------------- global flags */
+
+enum cli_log_format {
+	CLI_LOG_FORMAT_TEXT,
+	CLI_LOG_FORMAT_JSON,
+};
+
+struct cli_globals {
+	const char *root; /* state directory, "/run/ctrun" unless --root */
+	const char *log_path;
+	enum cli_log_format log_format;
+	bool debug;
+};
+
+/* Creates a libct context for the global flags, with the log sink as its
+ * log handler. Prints the error and returns NULL on failure. */
+struct libct_context *cli_context_new(const struct cli_globals *globals);
+
+/* Prints err (or strerror(-r) when err has no message) and returns
+ * CLI_EXIT_FAILURE. */
+int cli_fail(int r, const struct libct_error *err);
+
+/* ---------------------------------------------------------- flag parsing */
+
+enum cli_option_type {
+	CLI_OPTION_FLAG,            /* no value; target is a bool set to true */
+	CLI_OPTION_STRING,          /* required value; target is a const char * */
+	CLI_OPTION_OPTIONAL_STRING, /* "--name" or "--name=VALUE"; target is a const char *, "" when bare */
+	CLI_OPTION_UINT,            /* required non-negative decimal value; target is an int */
+};
+
+struct cli_option {
+	const char *name; /* long name without the dashes */
+	char short_name;  /* 0 when there is no short alias */
+	enum cli_option_type type;
+	void *target;
+	const char *value_name; /* shown in help, such as "DIR" */
+	const char *help;       /* one line: what the flag sets, and its unit */
+};
+
+/* The syntax of a command, used both to parse it and to print its help. */
+struct cli_syntax {
+	const char *command;  /* "kill"; NULL for the global flags */
+	const char *operands; /* "ID [SIGNAL]", or "" */
+	const char *summary;  /* one line */
+	const char *details;  /* NULL or further paragraphs of help text */
+	const struct cli_option *options; /* terminated by an entry whose name is NULL */
+	int min_operands;
+	int max_operands; /* -1 for no limit */
+};
+
+enum cli_parse_result {
+	CLI_PARSE_OK,
+	CLI_PARSE_HELP,  /* --help was given and the help text was printed */
+	CLI_PARSE_USAGE, /* a usage error was printed */
+};
+
+/*
+ * Parses the flags of argv[1..argc-1] (argv[0] is the command name) and
+ * stores their values through the option targets. Flags and operands may
+ * be mixed, except when syntax->command is NULL: global flags end at the
+ * first operand, the command name. On CLI_PARSE_OK *ret_first is the index
+ * of the first operand and the operands have been moved to the end of argv.
+ * Every syntax also accepts --help and -h.
+ */
+enum cli_parse_result cli_parse(const struct cli_syntax *syntax, int argc, char **argv, int *ret_first);
+
+/* Converts a cli_parse_result that is not CLI_PARSE_OK into an exit status. */
+int cli_parse_exit_status(enum cli_parse_result result);
+
+/* Prints "--help" text of syntax to stdout. */
+void cli_print_help(const struct cli_syntax *syntax);
+
+/* Prints a usage error for syntax and returns CLI_EXIT_USAGE. */
+int cli_usage_error(const struct cli_syntax *syntax, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parses a decimal integer in [0, INT_MAX]; returns false for anything else. */
+bool cli_parse_uint(const char *text, int *ret_value);
+
+/* The flags that create and run share. */
+struct cli_create_flags {
+	const char *bundle; /* NULL means the current directory */
+	const char *pid_file;
+	const char *console_socket;
+	int preserve_fds;
+	bool no_pivot;
+	bool no_new_keyring;
+};
+
+/* The option entries of struct cli_create_flags, for an option table. */
+#define CLI_CREATE_OPTIONS(flags)                                                                          \
+	{"bundle", 'b', CLI_OPTION_STRING, &(flags)->bundle, "DIR",                                        \
+	 "bundle directory, which contains config.json (default: the current directory)"},                 \
+	{"pid-file", 0, CLI_OPTION_STRING, &(flags)->pid_file, "FILE",                                     \
+	 "write the pid of the container's init to FILE, relative to the current directory"},              \
+	{"console-socket", 0, CLI_OPTION_STRING, &(flags)->console_socket, "PATH",                         \
+	 "send the master fd of the container's terminal to the unix socket at PATH"},                     \
+	{"preserve-fds", 0, CLI_OPTION_UINT, &(flags)->preserve_fds, "N",                                  \
+	 "pass N more open fds, from 3 up, to the container's process (default: 0)"},                     \
+	{"no-pivot", 0, CLI_OPTION_FLAG, &(flags)->no_pivot, NULL,                                        \
+	 "enter the rootfs with MS_MOVE and chroot(2) instead of pivot_root(2)"},                          \
+	{"no-new-keyring", 0, CLI_OPTION_FLAG, &(flags)->no_new_keyring, NULL,                            \
+	 "keep the caller's session keyring instead of creating a new one"}
+
+/* Fills options from flags; the bundle defaults to ".", which libct
+ * resolves to an absolute path like any relative bundle. */
+void cli_create_flags_to_options(const struct cli_create_flags *flags, struct libct_create_options *options);
+
+/* ------------------------------------------------------------- log sink */
+
+/* Opens the log file (O_APPEND|O_CREAT, mode 0600) when path is not NULL,
+ * and sets the format and level of every later line. Prints the error and
+ * returns false on failure. */
+bool cli_log_open(const char *path, enum cli_log_format format, bool debug);
+void cli_log_close(void);
+
+/* Reports an error: "ctrun: <message>" on stderr, and a line in the log
+ * file when there is one. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Writes a warning, info or debug line to the log file, or to stderr when
+ * there is no log file. Debug lines are dropped without --debug. */
+void cli_log(enum libct_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define cli_debug(...) cli_log(LIBCT_LOG_DEBUG, __VA_ARGS__)
+
+/* The libct_log_fn that sends libct's lines to the sink; it may run in the
+ * container's init before exec, so it writes each line with one write(2). */
+void cli_log_libct(void *userdata, enum libct_log_level level, const char *message);
+
+/* The level libct should log at: debug with --debug, warnings otherwise. */
+enum libct_log_level cli_log_level(void);
+
+/*
+ * Formats one log line into buf (always NUL-terminated, cut if too long):
+ * `{"level":"error","msg":"...","time":"..."}` for JSON, or
+ * `time="..." level=error msg="..."` for text. time is an RFC 3339 string.
+ * Exposed for the unit tests.
+ */
+void cli_log_format_line(enum cli_log_format format, enum libct_log_level level, const char *message,
+			 const char *time, char *buf, size_t size);
+
+/* Formats the current time as RFC 3339 in UTC with microseconds. */
+void cli_log_format_time(char *buf, size_t size);
+
+/* --------------------------------------------------------------- signals */
+
+/*
+ * Parses a signal given as a number ("9"), a name with or without "SIG" in
+ * any case ("KILL", "sigkill", "SIGKILL"), or "RTMIN+N" / "RTMAX-N".
+ * Returns the signal number, or -EINVAL.
+ */
+int cli_signal_parse(const char *text);
+
+/* Returns the name without "SIG" ("TERM"), or NULL for an unnamed number. */
+const char *cli_signal_name(int sig);
+
+/* ------------------------------------------------------------- commands */
+
+int cmd_create(const struct cli_globals *globals, int argc, char **argv);
+int cmd_start(const struct cli_globals *globals, int argc, char **argv);
+int cmd_run(const struct cli_globals *globals, int argc, char **argv);
+int cmd_state(const struct cli_globals *globals, int argc, char **argv);
+int cmd_kill(const struct cli_globals *globals, int argc, char **argv);
+int cmd_delete(const struct cli_globals *globals, int argc, char **argv);
+int cmd_list(const struct cli_globals *globals, int argc, char **argv);
+int cmd_spec(const struct cli_globals *globals, int argc, char **argv);
+
+#endif

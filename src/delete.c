@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+
+#include "ctrun.h"
+
+/* Returns true when container id is not in the state root any more. */
+static bool container_is_gone(struct libct_context *context, const char *id)
+{
+	struct libct_state *state = NULL;
+
+	int r = libct_container_state(context, id, &state, NULL);
+	if (state != NULL)
+		libct_state_free(state);
+	return r == -ENOENT;
+}
+
+int cmd_delete(const struct cli_globals *globals, int argc, char **argv)
+{
+	bool force = false;
+	const struct cli_option options[] = {
+		{"force", 'f', CLI_OPTION_FLAG, &force, NULL,
+		 "kill the container with SIGKILL first if it is running, and succeed if it does not exist"},
+		{NULL, 0, 0, NULL, NULL, NULL},
+	};
+	const struct cli_syntax syntax = {
+		.command = "delete",
+		.operands = "ID",
+		.summary = "Delete container ID: its processes, cgroups and state.",
+		.details = "Without --force only a created or stopped container can be deleted.\n",
+		.options = options,
+		.min_operands = 1,
+		.max_operands = 1,
+	};
+	struct libct_error err = {0};
+	int first;
+
+	enum cli_parse_result parsed = cli_parse(&syntax, argc, argv, &first);
+	if (parsed != CLI_PARSE_OK)
+		return cli_parse_exit_status(parsed);
+
+	struct libct_context *context = cli_context_new(globals);
+	if (context == NULL)
+		return CLI_EXIT_FAILURE;
+
+	int r = libct_container_delete(context, argv[first], force, &err);
+	/* ENOENT may also come from a file inside the state, so check that the
+	 * container itself is what is missing before --force calls it done. */
+	if (r == -ENOENT && force && container_is_gone(context, argv[first]))
+		r = 0;
+	libct_context_free(context);
+	return r < 0 ? cli_fail(r, &err) : CLI_EXIT_OK;
+}

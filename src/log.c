@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The log sink of the command. Errors always reach stderr as
+ * "ctrun: <message>"; with --log they are also appended to the log file,
+ * where containerd and Podman read the last error line to show it to the
+ * user. Warnings and debug lines go to the log file when there is one, and
+ * to stderr otherwise.
+ *
+ * libct calls cli_log_libct() from the container's init too, after clone
+ * and before exec, so a line is formatted on the stack and written with one
+ * write(2): O_APPEND keeps lines from two processes whole.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctrun.h"
+
+#define LINE_MAX_SIZE 16384
+
+/* The command is one short-lived process, so the sink is process state. */
+static struct {
+	int fd; /* the --log file, or -1 */
+	enum cli_log_format format;
+	bool debug;
+} sink = {.fd = -1};
+
+static const char *level_name(enum libct_log_level level)
+{
+	switch (level) {
+	case LIBCT_LOG_ERROR:
+		return "error";
+	case LIBCT_LOG_WARNING:
+		return "warning";
+	case LIBCT_LOG_INFO:
+		return "info";
+	case LIBCT_LOG_DEBUG:
+		return "debug";
+	default:
+		return "unknown";
+	}
+}
+
+bool cli_log_open(const char *path, enum cli_log_format format, bool debug)
+{
+	sink.format = format;
+	sink.debug = debug;
+	if (path == NULL)
+		return true;
+
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		cli_error("open log file \"%s\": %s", path, strerror(errno));
+		return false;
+	}
+	sink.fd = fd;
+	return true;
+}
+
+void cli_log_close(void)
+{
+	if (sink.fd >= 0)
+		close(sink.fd);
+	sink.fd = -1;
+}
+
+enum libct_log_level cli_log_level(void)
+{
+	return sink.debug ? LIBCT_LOG_DEBUG : LIBCT_LOG_WARNING;
+}
+
+/* Writes all of data, retrying after EINTR and short writes. */
+static void write_all(int fd, const char *data, size_t size)
+{
+	while (size > 0) {
+		ssize_t n = write(fd, data, size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		/* Nowhere is left to report a failed log write. */
+		if (n <= 0)
+			return;
+		data += n;
+		size -= (size_t)n;
+	}
+}
+
+void cli_log_format_time(char *buf, size_t size)
+{
+	struct timespec now;
+	struct tm tm;
+	char seconds[32];
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	strftime(seconds, sizeof(seconds), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, size, "%s.%06ldZ", seconds, now.tv_nsec / 1000);
+}
+
+/* Stores the JSON string form of c in out (at least 7 bytes) and returns its length. */
+static size_t escape_char(unsigned char c, char *out)
+{
+	if (c == '"' || c == '\\') {
+		out[0] = '\\';
+		out[1] = (char)c;
+		return 2;
+	}
+	if (c == '\n')
+		return (size_t)snprintf(out, 7, "\\n");
+	if (c == '\t')
+		return (size_t)snprintf(out, 7, "\\t");
+	if (c < 0x20 || c == 0x7f)
+		return (size_t)snprintf(out, 7, "\\u%04x", c);
+	out[0] = (char)c;
+	return 1;
+}
+
+/* Appends text to buf at *pos as the body of a JSON string, and stops at
+ * the first character that would not fit. */
+static void append_escaped(char *buf, size_t size, size_t *pos, const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
+		char escaped[8];
+		size_t n = escape_char(*p, escaped);
+
+		if (*pos + n >= size)
+			return;
+		memcpy(buf + *pos, escaped, n);
+		*pos += n;
+	}
+}
+
+static void append_raw(char *buf, size_t size, size_t *pos, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (*pos + n >= size)
+		n = size - *pos - 1;
+	memcpy(buf + *pos, text, n);
+	*pos += n;
+}
+
+void cli_log_format_line(enum cli_log_format format, enum libct_log_level level, const char *message,
+			 const char *time, char *buf, size_t size)
+{
+	size_t pos = 0;
+
+	if (format == CLI_LOG_FORMAT_JSON) {
+		append_raw(buf, size, &pos, "{\"level\":\"");
+		append_raw(buf, size, &pos, level_name(level));
+		append_raw(buf, size, &pos, "\",\"msg\":\"");
+		append_escaped(buf, size, &pos, message);
+		append_raw(buf, size, &pos, "\",\"time\":\"");
+		append_raw(buf, size, &pos, time);
+		append_raw(buf, size, &pos, "\"}");
+	} else {
+		append_raw(buf, size, &pos, "time=\"");
+		append_raw(buf, size, &pos, time);
+		append_raw(buf, size, &pos, "\" level=");
+		append_raw(buf, size, &pos, level_name(level));
+		append_raw(buf, size, &pos, " msg=\"");
+		append_escaped(buf, size, &pos, message);
+		append_raw(buf, size, &pos, "\"");
+	}
+	buf[pos] = '\0';
+}
+
+static void write_file_line(enum libct_log_level level, const char *message)
+{
+	char line[LINE_MAX_SIZE];
+	char time[64];
+
+	cli_log_format_time(time, sizeof(time));
+	cli_log_format_line(sink.format, level, message, time, line, sizeof(line) - 1);
+	size_t n = strlen(line);
+	line[n++] = '\n';
+	write_all(sink.fd, line, n);
+}
+
+static void write_stderr_line(enum libct_log_level level, const char *message)
+{
+	char line[LINE_MAX_SIZE];
+	int n;
+
+	if (level == LIBCT_LOG_ERROR)
+		n = snprintf(line, sizeof(line), "ctrun: %s\n", message);
+	else
+		n = snprintf(line, sizeof(line), "ctrun: %s: %s\n", level_name(level), message);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line)) {
+		n = sizeof(line) - 1;
+		line[n - 1] = '\n';
+	}
+	write_all(STDERR_FILENO, line, (size_t)n);
+}
+
+static void log_message(enum libct_log_level level, const char *message)
+{
+	if (level == LIBCT_LOG_DEBUG && !sink.debug)
+		return;
+	if (sink.fd >= 0)
+		write_file_line(level, message);
+	if (sink.fd < 0 || level == LIBCT_LOG_ERROR)
+		write_stderr_line(level, message);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	char message[LINE_MAX_SIZE / 2];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	log_message(LIBCT_LOG_ERROR, message);
+}
+
+void cli_log(enum libct_log_level level, const char *fmt, ...)
+{
+	char message[LINE_MAX_SIZE / 2];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	log_message(level, message);
+}
+
+void cli_log_libct(void *userdata, enum libct_log_level level, const char *message)
+{
+	log_message(level, message);
+}

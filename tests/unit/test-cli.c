@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Unit tests of the command line helpers in src/: signal names, flag
+ * parsing and the log line format.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "ctrun.h"
+#include "tap.h"
+
+static void test_signal_parse(void)
+{
+	is_int(cli_signal_parse("9"), SIGKILL, "signal number");
+	is_int(cli_signal_parse("0"), 0, "signal 0 checks existence");
+	is_int(cli_signal_parse("KILL"), SIGKILL, "signal name");
+	is_int(cli_signal_parse("SIGKILL"), SIGKILL, "signal name with SIG");
+	is_int(cli_signal_parse("sigterm"), SIGTERM, "signal name in lowercase");
+	is_int(cli_signal_parse("Usr1"), SIGUSR1, "signal name in mixed case");
+	is_int(cli_signal_parse("CLD"), SIGCHLD, "signal alias");
+	is_int(cli_signal_parse("WINCH"), SIGWINCH, "SIGWINCH by name");
+	is_int(cli_signal_parse("RTMIN"), SIGRTMIN, "RTMIN");
+	is_int(cli_signal_parse("SIGRTMIN+3"), SIGRTMIN + 3, "RTMIN+3");
+	is_int(cli_signal_parse("RTMAX-2"), SIGRTMAX - 2, "RTMAX-2");
+	is_int(cli_signal_parse("65"), -EINVAL, "number above SIGRTMAX");
+	is_int(cli_signal_parse("-9"), -EINVAL, "negative number");
+	is_int(cli_signal_parse("9x"), -EINVAL, "number with trailing text");
+	is_int(cli_signal_parse("FOO"), -EINVAL, "unknown name");
+	is_int(cli_signal_parse("SIG"), -EINVAL, "bare SIG");
+	is_int(cli_signal_parse(""), -EINVAL, "empty signal");
+	is_int(cli_signal_parse("RTMIN-1"), -EINVAL, "RTMIN minus");
+	is_int(cli_signal_parse("RTMIN+"), -EINVAL, "RTMIN+ without number");
+	is_int(cli_signal_parse("RTMIN+99"), -EINVAL, "RTMIN+ past SIGRTMAX");
+	is_str(cli_signal_name(SIGTERM), "TERM", "name of SIGTERM");
+	is_str(cli_signal_name(SIGCHLD), "CHLD", "name of SIGCHLD is the main one");
+	ok(cli_signal_name(40) == NULL, "unnamed real-time signal");
+}
+
+static void test_parse_uint(void)
+{
+	int value = -1;
+
+	ok(cli_parse_uint("0", &value) && value == 0, "uint 0");
+	ok(cli_parse_uint("42", &value) && value == 42, "uint 42");
+	ok(cli_parse_uint("2147483647", &value) && value == 2147483647, "uint INT_MAX");
+	ok(!cli_parse_uint("2147483648", &value), "uint past INT_MAX");
+	ok(!cli_parse_uint("-1", &value), "uint negative");
+	ok(!cli_parse_uint("+1", &value), "uint with plus sign");
+	ok(!cli_parse_uint(" 1", &value), "uint with space");
+	ok(!cli_parse_uint("1k", &value), "uint with suffix");
+	ok(!cli_parse_uint("", &value), "uint empty");
+}
+
+/* The flags of a command shaped like create, for the parser tests. */
+struct test_flags {
+	const char *bundle;
+	const char *rootless;
+	int count;
+	bool all;
+	bool quiet;
+};
+
+static enum cli_parse_result parse_test_args(struct test_flags *flags, const char *command, int argc,
+					     const char **args, int *ret_first)
+{
+	const struct cli_option options[] = {
+		{"bundle", 'b', CLI_OPTION_STRING, &flags->bundle, "DIR", "bundle"},
+		{"rootless", 0, CLI_OPTION_OPTIONAL_STRING, &flags->rootless, "VALUE", "rootless"},
+		{"count", 0, CLI_OPTION_UINT, &flags->count, "N", "count"},
+		{"all", 'a', CLI_OPTION_FLAG, &flags->all, NULL, "all"},
+		{"quiet", 'q', CLI_OPTION_FLAG, &flags->quiet, NULL, "quiet"},
+		{NULL, 0, 0, NULL, NULL, NULL},
+	};
+	const struct cli_syntax syntax = {
+		.command = command,
+		.operands = "ID [ARG]",
+		.summary = "test",
+		.options = options,
+		.min_operands = command != NULL ? 1 : 0,
+		.max_operands = command != NULL ? 2 : -1,
+	};
+	char *argv[16];
+
+	for (int i = 0; i < argc; i++)
+		argv[i] = (char *)args[i];
+	argv[argc] = NULL;
+	*flags = (struct test_flags){0};
+
+	/* Usage errors print to stderr; keep the test output to the TAP lines. */
+	int saved_stderr = dup(STDERR_FILENO);
+	int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	dup2(null_fd, STDERR_FILENO);
+	enum cli_parse_result result = cli_parse(&syntax, argc, argv, ret_first);
+	dup2(saved_stderr, STDERR_FILENO);
+	close(saved_stderr);
+	close(null_fd);
+
+	for (int i = 0; i < argc; i++)
+		args[i] = argv[i];
+	return result;
+}
+
+static void test_parse_flag_forms(void)
+{
+	struct test_flags flags;
+	int first = -1;
+
+	const char *separate[] = {"create", "--bundle", "/b", "--count", "3", "id"};
+	is_int(parse_test_args(&flags, "create", 6, separate, &first), CLI_PARSE_OK, "separate values parse");
+	is_str(flags.bundle, "/b", "--bundle VALUE");
+	is_int(flags.count, 3, "--count VALUE");
+	is_int(first, 5, "operand index after separate values");
+
+	const char *attached[] = {"create", "--bundle=/c", "--count=7", "id"};
+	is_int(parse_test_args(&flags, "create", 4, attached, &first), CLI_PARSE_OK, "attached values parse");
+	is_str(flags.bundle, "/c", "--bundle=VALUE");
+	is_int(flags.count, 7, "--count=VALUE");
+
+	const char *shorts[] = {"create", "-b", "/d", "-aq", "id"};
+	is_int(parse_test_args(&flags, "create", 5, shorts, &first), CLI_PARSE_OK, "short flags parse");
+	is_str(flags.bundle, "/d", "-b VALUE");
+	ok(flags.all && flags.quiet, "grouped short flags -aq");
+
+	const char *short_attached[] = {"create", "-b/e", "id"};
+	is_int(parse_test_args(&flags, "create", 3, short_attached, &first), CLI_PARSE_OK, "-bVALUE parses");
+	is_str(flags.bundle, "/e", "-bVALUE");
+}
+
+static void test_parse_operands(void)
+{
+	struct test_flags flags;
+	int first = -1;
+
+	const char *mixed[] = {"kill", "id", "--all", "KILL"};
+	is_int(parse_test_args(&flags, "kill", 4, mixed, &first), CLI_PARSE_OK, "flags after operands parse");
+	ok(flags.all, "--all after the id");
+	is_int(first, 2, "operands moved to the end");
+	is_str(mixed[first], "id", "first operand");
+	is_str(mixed[first + 1], "KILL", "second operand");
+
+	const char *dashdash[] = {"kill", "--", "id", "-9"};
+	is_int(parse_test_args(&flags, "kill", 4, dashdash, &first), CLI_PARSE_OK, "-- ends the flags");
+	is_str(dashdash[first + 1], "-9", "operand after --");
+
+	const char *missing[] = {"kill"};
+	is_int(parse_test_args(&flags, "kill", 1, missing, &first), CLI_PARSE_USAGE, "missing operand");
+	const char *extra[] = {"kill", "a", "b", "c"};
+	is_int(parse_test_args(&flags, "kill", 4, extra, &first), CLI_PARSE_USAGE, "extra operand");
+}
+
+static void test_parse_errors(void)
+{
+	struct test_flags flags;
+	int first = -1;
+
+	const char *unknown[] = {"create", "--bogus", "id"};
+	is_int(parse_test_args(&flags, "create", 3, unknown, &first), CLI_PARSE_USAGE, "unknown long flag");
+	const char *unknown_short[] = {"create", "-z", "id"};
+	is_int(parse_test_args(&flags, "create", 3, unknown_short, &first), CLI_PARSE_USAGE, "unknown short flag");
+	const char *no_value[] = {"create", "id", "--bundle"};
+	is_int(parse_test_args(&flags, "create", 3, no_value, &first), CLI_PARSE_USAGE, "flag without its value");
+	const char *flag_value[] = {"create", "--all=yes", "id"};
+	is_int(parse_test_args(&flags, "create", 3, flag_value, &first), CLI_PARSE_USAGE, "value given to a flag");
+	const char *bad_uint[] = {"create", "--count", "-1", "id"};
+	is_int(parse_test_args(&flags, "create", 4, bad_uint, &first), CLI_PARSE_USAGE, "negative count");
+	const char *bad_uint2[] = {"create", "--count=abc", "id"};
+	is_int(parse_test_args(&flags, "create", 3, bad_uint2, &first), CLI_PARSE_USAGE, "non-numeric count");
+}
+
+static void test_parse_globals(void)
+{
+	struct test_flags flags;
+	int first = -1;
+
+	const char *globals[] = {"ctrun", "--bundle", "/r", "--rootless=true", "state", "--all", "id"};
+	is_int(parse_test_args(&flags, NULL, 7, globals, &first), CLI_PARSE_OK, "global flags parse");
+	is_int(first, 4, "global flags stop at the command");
+	ok(!flags.all, "command flags are left to the command");
+	is_str(flags.rootless, "true", "optional value attached");
+
+	const char *bare[] = {"ctrun", "--rootless", "list"};
+	is_int(parse_test_args(&flags, NULL, 3, bare, &first), CLI_PARSE_OK, "bare optional flag parses");
+	is_str(flags.rootless, "", "optional flag without value");
+	is_str(bare[first], "list", "optional flag leaves the command alone");
+}
+
+static void test_parse_help(void)
+{
+	struct test_flags flags;
+	int first = -1;
+
+	int saved_stdout = dup(STDOUT_FILENO);
+	int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	dup2(null_fd, STDOUT_FILENO);
+	const char *help[] = {"create", "--help"};
+	enum cli_parse_result long_result = parse_test_args(&flags, "create", 2, help, &first);
+	const char *short_help[] = {"create", "-h", "id"};
+	enum cli_parse_result short_result = parse_test_args(&flags, "create", 3, short_help, &first);
+	fflush(stdout);
+	dup2(saved_stdout, STDOUT_FILENO);
+	close(saved_stdout);
+	close(null_fd);
+
+	is_int(long_result, CLI_PARSE_HELP, "--help without the id");
+	is_int(short_result, CLI_PARSE_HELP, "-h");
+	is_int(cli_parse_exit_status(CLI_PARSE_HELP), 0, "help exits 0");
+	is_int(cli_parse_exit_status(CLI_PARSE_USAGE), 2, "usage error exits 2");
+}
+
+static void test_log_lines(void)
+{
+	const char *time = "2026-12-04T21:00:00.000000Z";
+	char line[256];
+
+	cli_log_format_line(CLI_LOG_FORMAT_JSON, LIBCT_LOG_ERROR, "container \"a\" does not exist", time, line,
+			    sizeof(line));
+	is_str(line,
+	       "{\"level\":\"error\",\"msg\":\"container \\\"a\\\" does not exist\","
+	       "\"time\":\"2026-12-04T21:00:00.000000Z\"}",
+	       "JSON error line");
+
+	cli_log_format_line(CLI_LOG_FORMAT_JSON, LIBCT_LOG_WARNING, "a\\b\nc\x01", time, line, sizeof(line));
+	is_str(line, "{\"level\":\"warning\",\"msg\":\"a\\\\b\\nc\\u0001\",\"time\":\"2026-12-04T21:00:00.000000Z\"}",
+	       "JSON escapes");
+
+	cli_log_format_line(CLI_LOG_FORMAT_TEXT, LIBCT_LOG_DEBUG, "say \"hi\"", time, line, sizeof(line));
+	is_str(line, "time=\"2026-12-04T21:00:00.000000Z\" level=debug msg=\"say \\\"hi\\\"\"", "text line");
+
+	char small[16];
+	cli_log_format_line(CLI_LOG_FORMAT_JSON, LIBCT_LOG_ERROR, "a long message", time, small, sizeof(small));
+	is_int((long long)strlen(small), (long long)sizeof(small) - 1, "long line is cut to the buffer");
+
+	char now[64];
+	cli_log_format_time(now, sizeof(now));
+	is_int((long long)strlen(now), 27, "time has microseconds");
+	ok(now[4] == '-' && now[10] == 'T' && now[19] == '.' && now[26] == 'Z', "time is RFC 3339 in UTC: %s", now);
+}
+
+int main(void)
+{
+	test_signal_parse();
+	test_parse_uint();
+	test_parse_flag_forms();
+	test_parse_operands();
+	test_parse_errors();
+	test_parse_globals();
+	test_parse_help();
+	test_log_lines();
+	return done_testing();
+}
