@@ -1,0 +1,30 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# Installs the Debian 12 packages that building ctrun and running its tests
+# need. Safe to run again: it does nothing when everything is installed.
+set -euo pipefail
+
+packages=(
+	meson ninja-build gcc pkg-config libc6-dev
+	libyajl-dev libseccomp-dev libcap-dev libselinux1-dev
+	busybox-static bats jq iproute2 util-linux procps file
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps.sh: run as root (apt-get install needs it)" >&2
+	exit 1
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+	if ! dpkg-query -W -f '${Status}' "$package" 2>/dev/null | grep -q 'ok installed'; then
+		missing+=("$package")
+	fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

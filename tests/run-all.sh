@@ -1,0 +1,170 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# The test command: builds ctrun with meson if needed, runs the C unit tests
+# (meson test, TAP) and the bats integration tests, and ends with one line
+# "N passed, N failed, N skipped" that counts every TAP result of both.
+# Exits 1 if any test failed. Run it as root; scripts/install-deps.sh
+# installs what it needs on Debian 12.
+set -uo pipefail
+
+usage() {
+	cat <<'EOF'
+usage: tests/run-all.sh [--unit-only | --integration-only] [BATS-FILE...]
+
+  --unit-only         run only the C unit tests (meson test)
+  --integration-only  run only the bats integration tests
+  BATS-FILE...        run these integration test files instead of all of them
+
+environment:
+  BUILD_DIR   meson build directory (default: build)
+  CTRUN       runtime binary under test (default: $BUILD_DIR/src/ctrun);
+              CTRUN=/usr/sbin/runc runs the integration tests against runc
+EOF
+}
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$top" || exit 1
+
+run_unit=1
+run_integration=1
+bats_files=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--unit-only) run_integration=0 ;;
+	--integration-only) run_unit=0 ;;
+	-h | --help) usage; exit 0 ;;
+	-*) echo "run-all.sh: unknown option \"$1\"" >&2; usage >&2; exit 2 ;;
+	*) bats_files+=("$1") ;;
+	esac
+	shift
+done
+
+build_dir=${BUILD_DIR:-build}
+case "$build_dir" in
+/*) ;;
+*) build_dir=$top/$build_dir ;;
+esac
+export CT_BUILD_DIR=$build_dir
+export CTRUN=${CTRUN:-$build_dir/src/ctrun}
+
+passed=0
+failed=0
+skipped=0
+work=$(mktemp -d /tmp/ctrun-tests.XXXXXX)
+trap 'rm -rf --one-file-system "$work"' EXIT
+
+# Prints "PASSED FAILED SKIPPED" for the TAP text on stdin. A "# SKIP" or
+# "# TODO" directive counts as skipped.
+count_tap() {
+	awk '
+		/^ok / && tolower($0) ~ /# (skip|todo)/ { s++; next }
+		/^ok / { p++; next }
+		/^not ok / && tolower($0) ~ /# todo/ { s++; next }
+		/^not ok / { f++; next }
+		END { printf "%d %d %d\n", p, f, s }'
+}
+
+add_counts() {
+	passed=$((passed + $1))
+	failed=$((failed + $2))
+	skipped=$((skipped + $3))
+}
+
+build() {
+	echo "# building in $build_dir"
+	if [ ! -f "$build_dir/build.ninja" ]; then
+		meson setup "$build_dir" >"$work/setup.log" 2>&1 || {
+			cat "$work/setup.log"
+			return 1
+		}
+	fi
+	if ! ninja -C "$build_dir" >"$work/build.log" 2>&1; then
+		cat "$work/build.log"
+		# The integration tests can still run against another runtime
+		# when the probe builds.
+		ninja -C "$build_dir" tests/payload/ctprobe >/dev/null 2>&1
+		return 1
+	fi
+}
+
+# Runs meson test and counts each TAP result of each unit test program. A
+# program without TAP output counts once by its meson result, and so does a
+# program that failed without printing a failed TAP result.
+run_unit_tests() {
+	local testlog=$build_dir/meson-logs/testlog.json
+	echo "# unit tests: meson test -C $build_dir"
+	rm -f "$testlog"
+	meson test -C "$build_dir" --print-errorlogs
+	if [ ! -s "$testlog" ]; then
+		echo "# meson test wrote no $testlog"
+		failed=$((failed + 1))
+		return
+	fi
+	local line name result stdout counts p f s
+	while IFS= read -r line; do
+		name=$(jq -r .name <<<"$line")
+		result=$(jq -r .result <<<"$line")
+		stdout=$(jq -r '.stdout // ""' <<<"$line")
+		counts=$(count_tap <<<"$stdout")
+		read -r p f s <<<"$counts"
+		add_counts "$p" "$f" "$s"
+		if [ $((p + f + s)) -eq 0 ]; then
+			case "$result" in
+			OK | EXPECTEDFAIL) passed=$((passed + 1)) ;;
+			SKIP) skipped=$((skipped + 1)) ;;
+			*) failed=$((failed + 1)) ;;
+			esac
+		elif [ "$f" -eq 0 ] && [ "$result" != OK ] && [ "$result" != SKIP ]; then
+			echo "# unit test $name: $result"
+			failed=$((failed + 1))
+		fi
+	done <"$testlog"
+}
+
+# Runs bats with TAP output and counts its results. Tests that the plan
+# announced but that never reported (bats died) count as failed.
+run_integration_tests() {
+	local files=("${bats_files[@]}")
+	[ ${#files[@]} -gt 0 ] || files=("$top/tests/integration")
+	echo "# integration tests: CTRUN=$CTRUN bats --tap ${files[*]}"
+
+	# The rootfs is built once and copied into each test's bundle.
+	export CT_ROOTFS_CACHE=$work/rootfs
+	if ! "$top/tests/fixtures/make-rootfs.sh" "$CT_ROOTFS_CACHE"; then
+		echo "# building the test rootfs failed"
+		failed=$((failed + 1))
+		return
+	fi
+
+	local rc=0 counts p f s planned
+	bats --tap "${files[@]}" </dev/null 2>&1 | tee "$work/bats.tap" || rc=$?
+	counts=$(count_tap <"$work/bats.tap")
+	read -r p f s <<<"$counts"
+	add_counts "$p" "$f" "$s"
+	planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$work/bats.tap" | head -1)
+	if [ -n "$planned" ] && [ $((p + f + s)) -lt "$planned" ]; then
+		echo "# bats reported $((p + f + s)) of $planned planned tests"
+		failed=$((failed + planned - p - f - s))
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "# bats exited with status $rc"
+		failed=$((failed + 1))
+	fi
+}
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "# run-all.sh runs containers and must run as root" >&2
+	echo "0 passed, 1 failed, 0 skipped"
+	exit 1
+fi
+
+if build; then
+	[ "$run_unit" = 1 ] && run_unit_tests
+elif [ "$run_unit" = 1 ]; then
+	echo "# the build failed, so the unit tests cannot run"
+	failed=$((failed + 1))
+fi
+[ "$run_integration" = 1 ] && run_integration_tests
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
