@@ -152,13 +152,12 @@ void cli_log_libct(void *userdata, enum libct_log_level level, const char *messa
 enum libct_log_level cli_log_level(void);
 
 /*
- * Formats one log line into buf (always NUL-terminated, cut if too long):
+ * Returns a new log line ending in a newline:
  * `{"level":"error","msg":"...","time":"..."}` for JSON, or
  * `time="..." level=error msg="..."` for text. time is an RFC 3339 string.
- * Exposed for the unit tests.
  */
-void cli_log_format_line(enum cli_log_format format, enum libct_log_level level, const char *message,
-			 const char *time, char *buf, size_t size);
+char *cli_log_format_line(enum cli_log_format format, enum libct_log_level level, const char *message,
+			  const char *time);
 
 /* Formats the current time as RFC 3339 in UTC with microseconds. */
 void cli_log_format_time(char *buf, size_t size);

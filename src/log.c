@@ -1,26 +1,30 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The log sink of the command. Errors always reach stderr as
- * "ctrun: <message>"; with --log they are also appended to the log file,
- * where containerd and Podman read the last error line to show it to the
- * user. Warnings and debug lines go to the log file when there is one, and
- * to stderr otherwise.
+ * "ctrun: <message>". With --log they are also appended to the log file,
+ * because containerd and Podman show the user the last error line there.
+ * Warnings and debug lines go to the log file when there is one, and to
+ * stderr otherwise.
  *
  * libct calls cli_log_libct() from the container's init too, after clone
- * and before exec, so a line is formatted on the stack and written with one
- * write(2): O_APPEND keeps lines from two processes whole.
+ * and before exec, so each line is written with one write(2): O_APPEND
+ * keeps lines from two processes whole.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "ctrun.h"
+#include "base.h"
+#include "json.h"
 
-#define LINE_MAX_SIZE 16384
+/* Longer messages are cut; libct's own are at most LIBCT_ERROR_MESSAGE_MAX. */
+#define MESSAGE_MAX 8192
 
 /* The command is one short-lived process, so the sink is process state. */
 static struct {
@@ -100,89 +104,36 @@ void cli_log_format_time(char *buf, size_t size)
 	snprintf(buf, size, "%s.%06ldZ", seconds, now.tv_nsec / 1000);
 }
 
-/* Stores the JSON string form of c in out (at least 7 bytes) and returns its length. */
-static size_t escape_char(unsigned char c, char *out)
+char *cli_log_format_line(enum cli_log_format format, enum libct_log_level level, const char *message,
+			  const char *time)
 {
-	if (c == '"' || c == '\\') {
-		out[0] = '\\';
-		out[1] = (char)c;
-		return 2;
-	}
-	if (c == '\n')
-		return (size_t)snprintf(out, 7, "\\n");
-	if (c == '\t')
-		return (size_t)snprintf(out, 7, "\\t");
-	if (c < 0x20 || c == 0x7f)
-		return (size_t)snprintf(out, 7, "\\u%04x", c);
-	out[0] = (char)c;
-	return 1;
-}
+	/* Both formats quote the message as a JSON string, which never breaks
+	 * the line: invalid UTF-8 becomes U+FFFD and newlines become \n. */
+	char *quoted = spec_json_escape_string(message);
+	char *line;
 
-/* Appends text to buf at *pos as the body of a JSON string, and stops at
- * the first character that would not fit. */
-static void append_escaped(char *buf, size_t size, size_t *pos, const char *text)
-{
-	for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
-		char escaped[8];
-		size_t n = escape_char(*p, escaped);
-
-		if (*pos + n >= size)
-			return;
-		memcpy(buf + *pos, escaped, n);
-		*pos += n;
-	}
-}
-
-static void append_raw(char *buf, size_t size, size_t *pos, const char *text)
-{
-	size_t n = strlen(text);
-
-	if (*pos + n >= size)
-		n = size - *pos - 1;
-	memcpy(buf + *pos, text, n);
-	*pos += n;
-}
-
-void cli_log_format_line(enum cli_log_format format, enum libct_log_level level, const char *message,
-			 const char *time, char *buf, size_t size)
-{
-	size_t pos = 0;
-
-	if (format == CLI_LOG_FORMAT_JSON) {
-		append_raw(buf, size, &pos, "{\"level\":\"");
-		append_raw(buf, size, &pos, level_name(level));
-		append_raw(buf, size, &pos, "\",\"msg\":\"");
-		append_escaped(buf, size, &pos, message);
-		append_raw(buf, size, &pos, "\",\"time\":\"");
-		append_raw(buf, size, &pos, time);
-		append_raw(buf, size, &pos, "\"}");
-	} else {
-		append_raw(buf, size, &pos, "time=\"");
-		append_raw(buf, size, &pos, time);
-		append_raw(buf, size, &pos, "\" level=");
-		append_raw(buf, size, &pos, level_name(level));
-		append_raw(buf, size, &pos, " msg=\"");
-		append_escaped(buf, size, &pos, message);
-		append_raw(buf, size, &pos, "\"");
-	}
-	buf[pos] = '\0';
+	if (format == CLI_LOG_FORMAT_JSON)
+		line = ct_asprintf("{\"level\":\"%s\",\"msg\":%s,\"time\":\"%s\"}\n", level_name(level), quoted,
+				   time);
+	else
+		line = ct_asprintf("time=\"%s\" level=%s msg=%s\n", time, level_name(level), quoted);
+	free(quoted);
+	return line;
 }
 
 static void write_file_line(enum libct_log_level level, const char *message)
 {
-	char line[LINE_MAX_SIZE];
 	char time[64];
 
 	cli_log_format_time(time, sizeof(time));
-	cli_log_format_line(sink.format, level, message, time, line, sizeof(line) - 1);
-	size_t n = strlen(line);
-	line[n++] = '\n';
-	write_all(sink.fd, line, n);
+	char *line = cli_log_format_line(sink.format, level, message, time);
+	write_all(sink.fd, line, strlen(line));
+	free(line);
 }
 
 static void write_stderr_line(enum libct_log_level level, const char *message)
 {
-	char line[LINE_MAX_SIZE];
+	char line[MESSAGE_MAX + 64];
 	int n;
 
 	if (level == LIBCT_LOG_ERROR)
@@ -210,7 +161,7 @@ static void log_message(enum libct_log_level level, const char *message)
 
 void cli_error(const char *fmt, ...)
 {
-	char message[LINE_MAX_SIZE / 2];
+	char message[MESSAGE_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -221,7 +172,7 @@ void cli_error(const char *fmt, ...)
 
 void cli_log(enum libct_log_level level, const char *fmt, ...)
 {
-	char message[LINE_MAX_SIZE / 2];
+	char message[MESSAGE_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
