@@ -1,0 +1,91 @@
+#!/usr/bin/env bats
+# `state ID`: the JSON document that runtime-spec's state operation defines.
+
+load helpers
+
+setup() {
+	ct_setup
+}
+
+teardown() {
+	ct_teardown
+}
+
+@test "state of created container" {
+	update_config '.annotations = {"org.example.key": "value"}'
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+
+	run ctrun state "$CT_ID"
+	expect_success
+	state=$output
+	jq -e . <<<"$state" >/dev/null || fail "state is not JSON: $state"
+	[ "$(jq -r .id <<<"$state")" = "$CT_ID" ] || fail "id is $(jq .id <<<"$state")"
+	[ "$(jq -r .status <<<"$state")" = created ] || fail "status is $(jq .status <<<"$state")"
+	[ "$(jq -r .bundle <<<"$state")" = "$CT_BUNDLE" ] || fail "bundle is $(jq .bundle <<<"$state")"
+	[[ "$(jq -r .ociVersion <<<"$state")" == 1.* ]] || fail "ociVersion is $(jq .ociVersion <<<"$state")"
+	pid=$(jq -r .pid <<<"$state")
+	[ "$pid" -gt 0 ] || fail "pid of a created container is $pid"
+	[ -d "/proc/$pid" ] || fail "pid $pid is not a live process"
+	[ "$(jq -r '.annotations["org.example.key"]' <<<"$state")" = value ] ||
+		fail "annotations are $(jq -c .annotations <<<"$state")"
+}
+
+@test "state created time RFC 3339" {
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+
+	created=$(container_state "$CT_ID" created)
+	[[ "$created" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$ ]] ||
+		fail "created is \"$created\", not an RFC 3339 time"
+	age=$(($(date +%s) - $(date -d "$created" +%s)))
+	[ "$age" -ge 0 ] && [ "$age" -lt 60 ] || fail "created is $age s away from now"
+}
+
+@test "state rootfs and owner" {
+	if ! is_ctrun && [ "$(basename "$CTRUN")" != runc ]; then
+		skip "rootfs and owner are runc extensions"
+	fi
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+
+	[ "$(container_state "$CT_ID" rootfs)" = "$CT_BUNDLE/rootfs" ] ||
+		fail "rootfs is $(container_state "$CT_ID" rootfs)"
+	[ "$(container_state "$CT_ID" owner)" = "" ] || fail "owner of a root container is not empty"
+}
+
+@test "state of running container" {
+	start_sleeper
+
+	[ "$(container_state "$CT_ID")" = running ] || fail "status is $(container_state "$CT_ID")"
+	pid=$(container_pid "$CT_ID")
+	# The init pid is the host pid of the container's pid 1, the sleeper.
+	grep -q ctprobe "/proc/$pid/cmdline" || fail "pid $pid runs $(tr '\0' ' ' <"/proc/$pid/cmdline")"
+}
+
+@test "state of stopped container" {
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	run ctrun start "$CT_ID"
+	expect_success
+	wait_for_status "$CT_ID" stopped
+
+	run ctrun state "$CT_ID"
+	expect_success
+	[ "$(jq -r .status <<<"$output")" = stopped ] || fail "status is $(jq .status <<<"$output")"
+	[ "$(jq -r .pid <<<"$output")" = 0 ] || fail "pid of a stopped container is $(jq .pid <<<"$output")"
+}
+
+@test "state of missing container" {
+	run ctrun state "$CT_ID"
+	expect_failure
+	expect_output_has "does not exist"
+	if is_ctrun; then
+		expect_output_has "container \"$CT_ID\" does not exist"
+	fi
+}
+
+@test "state without id fails" {
+	run ctrun state
+	expect_failure
+}
