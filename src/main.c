@@ -94,7 +94,7 @@ static const struct cli_syntax *global_syntax(void)
 
 	pos = (size_t)snprintf(details, sizeof(details), "%s\nCommands:\n", GLOBAL_DETAILS);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]) && pos < sizeof(details); i++)
-		pos += (size_t)snprintf(details + pos, sizeof(details) - pos, "  %-28s%s\n", commands[i].name,
+		pos += (size_t)snprintf(details + pos, sizeof(details) - pos, "  %-10s%s\n", commands[i].name,
 					commands[i].summary);
 
 	syntax = (struct cli_syntax){

@@ -19,6 +19,7 @@
 #define OPTION_VALUE_BASE 1000
 #define MAX_OPTIONS       32
 #define HELP_INDENT       30
+#define HELP_WIDTH        80
 
 static const struct cli_option help_option = {
 	"help", 'h', CLI_OPTION_FLAG, NULL, NULL, "print this help and exit",
@@ -49,6 +50,24 @@ static void print_usage_line(FILE *out, const struct cli_syntax *syntax)
 			syntax->operands);
 }
 
+/* Prints text from column HELP_INDENT on, wrapped at spaces before HELP_WIDTH. */
+static void print_wrapped(const char *text)
+{
+	const int width = HELP_WIDTH - HELP_INDENT;
+
+	while ((int)strlen(text) > width) {
+		int cut = width;
+
+		while (cut > 0 && text[cut] != ' ')
+			cut--;
+		if (cut == 0)
+			break;
+		printf("%.*s\n%*s", cut, text, HELP_INDENT, "");
+		text += cut + 1;
+	}
+	printf("%s\n", text);
+}
+
 static void print_option_help(const struct cli_option *option)
 {
 	char left[128];
@@ -64,9 +83,10 @@ static void print_option_help(const struct cli_option *option)
 		n += snprintf(left + n, sizeof(left) - (size_t)n, "=%s", option->value_name);
 
 	if (n + 2 > HELP_INDENT)
-		printf("%s\n%*s%s\n", left, HELP_INDENT, "", option->help);
+		printf("%s\n%*s", left, HELP_INDENT, "");
 	else
-		printf("%-*s%s\n", HELP_INDENT, left, option->help);
+		printf("%-*s", HELP_INDENT, left);
+	print_wrapped(option->help);
 }
 
 void cli_print_help(const struct cli_syntax *syntax)
