@@ -1,1 +1,495 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The container's root filesystem, set up by its init in three steps:
+ * prepare (propagation, the rootfs bind, config.mounts, /dev), pivot, and
+ * finalize (sysctl, maskedPaths, readonlyPaths, root.readonly).
+ */
+#include <fcntl.h>
+#include <sched.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+
+#include "mounts.h"
+
+/* ---------------------------------------------------------- propagation */
+
+/* Parses linux.rootfsPropagation; "r" spellings are accepted too, because
+ * runc accepts them. Returns 0 with *ret_flags = 0 when it is not set. */
+static int parse_rootfs_propagation(const char *value, unsigned long *ret_flags, struct libct_error *err)
+{
+	*ret_flags = 0;
+	if (value == NULL)
+		return 0;
+
+	const char *name = value[0] == 'r' ? value + 1 : value;
+	if (strcmp(name, "shared") == 0)
+		*ret_flags = MS_SHARED | MS_REC;
+	else if (strcmp(name, "slave") == 0)
+		*ret_flags = MS_SLAVE | MS_REC;
+	else if (strcmp(name, "private") == 0)
+		*ret_flags = MS_PRIVATE | MS_REC;
+	else if (strcmp(name, "unbindable") == 0)
+		*ret_flags = MS_UNBINDABLE | MS_REC;
+	else
+		return ct_error_set(err, EINVAL, "linux.rootfsPropagation: unknown propagation \"%s\"", value);
+	return 0;
+}
+
+/*
+ * Makes "/" a slave of the host (or what rootfsPropagation asks for) so that
+ * no mount made for the container propagates back to the host. A private or
+ * unbindable rootfsPropagation uses rprivate here, as runc does: making "/"
+ * unbindable now would prevent the rootfs bind below.
+ */
+static int set_setup_propagation(struct ct_init *init, unsigned long *ret_final, struct libct_error *err)
+{
+	int r = parse_rootfs_propagation(init->config->linux_config.rootfs_propagation, ret_final, err);
+	if (r < 0)
+		return r;
+
+	unsigned long flags = MS_SLAVE | MS_REC;
+	if (*ret_final & (MS_PRIVATE | MS_UNBINDABLE))
+		flags = MS_PRIVATE | MS_REC;
+	else if (*ret_final != 0)
+		flags = *ret_final;
+	if (mount(NULL, "/", NULL, flags, NULL) < 0)
+		return ct_error_sys(err, errno, "make \"/\" %s",
+				    (flags & MS_PRIVATE) ? "rprivate" : (flags & MS_SHARED) ? "rshared" : "rslave");
+	return 0;
+}
+
+/* Finds the mount point of mount id in /proc/self/mountinfo. */
+static char *find_mount_point(uint64_t mount_id)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (f == NULL)
+		return NULL;
+	_cleanup_free_ char *line = NULL;
+	size_t size = 0;
+	while (getline(&line, &size, f) > 0) {
+		unsigned long long id = 0;
+		char point[4096];
+		if (sscanf(line, "%llu %*u %*s %*s %4095s", &id, point) == 2 && id == mount_id) {
+			/* Octal escapes would appear only for spaces and such,
+			 * which a rootfs path does not contain in practice. */
+			if (strchr(point, '\\') != NULL)
+				return NULL;
+			return ct_strdup(point);
+		}
+	}
+	return NULL;
+}
+
+/*
+ * With a shared "/", the mount that contains the rootfs is shared too, and
+ * pivot_root() rejects a new root whose parent mount is shared, and the
+ * rootfs bind would propagate to the host. That parent is made private in
+ * this namespace, which the host never sees.
+ */
+static int make_rootfs_parent_private(const char *rootfs, struct libct_error *err)
+{
+	struct statx stx;
+	if (statx(AT_FDCWD, rootfs, 0, STATX_MNT_ID, &stx) < 0)
+		return ct_error_sys(err, errno, "statx \"%s\"", rootfs);
+	_cleanup_free_ char *point = find_mount_point(stx.stx_mnt_id);
+	if (point == NULL)
+		return ct_error_set(err, ENOENT, "find the mount that contains \"%s\"", rootfs);
+	if (mount(NULL, point, NULL, MS_PRIVATE, NULL) < 0)
+		return ct_error_sys(err, errno, "make \"%s\" private", point);
+	return 0;
+}
+
+/* --------------------------------------------------------------- prepare */
+
+static int bind_rootfs(struct ct_init *init, struct libct_error *err)
+{
+	/* pivot_root() needs the new root to be a mount point, and the
+	 * container's mounts must land on this copy, not on the host's. */
+	if (mount(init->rootfs, init->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return ct_error_sys(err, errno, "bind mount the rootfs \"%s\" onto itself", init->rootfs);
+
+	int fd = open(init->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return ct_error_sys(err, errno, "open the rootfs \"%s\"", init->rootfs);
+
+	/* The runtime opened the rootfs before clone; a different directory
+	 * here means the path was replaced in between. */
+	struct stat opened, now;
+	if (init->rootfs_fd >= 0 && fstat(init->rootfs_fd, &opened) == 0 && fstat(fd, &now) == 0 &&
+	    (opened.st_dev != now.st_dev || opened.st_ino != now.st_ino)) {
+		close(fd);
+		return ct_error_set(err, EXDEV, "the rootfs \"%s\" changed while the container was created",
+				    init->rootfs);
+	}
+	return fd;
+}
+
+static bool is_dev_bind(const struct spec_mount *m)
+{
+	const char *destination = m->destination;
+	while (destination[0] == '/' && destination[1] == '/')
+		destination++;
+	if (strcmp(destination, "/dev") != 0 && strcmp(destination, "/dev/") != 0 && strcmp(destination, "dev") != 0)
+		return false;
+	if (m->type != NULL && strcmp(m->type, "bind") == 0)
+		return true;
+	for (size_t i = 0; i < m->n_options; i++)
+		if (strcmp(m->options[i], "bind") == 0 || strcmp(m->options[i], "rbind") == 0)
+			return true;
+	return false;
+}
+
+static bool has_mount_namespace(const struct ct_init *init)
+{
+	return init->new_mount_ns || init->unshare_flags & CLONE_NEWNS;
+}
+
+int ct_rootfs_prepare(struct ct_init *init, struct libct_error *err)
+{
+	if (!has_mount_namespace(init)) {
+		ct_debug(init->context, "no new mount namespace: the rootfs is used as it is");
+		return 0;
+	}
+
+	unsigned long final_propagation = 0;
+	int r = set_setup_propagation(init, &final_propagation, err);
+	if (r < 0)
+		return r;
+	if (final_propagation & MS_SHARED) {
+		r = make_rootfs_parent_private(init->rootfs, err);
+		if (r < 0)
+			return r;
+	}
+
+	_cleanup_close_ int root_fd = bind_rootfs(init, err);
+	if (root_fd < 0)
+		return root_fd;
+
+	bool dev_bind_mounted = false;
+	for (size_t i = 0; i < init->config->n_mounts; i++) {
+		r = ct_mount_entry(init, root_fd, i, err);
+		if (r < 0)
+			return r;
+		dev_bind_mounted = dev_bind_mounted || is_dev_bind(&init->config->mounts[i]);
+	}
+
+	return ct_devices_create(init, root_fd, dev_bind_mounted, err);
+}
+
+/* ----------------------------------------------------------------- pivot */
+
+/*
+ * pivot_root(".", ".") stacks the old root on top of the new one, at the
+ * same place. Unmounting "." then removes the old root and leaves no
+ * directory behind inside the container. The old root is made a slave
+ * first, so that the unmount does not propagate to the host.
+ */
+static int pivot_into(const char *rootfs, struct libct_error *err)
+{
+	_cleanup_close_ int old_root = open("/", O_DIRECTORY | O_PATH | O_CLOEXEC);
+	if (old_root < 0)
+		return ct_error_sys(err, errno, "open the old root");
+	_cleanup_close_ int new_root = open(rootfs, O_DIRECTORY | O_PATH | O_CLOEXEC);
+	if (new_root < 0)
+		return ct_error_sys(err, errno, "open the rootfs \"%s\"", rootfs);
+
+	if (fchdir(new_root) < 0)
+		return ct_error_sys(err, errno, "change directory to the rootfs \"%s\"", rootfs);
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return ct_error_sys(err, errno, "pivot_root into \"%s\" (with a shared rootfs propagation the mount "
+					   "that contains the rootfs must not be shared; --no-pivot avoids pivot_root)",
+				    rootfs);
+
+	if (fchdir(old_root) < 0)
+		return ct_error_sys(err, errno, "change directory to the old root");
+	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return ct_error_sys(err, errno, "make the old root rslave");
+	if (umount2(".", MNT_DETACH) < 0)
+		return ct_error_sys(err, errno, "unmount the old root");
+	if (chdir("/") < 0)
+		return ct_error_sys(err, errno, "change directory to the new root");
+	return 0;
+}
+
+/* Without pivot_root (for a rootfs on a ramfs, where pivot_root fails), the
+ * rootfs is moved over "/" and the process chroots into it. The host's
+ * mounts stay reachable below it in this namespace, which is why pivot_root
+ * is the default. */
+static int move_into(const char *rootfs, struct libct_error *err)
+{
+	if (chdir(rootfs) < 0)
+		return ct_error_sys(err, errno, "change directory to the rootfs \"%s\"", rootfs);
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+		return ct_error_sys(err, errno, "move the rootfs \"%s\" onto \"/\"", rootfs);
+	if (chroot(".") < 0)
+		return ct_error_sys(err, errno, "chroot into the rootfs \"%s\"", rootfs);
+	if (chdir("/") < 0)
+		return ct_error_sys(err, errno, "change directory to the new root");
+	return 0;
+}
+
+int ct_rootfs_pivot(struct ct_init *init, struct libct_error *err)
+{
+	if (!has_mount_namespace(init))
+		return 0;
+
+	int r = init->no_pivot ? move_into(init->rootfs, err) : pivot_into(init->rootfs, err);
+	if (r < 0)
+		return r;
+
+	unsigned long propagation = 0;
+	r = parse_rootfs_propagation(init->config->linux_config.rootfs_propagation, &propagation, err);
+	if (r < 0 || propagation == 0)
+		return r;
+	if (mount(NULL, "/", NULL, propagation, NULL) < 0)
+		return ct_error_sys(err, errno, "apply linux.rootfsPropagation \"%s\" to \"/\"",
+				    init->config->linux_config.rootfs_propagation);
+	return 0;
+}
+
+/* -------------------------------------------------------------- sysctl */
+
+static bool has_namespace(const struct spec_config *config, enum spec_namespace_type type)
+{
+	for (size_t i = 0; i < config->linux_config.n_namespaces; i++)
+		if (config->linux_config.namespaces[i].type == type)
+			return true;
+	return false;
+}
+
+/*
+ * Writing a sysctl that the container's namespaces do not isolate would
+ * change the whole host, so only these are accepted: the IPC ones with an
+ * IPC namespace, net.* with a network namespace, and the host and domain
+ * names with a UTS namespace.
+ */
+static int check_sysctl_namespaced(const struct spec_config *config, const char *key, struct libct_error *err)
+{
+	static const char *const ipc_keys[] = {
+		"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+		"kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+	};
+	_cleanup_free_ char *dotted = ct_strdup(key);
+	for (char *p = dotted; *p != '\0'; p++)
+		if (*p == '/')
+			*p = '.';
+
+	enum spec_namespace_type needed = SPEC_NS_COUNT;
+	for (size_t i = 0; i < sizeof(ipc_keys) / sizeof(ipc_keys[0]); i++)
+		if (strcmp(dotted, ipc_keys[i]) == 0)
+			needed = SPEC_NS_IPC;
+	if (strncmp(dotted, "fs.mqueue.", 10) == 0)
+		needed = SPEC_NS_IPC;
+	else if (strncmp(dotted, "net.", 4) == 0)
+		needed = SPEC_NS_NETWORK;
+	else if (strcmp(dotted, "kernel.hostname") == 0 || strcmp(dotted, "kernel.domainname") == 0)
+		needed = SPEC_NS_UTS;
+
+	if (needed == SPEC_NS_COUNT)
+		return ct_error_set(err, EINVAL, "sysctl \"%s\" is not namespaced, so setting it would change the host",
+				    key);
+	if (!has_namespace(config, needed))
+		return ct_error_set(err, EINVAL, "sysctl \"%s\" needs a %s namespace in linux.namespaces", key,
+				    spec_namespace_type_name(needed));
+	return 0;
+}
+
+/* Returns the path of key below /proc/sys: dots become slashes unless the
+ * key already uses slashes, which lets a key name an interface such as
+ * "eth0.100". */
+static char *sysctl_path(const char *key)
+{
+	char *path = ct_strdup(key);
+	if (strchr(path, '/') == NULL)
+		for (char *p = path; *p != '\0'; p++)
+			if (*p == '.')
+				*p = '/';
+	return path;
+}
+
+/*
+ * A container image can put a fake directory or symlink at /proc, and a
+ * write through it could land on a host file (CVE-2019-16884 is one case of
+ * this). So /proc must be a real procfs, and the lookup below it stays on
+ * that mount, follows no symlink and cannot climb out with "..".
+ */
+static int open_proc(struct libct_error *err)
+{
+	_cleanup_close_ int fd = open("/proc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return ct_error_sys(err, errno, "open \"/proc\"");
+	struct statfs st;
+	if (fstatfs(fd, &st) < 0)
+		return ct_error_sys(err, errno, "statfs \"/proc\"");
+	if (st.f_type != PROC_SUPER_MAGIC)
+		return ct_error_set(err, EINVAL, "\"/proc\" is not a procfs (add a proc mount on /proc to config.mounts)");
+	return ct_steal_fd(&fd);
+}
+
+static int write_sysctl(int proc_fd, const char *key, const char *value, struct libct_error *err)
+{
+	_cleanup_free_ char *relative = sysctl_path(key);
+	_cleanup_free_ char *path = ct_asprintf("sys/%s", relative);
+	struct open_how how = {
+		.flags = O_WRONLY | O_CLOEXEC | O_NOCTTY,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+	};
+	_cleanup_close_ int fd = (int)syscall(SYS_openat2, proc_fd, path, &how, sizeof(how));
+	if (fd < 0)
+		return ct_error_sys(err, errno, "open \"/proc/%s\"", path);
+
+	size_t len = strlen(value);
+	ssize_t n = write(fd, value, len);
+	if (n < 0)
+		return ct_error_sys(err, errno, "write \"%s\" to \"/proc/%s\"", value, path);
+	if ((size_t)n != len)
+		return ct_error_set(err, EIO, "write \"%s\" to \"/proc/%s\": short write", value, path);
+	return 0;
+}
+
+static int write_sysctls(struct ct_init *init, struct libct_error *err)
+{
+	const struct spec_map *sysctl = &init->config->linux_config.sysctl;
+	if (sysctl->n_entries == 0)
+		return 0;
+
+	_cleanup_close_ int proc_fd = open_proc(err);
+	if (proc_fd < 0)
+		return ct_error_prefix(err, "linux.sysctl");
+	for (size_t i = 0; i < sysctl->n_entries; i++) {
+		const struct spec_map_entry *entry = &sysctl->entries[i];
+		int r = check_sysctl_namespaced(init->config, entry->key, err);
+		if (r == 0)
+			r = write_sysctl(proc_fd, entry->key, entry->value, err);
+		if (r < 0)
+			return ct_error_prefix(err, "linux.sysctl");
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------- masks and read-only */
+
+/*
+ * After the pivot, /proc/self/fd paths would go through the container's
+ * /proc, so these steps use only fds: a detached mount is attached to the
+ * target fd with move_mount().
+ */
+static int attach(int tree_fd, int target_fd, const char *what, struct libct_error *err)
+{
+	if (move_mount(tree_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return ct_error_sys(err, errno, "mount over \"%s\"", what);
+	return 0;
+}
+
+static int new_readonly_tmpfs(struct libct_error *err)
+{
+	_cleanup_close_ int fs_fd = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs_fd < 0)
+		return ct_error_sys(err, errno, "open a tmpfs context");
+	if (fsconfig(fs_fd, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
+	    fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return ct_error_sys(err, errno, "create a read-only tmpfs");
+	int fd = fsmount(fs_fd, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+					       MOUNT_ATTR_NOEXEC);
+	if (fd < 0)
+		return ct_error_sys(err, errno, "mount a read-only tmpfs");
+	return fd;
+}
+
+/* Opens /dev/null for masking and checks that it is the null device, since
+ * the image could have put any file there. */
+static int open_null_tree(int root_fd, struct libct_error *err)
+{
+	_cleanup_close_ int fd = ct_open_in_root(root_fd, "/dev/null", O_PATH, 0, err);
+	if (fd < 0)
+		return fd;
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return ct_error_sys(err, errno, "stat \"/dev/null\"");
+	if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+		return ct_error_set(err, EINVAL, "\"/dev/null\" in the container is not the null device");
+	int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (tree < 0)
+		return ct_error_sys(err, errno, "clone the mount of \"/dev/null\"");
+	return tree;
+}
+
+static int mask_path(int root_fd, const char *path, struct libct_error *err)
+{
+	_cleanup_close_ int target = ct_open_in_root(root_fd, path, O_PATH, 0, err);
+	if (target == -ENOENT)
+		return 0;
+	if (target < 0)
+		return target;
+	struct stat st;
+	if (fstat(target, &st) < 0)
+		return ct_error_sys(err, errno, "stat \"%s\"", path);
+
+	_cleanup_close_ int tree = S_ISDIR(st.st_mode) ? new_readonly_tmpfs(err) : open_null_tree(root_fd, err);
+	if (tree < 0)
+		return tree;
+	return attach(tree, target, path, err);
+}
+
+/* Binds the path onto itself read-only, with every mount below it, so that
+ * a mount such as binfmt_misc under /proc/sys cannot stay writable.
+ * mount_setattr() only adds MOUNT_ATTR_RDONLY, so nosuid, nodev and noexec
+ * stay as they were, which a user namespace requires when they are locked. */
+static int make_readonly(int root_fd, const char *path, struct libct_error *err)
+{
+	_cleanup_close_ int target = ct_open_in_root(root_fd, path, O_PATH, 0, err);
+	if (target == -ENOENT)
+		return 0;
+	if (target < 0)
+		return target;
+
+	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE;
+	_cleanup_close_ int tree = open_tree(target, "", flags);
+	if (tree < 0)
+		return ct_error_sys(err, errno, "clone the mount of \"%s\"", path);
+	int r = ct_mount_setattr(tree, true, MOUNT_ATTR_RDONLY, 0, path, err);
+	if (r < 0)
+		return r;
+	return attach(tree, target, path, err);
+}
+
+static int remount_root_readonly(int root_fd, struct libct_error *err)
+{
+	return ct_mount_setattr(root_fd, false, MOUNT_ATTR_RDONLY, 0, "/", err);
+}
+
+int ct_rootfs_finalize(struct ct_init *init, struct libct_error *err)
+{
+	const struct spec_linux *linux_config = &init->config->linux_config;
+
+	int r = write_sysctls(init, err);
+	if (r < 0 || !has_mount_namespace(init))
+		return r;
+
+	_cleanup_close_ int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		return ct_error_sys(err, errno, "open \"/\"");
+
+	for (size_t i = 0; i < linux_config->n_masked_paths; i++) {
+		r = mask_path(root_fd, linux_config->masked_paths[i], err);
+		if (r < 0)
+			return ct_error_prefix(err, "linux.maskedPaths[%zu]", i);
+	}
+	for (size_t i = 0; i < linux_config->n_readonly_paths; i++) {
+		r = make_readonly(root_fd, linux_config->readonly_paths[i], err);
+		if (r < 0)
+			return ct_error_prefix(err, "linux.readonlyPaths[%zu]", i);
+	}
+	if (init->config->root.readonly) {
+		r = remount_root_readonly(root_fd, err);
+		if (r < 0)
+			return ct_error_prefix(err, "root.readonly");
+	}
+	return 0;
+}
