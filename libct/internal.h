@@ -139,6 +139,8 @@ struct ct_cgroup_params {
 	const char *proc_self_cgroup; /* NULL means "/proc/self/cgroup"; tests pass a fixture file */
 	const char *cgroups_path; /* linux.cgroupsPath, or NULL */
 	const char *id;           /* the container id, for the default path */
+	const char *mountinfo;    /* NULL means "/proc/self/mountinfo"; tests pass a fixture file */
+	struct libct_context *context; /* for debug logs; may be NULL */
 };
 
 /* Resolves the layout and the container's directory in every hierarchy. No
@@ -165,7 +167,10 @@ int ct_cgroup_kill(struct ct_cgroup *cgroup, int sig, struct libct_error *err);
 int ct_cgroup_destroy(struct ct_cgroup *cgroup, struct libct_error *err);
 
 /* Serialises the resolved directories for state.json (hierarchy name, such
- * as "memory" or "unified", to absolute directory) and restores them. */
+ * as "memory" or "unified", to absolute directory) and restores them. For
+ * each hierarchy where ct_cgroup_create() made directories, the map also
+ * holds "created:<hierarchy>" with the top-most directory it made, so that a
+ * later ct_cgroup_destroy() removes exactly those. */
 int ct_cgroup_to_map(const struct ct_cgroup *cgroup, struct spec_map *ret_map);
 int ct_cgroup_from_map(const struct spec_map *map, struct ct_cgroup **ret_cgroup, struct libct_error *err);
 

@@ -1,0 +1,898 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Tests of the cgroup placement. Most tests run on fixture trees (plain
+ * directories plus a fixture mountinfo and /proc/self/cgroup) for the v1,
+ * hybrid and pure v2 layouts. The last group needs root and runs on the
+ * real hierarchies, always below this process's own cgroups.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup-internal.h"
+#include "tap.h"
+
+/* ------------------------------------------------------------ helpers */
+
+static char fixture_base[] = "/tmp/ctrun-test-cgroup.XXXXXX";
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "we");
+	if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0) {
+		diag("cannot write fixture file \"%s\": %s", path, strerror(errno));
+		exit(2);
+	}
+}
+
+static char *read_text(const char *path)
+{
+	char *data = NULL;
+	if (ct_read_file_at(AT_FDCWD, path, 1 << 20, &data, NULL, NULL) < 0)
+		return NULL;
+	return data;
+}
+
+static void make_dirs(const char *path)
+{
+	char *copy = ct_strdup(path);
+	for (char *p = copy + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		(void)mkdir(copy, 0755); /* most already exist */
+		*p = '/';
+	}
+	if (mkdir(copy, 0755) < 0 && errno != EEXIST) {
+		diag("cannot create fixture directory \"%s\": %s", path, strerror(errno));
+		exit(2);
+	}
+	free(copy);
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+static void remove_recursively(const char *path)
+{
+	char *command = ct_asprintf("rm -rf -- '%s'", path);
+	if (system(command) != 0)
+		diag("cannot remove \"%s\"", path);
+	free(command);
+}
+
+static void map_clear(struct spec_map *map)
+{
+	for (size_t i = 0; i < map->n_entries; i++) {
+		free(map->entries[i].key);
+		free(map->entries[i].value);
+	}
+	free(map->entries);
+	map->entries = NULL;
+	map->n_entries = 0;
+}
+
+static const char *map_value(const struct spec_map *map, const char *key)
+{
+	for (size_t i = 0; i < map->n_entries; i++)
+		if (strcmp(map->entries[i].key, key) == 0)
+			return map->entries[i].value;
+	return NULL;
+}
+
+/* ------------------------------------------------------------ fixtures */
+
+enum fixture_kind {
+	FIXTURE_V1,
+	FIXTURE_HYBRID,
+	FIXTURE_V2,
+};
+
+struct fixture {
+	char *dir;        /* the fixture's own directory */
+	char *root;       /* the mount root, dir/cg */
+	char *mountinfo;
+	char *self;       /* the fixture /proc/self/cgroup */
+};
+
+/* The v1 hierarchies. blkio is mounted read-only and must be skipped, and
+ * the runtime's memory cgroup is not the root, as under a job manager. */
+static void add_v1(const struct fixture *fixture, FILE *mountinfo, FILE *self)
+{
+	const char *r = fixture->root;
+	fprintf(mountinfo, "31 23 0:28 / %s rw,nosuid shared:9 - tmpfs tmpfs ro,mode=755\n", r);
+	fprintf(mountinfo, "32 31 0:29 / %s/cpu,cpuacct rw,relatime shared:10 - cgroup cgroup rw,cpu,cpuacct\n", r);
+	fprintf(mountinfo, "35 31 0:32 / %s/memory rw,relatime - cgroup cgroup rw,memory\n", r);
+	fprintf(mountinfo, "37 31 0:34 / %s/freezer rw,relatime - cgroup cgroup rw,freezer\n", r);
+	fprintf(mountinfo, "38 31 0:35 / %s/blkio ro,relatime - cgroup cgroup rw,blkio\n", r);
+	fprintf(mountinfo, "40 31 0:37 / %s/systemd rw,relatime - cgroup cgroup rw,xattr,name=systemd\n", r);
+	fprintf(self, "5:blkio:/\n4:name=systemd:/user.slice/session-1.scope\n3:freezer:/\n");
+	fprintf(self, "2:memory:/process_api/abc\n1:cpu,cpuacct:/\n");
+
+	char *path = ct_asprintf("%s/memory/process_api/abc", r);
+	make_dirs(path);
+	free(path);
+	path = ct_asprintf("%s/systemd/user.slice/session-1.scope", r);
+	make_dirs(path);
+	free(path);
+	const char *names[] = { "cpu,cpuacct", "freezer", "blkio" };
+	for (size_t i = 0; i < 3; i++) {
+		path = ct_asprintf("%s/%s", r, names[i]);
+		make_dirs(path);
+		free(path);
+	}
+}
+
+static void add_unified(const struct fixture *fixture, FILE *mountinfo, FILE *self, bool pure)
+{
+	const char *r = fixture->root;
+	char *dir = pure ? ct_strdup(r) : ct_asprintf("%s/unified", r);
+	fprintf(mountinfo, "41 %d 0:38 / %s rw,nosuid,nodev - cgroup2 cgroup2 rw,nsdelegate\n", pure ? 23 : 31, dir);
+	fprintf(self, "0::/user.slice/session-1.scope\n");
+
+	char *path = ct_asprintf("%s/user.slice/session-1.scope", dir);
+	make_dirs(path);
+	free(path);
+	path = ct_asprintf("%s/cgroup.controllers", dir);
+	write_text(path, pure ? "cpuset cpu io memory pids\n" : "hugetlb\n");
+	free(path);
+	free(dir);
+}
+
+static struct fixture fixture_new(enum fixture_kind kind)
+{
+	static int counter;
+	struct fixture fixture = { .dir = ct_asprintf("%s/f%d", fixture_base, counter++) };
+	fixture.root = ct_asprintf("%s/cg", fixture.dir);
+	fixture.mountinfo = ct_asprintf("%s/mountinfo", fixture.dir);
+	fixture.self = ct_asprintf("%s/self-cgroup", fixture.dir);
+	make_dirs(fixture.root);
+
+	FILE *mountinfo = fopen(fixture.mountinfo, "we");
+	FILE *self = fopen(fixture.self, "we");
+	if (mountinfo == NULL || self == NULL)
+		exit(2);
+	fprintf(mountinfo, "22 1 254:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw\n");
+	if (kind != FIXTURE_V2)
+		add_v1(&fixture, mountinfo, self);
+	if (kind != FIXTURE_V1)
+		add_unified(&fixture, mountinfo, self, kind == FIXTURE_V2);
+	fprintf(mountinfo, "60 22 0:50 / %s/elsewhere rw - tmpfs tmpfs rw\n", fixture.dir);
+	fclose(mountinfo);
+	fclose(self);
+	return fixture;
+}
+
+static void fixture_free(struct fixture *fixture)
+{
+	remove_recursively(fixture->dir);
+	free(fixture->dir);
+	free(fixture->root);
+	free(fixture->mountinfo);
+	free(fixture->self);
+}
+
+static struct ct_cgroup_params fixture_params(const struct fixture *fixture, const char *cgroups_path)
+{
+	return (struct ct_cgroup_params){
+		.mount_root = fixture->root,
+		.proc_self_cgroup = fixture->self,
+		.mountinfo = fixture->mountinfo,
+		.cgroups_path = cgroups_path,
+		.id = "web",
+	};
+}
+
+/* Resolves cgroups_path on fixture and returns the map of directories. */
+static int resolve(const struct fixture *fixture, const char *cgroups_path, struct spec_map *ret_map,
+		   struct libct_error *err)
+{
+	struct ct_cgroup_params params = fixture_params(fixture, cgroups_path);
+	struct ct_cgroup *cgroup = NULL;
+	int r = ct_cgroup_new(&params, &cgroup, err);
+	if (r < 0)
+		return r;
+	ct_cgroup_to_map(cgroup, ret_map);
+	ct_cgroup_free(cgroup);
+	return 0;
+}
+
+static void check_dir(const struct spec_map *map, const char *key, const char *root, const char *below,
+		      const char *name)
+{
+	char *expected = ct_asprintf("%s/%s", root, below);
+	is_str(map_value(map, key), expected, "%s: %s", name, key);
+	free(expected);
+}
+
+/* -------------------------------------------------------------- layouts */
+
+static void test_layouts(void)
+{
+	const enum ct_cgroup_layout expected[] = { CT_CGROUP_LAYOUT_V1, CT_CGROUP_LAYOUT_HYBRID,
+						   CT_CGROUP_LAYOUT_V2 };
+	const char *names[] = { "v1", "hybrid", "v2" };
+	for (int kind = FIXTURE_V1; kind <= FIXTURE_V2; kind++) {
+		struct fixture fixture = fixture_new((enum fixture_kind)kind);
+		struct ct_cgroup_params params = fixture_params(&fixture, NULL);
+		struct ct_cgroup *cgroup = NULL;
+		struct libct_error err = { 0 };
+		int r = ct_cgroup_new(&params, &cgroup, &err);
+		if (!is_int(r, 0, "layout %s: new succeeds", names[kind]))
+			diag("%s", err.message);
+		if (cgroup != NULL) {
+			is_int(ct_cgroup_layout(cgroup), expected[kind], "layout %s: detected", names[kind]);
+			ct_cgroup_free(cgroup);
+		}
+		fixture_free(&fixture);
+	}
+}
+
+static void test_default_path_v1(void)
+{
+	struct fixture fixture = fixture_new(FIXTURE_V1);
+	struct spec_map map = { 0 };
+	struct libct_error err = { 0 };
+	is_int(resolve(&fixture, NULL, &map, &err), 0, "default path v1: resolves");
+
+	check_dir(&map, "memory", fixture.root, "memory/process_api/abc/ctrun/web", "default path v1");
+	check_dir(&map, "cpu,cpuacct", fixture.root, "cpu,cpuacct/ctrun/web", "default path v1");
+	check_dir(&map, "freezer", fixture.root, "freezer/ctrun/web", "default path v1");
+	check_dir(&map, "name=systemd", fixture.root, "systemd/user.slice/session-1.scope/ctrun/web",
+		  "default path v1");
+	is_str(map_value(&map, "blkio"), NULL, "default path v1: read-only blkio skipped");
+	is_str(map_value(&map, "unified"), NULL, "default path v1: no unified hierarchy");
+	is_int(map.n_entries, 4, "default path v1: four hierarchies");
+	map_clear(&map);
+
+	/* An empty string is how Go callers write an absent path. */
+	is_int(resolve(&fixture, "", &map, &err), 0, "empty path: resolves");
+	check_dir(&map, "memory", fixture.root, "memory/process_api/abc/ctrun/web", "empty path");
+	map_clear(&map);
+	fixture_free(&fixture);
+}
+
+static void test_paths_hybrid(void)
+{
+	struct fixture fixture = fixture_new(FIXTURE_HYBRID);
+	struct spec_map map = { 0 };
+	struct libct_error err = { 0 };
+
+	is_int(resolve(&fixture, NULL, &map, &err), 0, "default path hybrid: resolves");
+	check_dir(&map, "unified", fixture.root, "unified/user.slice/session-1.scope/ctrun/web",
+		  "default path hybrid");
+	check_dir(&map, "memory", fixture.root, "memory/process_api/abc/ctrun/web", "default path hybrid");
+	is_int(map.n_entries, 5, "default path hybrid: five hierarchies");
+	map_clear(&map);
+
+	is_int(resolve(&fixture, "pods/./x//y/", &map, &err), 0, "relative path: resolves");
+	check_dir(&map, "memory", fixture.root, "memory/process_api/abc/pods/x/y", "relative path");
+	check_dir(&map, "cpu,cpuacct", fixture.root, "cpu,cpuacct/pods/x/y", "relative path");
+	check_dir(&map, "unified", fixture.root, "unified/user.slice/session-1.scope/pods/x/y", "relative path");
+	map_clear(&map);
+
+	is_int(resolve(&fixture, "/default/abc", &map, &err), 0, "absolute path: resolves");
+	check_dir(&map, "memory", fixture.root, "memory/default/abc", "absolute path");
+	check_dir(&map, "name=systemd", fixture.root, "systemd/default/abc", "absolute path");
+	check_dir(&map, "unified", fixture.root, "unified/default/abc", "absolute path");
+	map_clear(&map);
+	fixture_free(&fixture);
+}
+
+static void test_paths_v2(void)
+{
+	struct fixture fixture = fixture_new(FIXTURE_V2);
+	struct spec_map map = { 0 };
+	struct libct_error err = { 0 };
+
+	is_int(resolve(&fixture, NULL, &map, &err), 0, "default path v2: resolves");
+	check_dir(&map, "unified", fixture.root, "user.slice/session-1.scope/ctrun/web", "default path v2");
+	is_int(map.n_entries, 1, "default path v2: one hierarchy");
+	map_clear(&map);
+
+	is_int(resolve(&fixture, "/machine/c1", &map, &err), 0, "absolute path v2: resolves");
+	check_dir(&map, "unified", fixture.root, "machine/c1", "absolute path v2");
+	map_clear(&map);
+	fixture_free(&fixture);
+}
+
+static void check_rejected(const struct fixture *fixture, const char *path, const char *id, int expected_errno,
+			   const char *expected_message)
+{
+	struct ct_cgroup_params params = fixture_params(fixture, path);
+	params.id = id;
+	struct ct_cgroup *cgroup = NULL;
+	struct libct_error err = { 0 };
+	is_int(ct_cgroup_new(&params, &cgroup, &err), -expected_errno, "reject \"%s\": errno", path ? path : id);
+	is_str(err.message, expected_message, "reject \"%s\": message", path ? path : id);
+	ok(cgroup == NULL, "reject \"%s\": no object", path ? path : id);
+	ct_cgroup_free(cgroup);
+}
+
+static void test_rejections(void)
+{
+	struct fixture fixture = fixture_new(FIXTURE_HYBRID);
+	check_rejected(&fixture, "../escape", "web", EINVAL,
+		       "linux.cgroupsPath: \"../escape\" must not contain \"..\" components");
+	check_rejected(&fixture, "/a/../../b", "web", EINVAL,
+		       "linux.cgroupsPath: \"/a/../../b\" must not contain \"..\" components");
+	check_rejected(&fixture, "a/..", "web", EINVAL,
+		       "linux.cgroupsPath: \"a/..\" must not contain \"..\" components");
+	check_rejected(&fixture, "/", "web", EINVAL,
+		       "linux.cgroupsPath: \"/\" names the root cgroup, but a container needs a cgroup of its own");
+	check_rejected(&fixture, "./", "web", EINVAL,
+		       "linux.cgroupsPath: \"./\" names the runtime's own cgroup, but a container needs a cgroup "
+		       "of its own");
+	check_rejected(&fixture, "system.slice:ctrun:web", "web", ENOTSUP,
+		       "linux.cgroupsPath: \"system.slice:ctrun:web\" has the systemd form \"slice:prefix:name\", "
+		       "which needs the systemd cgroup driver (not supported)");
+	check_rejected(&fixture, NULL, "a/b", EINVAL, "cgroup of container \"a/b\": the id cannot be a directory name");
+	check_rejected(&fixture, NULL, "..", EINVAL, "cgroup of container \"..\": the id cannot be a directory name");
+	fixture_free(&fixture);
+}
+
+/* A mount of a subtree, as inside a cgroup namespace: the mountinfo root
+ * field is not "/". Also checks the octal escapes of mountinfo. */
+static void test_mount_of_subtree(void)
+{
+	struct fixture fixture = { .dir = ct_asprintf("%s/subtree", fixture_base) };
+	fixture.root = ct_asprintf("%s/c g", fixture.dir);
+	fixture.mountinfo = ct_asprintf("%s/mountinfo", fixture.dir);
+	fixture.self = ct_asprintf("%s/self-cgroup", fixture.dir);
+	char *memory = ct_asprintf("%s/memory/abc", fixture.root);
+	make_dirs(memory);
+	free(memory);
+
+	char *text = ct_asprintf("35 31 0:32 /process_api %s/c\\040g/memory rw - cgroup cgroup rw,memory\n",
+				 fixture.dir);
+	write_text(fixture.mountinfo, text);
+	free(text);
+	write_text(fixture.self, "2:memory:/process_api/abc\n");
+
+	struct spec_map map = { 0 };
+	struct libct_error err = { 0 };
+	if (!is_int(resolve(&fixture, NULL, &map, &err), 0, "subtree mount: resolves"))
+		diag("%s", err.message);
+	check_dir(&map, "memory", fixture.root, "memory/abc/ctrun/web", "subtree mount");
+	map_clear(&map);
+
+	is_int(resolve(&fixture, "/process_api/other", &map, &err), 0, "subtree mount: absolute inside");
+	check_dir(&map, "memory", fixture.root, "memory/other", "subtree mount absolute");
+	map_clear(&map);
+
+	is_int(resolve(&fixture, "/elsewhere", &map, &err), -ENOENT, "subtree mount: absolute outside fails");
+	char *expected = ct_asprintf("cgroup \"/elsewhere\" of hierarchy \"memory\" is outside the part "
+				     "\"/process_api\" mounted at \"%s/memory\"", fixture.root);
+	is_str(err.message, expected, "subtree mount: absolute outside message");
+	free(expected);
+	fixture_free(&fixture);
+}
+
+/* --------------------------------------------------- create and destroy */
+
+static struct ct_cgroup *new_created(const struct fixture *fixture, const char *path, const char *name)
+{
+	struct ct_cgroup_params params = fixture_params(fixture, path);
+	struct ct_cgroup *cgroup = NULL;
+	struct libct_error err = { 0 };
+	int r = ct_cgroup_new(&params, &cgroup, &err);
+	if (r == 0)
+		r = ct_cgroup_create(cgroup, &err);
+	if (!is_int(r, 0, "%s: create succeeds", name))
+		diag("%s", err.message);
+	return cgroup;
+}
+
+static void test_create_destroy(void)
+{
+	struct fixture fixture = fixture_new(FIXTURE_HYBRID);
+	struct ct_cgroup *cgroup = new_created(&fixture, NULL, "create hybrid");
+	struct spec_map map = { 0 };
+	ct_cgroup_to_map(cgroup, &map);
+
+	for (size_t i = 0; i < map.n_entries; i++)
+		ok(exists(map.entries[i].value), "create hybrid: \"%s\" exists", map.entries[i].key);
+	check_dir(&map, "created:memory", fixture.root, "memory/process_api/abc/ctrun", "create hybrid");
+	check_dir(&map, "created:unified", fixture.root, "unified/user.slice/session-1.scope/ctrun",
+		  "create hybrid");
+	is_int(map.n_entries, 10, "create hybrid: five directories and five markers");
+
+	/* Sub-cgroups made inside the container go first. */
+	char *nested = ct_asprintf("%s/inner/deeper", map_value(&map, "memory"));
+	make_dirs(nested);
+	free(nested);
+
+	struct libct_error err = { 0 };
+	if (!is_int(ct_cgroup_destroy(cgroup, &err), 0, "destroy hybrid: succeeds"))
+		diag("%s", err.message);
+	for (size_t i = 0; i < map.n_entries; i++)
+		ok(!exists(map.entries[i].value), "destroy hybrid: \"%s\" removed", map.entries[i].key);
+	char *own = ct_asprintf("%s/memory/process_api/abc", fixture.root);
+	ok(exists(own), "destroy hybrid: the runtime's own cgroup stays");
+	free(own);
+	is_int(ct_cgroup_destroy(cgroup, &err), 0, "destroy hybrid: a second destroy succeeds");
+
+	map_clear(&map);
+	ct_cgroup_free(cgroup);
+	fixture_free(&fixture);
+}
+
+static void test_existing_leaf(void)
+{
+	struct fixture fixture = fixture_new(FIXTURE_V1);
+	char *leaf = ct_asprintf("%s/memory/process_api/abc/shared/leaf", fixture.root);
+	make_dirs(leaf);
+
+	struct ct_cgroup *cgroup = new_created(&fixture, "shared/leaf", "existing leaf");
+	struct spec_map map = { 0 };
+	ct_cgroup_to_map(cgroup, &map);
+	is_str(map_value(&map, "created:memory"), NULL, "existing leaf: memory not marked as created");
+	check_dir(&map, "created:freezer", fixture.root, "freezer/shared", "existing leaf");
+
+	struct libct_error err = { 0 };
+	is_int(ct_cgroup_destroy(cgroup, &err), 0, "existing leaf: destroy succeeds");
+	ok(exists(leaf), "existing leaf: the joined cgroup stays");
+	ok(!exists(map_value(&map, "created:freezer")), "existing leaf: the created one is removed");
+
+	free(leaf);
+	map_clear(&map);
+	ct_cgroup_free(cgroup);
+	fixture_free(&fixture);
+}
+
+/* Two containers below the default parent: the parent stays while the
+ * other container uses it. */
+static void test_shared_parent(void)
+{
+	struct fixture fixture = fixture_new(FIXTURE_V2);
+	struct ct_cgroup *first = new_created(&fixture, "ctrun/a", "shared parent a");
+	struct ct_cgroup *second = new_created(&fixture, "ctrun/b", "shared parent b");
+	char *parent = ct_asprintf("%s/user.slice/session-1.scope/ctrun", fixture.root);
+	char *second_dir = ct_asprintf("%s/b", parent);
+
+	struct libct_error err = { 0 };
+	if (!is_int(ct_cgroup_destroy(first, &err), 0, "shared parent: destroy a succeeds"))
+		diag("%s", err.message);
+	ok(exists(second_dir), "shared parent: b stays");
+	ok(exists(parent), "shared parent: parent stays while b uses it");
+	is_int(ct_cgroup_destroy(second, &err), 0, "shared parent: destroy b succeeds");
+	ok(!exists(second_dir), "shared parent: b removed");
+
+	free(parent);
+	free(second_dir);
+	ct_cgroup_free(first);
+	ct_cgroup_free(second);
+	fixture_free(&fixture);
+}
+
+static void test_destroy_missing(void)
+{
+	struct fixture fixture = fixture_new(FIXTURE_V1);
+	struct ct_cgroup *cgroup = new_created(&fixture, "gone/c", "destroy missing");
+	char *top = ct_asprintf("%s/memory/process_api/abc/gone", fixture.root);
+	remove_recursively(top);
+
+	struct libct_error err = { 0 };
+	is_int(ct_cgroup_destroy(cgroup, &err), 0, "destroy missing: a removed directory is no error");
+	free(top);
+	ct_cgroup_free(cgroup);
+	fixture_free(&fixture);
+}
+
+static void test_destroy_failure(void)
+{
+	struct fixture fixture = fixture_new(FIXTURE_V2);
+	struct ct_cgroup *cgroup = new_created(&fixture, "full", "destroy failure");
+	char *file = ct_asprintf("%s/user.slice/session-1.scope/full/file", fixture.root);
+	write_text(file, "x");
+
+	/* A plain directory with a file fails with ENOTEMPTY at once, which
+	 * imitates a cgroup that cannot be removed. */
+	struct libct_error err = { 0 };
+	is_int(ct_cgroup_destroy(cgroup, &err), -ENOTEMPTY, "destroy failure: errno");
+	char *expected = ct_asprintf("remove cgroup \"%s/user.slice/session-1.scope/full\": Directory not empty",
+				     fixture.root);
+	is_str(err.message, expected, "destroy failure: message names the directory");
+
+	unlink(file);
+	free(expected);
+	free(file);
+	ct_cgroup_free(cgroup);
+	fixture_free(&fixture);
+}
+
+/* ---------------------------------------------------- enter, pids, fds */
+
+static void test_enter_and_pids(void)
+{
+	struct fixture fixture = fixture_new(FIXTURE_HYBRID);
+	struct ct_cgroup *cgroup = new_created(&fixture, "c", "enter");
+	struct spec_map map = { 0 };
+	ct_cgroup_to_map(cgroup, &map);
+
+	for (size_t i = 0; i < map.n_entries; i++) {
+		char *procs = ct_asprintf("%s/cgroup.procs", map.entries[i].value);
+		if (strncmp(map.entries[i].key, "created:", 8) != 0)
+			write_text(procs, "");
+		free(procs);
+	}
+	struct libct_error err = { 0 };
+	is_int(ct_cgroup_enter(cgroup, 4242, &err), 0, "enter: succeeds");
+	for (size_t i = 0; i < map.n_entries; i++) {
+		if (strncmp(map.entries[i].key, "created:", 8) == 0)
+			continue;
+		char *procs = ct_asprintf("%s/cgroup.procs", map.entries[i].value);
+		char *text = read_text(procs);
+		is_str(text, "4242", "enter: pid written for \"%s\"", map.entries[i].key);
+		free(text);
+		free(procs);
+	}
+
+	/* The freezer hierarchy lists the processes, descendants included. */
+	const char *freezer = map_value(&map, "freezer");
+	char *sub = ct_asprintf("%s/sub", freezer);
+	make_dirs(sub);
+	char *procs = ct_asprintf("%s/cgroup.procs", freezer);
+	write_text(procs, "12\n34\n0\n");
+	char *sub_procs = ct_asprintf("%s/cgroup.procs", sub);
+	write_text(sub_procs, "56\n");
+
+	pid_t *pids = NULL;
+	size_t count = 0;
+	is_int(ct_cgroup_pids(cgroup, &pids, &count, &err), 0, "pids: succeeds");
+	is_int(count, 3, "pids: three processes, 0 skipped");
+	if (count == 3) {
+		is_int(pids[0], 12, "pids: first");
+		is_int(pids[1], 34, "pids: second");
+		is_int(pids[2], 56, "pids: from the sub-cgroup");
+	}
+	free(pids);
+
+	write_text(sub_procs, "5x\n");
+	is_int(ct_cgroup_pids(cgroup, &pids, &count, &err), -EINVAL, "pids: invalid line fails");
+	char *expected = ct_asprintf("read \"%s/cgroup.procs\": invalid pid \"5x\"", sub);
+	is_str(err.message, expected, "pids: invalid line message");
+	free(expected);
+
+	is_int(ct_cgroup_clone_fd(cgroup), -1, "clone fd: none on hybrid");
+
+	unlink(sub_procs);
+	for (size_t i = 0; i < map.n_entries; i++) {
+		char *file = ct_asprintf("%s/cgroup.procs", map.entries[i].value);
+		unlink(file);
+		free(file);
+	}
+	is_int(ct_cgroup_destroy(cgroup, &err), 0, "enter: destroy succeeds");
+	free(sub);
+	free(procs);
+	free(sub_procs);
+	map_clear(&map);
+	ct_cgroup_free(cgroup);
+	fixture_free(&fixture);
+}
+
+static void test_clone_fd_v2(void)
+{
+	struct fixture fixture = fixture_new(FIXTURE_V2);
+	struct ct_cgroup *cgroup = new_created(&fixture, "c", "clone fd v2");
+	int fd = ct_cgroup_clone_fd(cgroup);
+	ok(fd >= 0, "clone fd v2: an fd");
+	struct stat st;
+	ok(fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode), "clone fd v2: a directory");
+	ok(fd >= 0 && (fcntl(fd, F_GETFD) & FD_CLOEXEC), "clone fd v2: close-on-exec");
+	is_int(ct_cgroup_clone_fd(cgroup), fd, "clone fd v2: the same fd again");
+
+	struct libct_error err = { 0 };
+	is_int(ct_cgroup_destroy(cgroup, &err), 0, "clone fd v2: destroy succeeds");
+	ct_cgroup_free(cgroup);
+	fixture_free(&fixture);
+}
+
+/* The fixture tree imitates cgroupfs: cgroup.subtree_control is a plain
+ * file, so a write of "+memory" replaces its content. */
+static void test_enable_controllers(void)
+{
+	struct fixture fixture = fixture_new(FIXTURE_V2);
+	struct ct_cgroup *cgroup = new_created(&fixture, "ctrun/c", "enable controllers");
+	const char *levels[] = { "", "/user.slice", "/user.slice/session-1.scope", "/user.slice/session-1.scope/ctrun" };
+	const char *enabled[] = { "cpu memory\n", "cpu\n", "", "" };
+	for (size_t i = 0; i < 4; i++) {
+		char *file = ct_asprintf("%s%s/cgroup.subtree_control", fixture.root, levels[i]);
+		write_text(file, enabled[i]);
+		free(file);
+		file = ct_asprintf("%s%s/cgroup.controllers", fixture.root, levels[i]);
+		write_text(file, "cpu memory pids\n");
+		free(file);
+	}
+
+	struct libct_error err = { 0 };
+	char *controllers[] = { "memory", NULL };
+	if (!is_int(ct_cgroup_v2_enable_controllers(&cgroup->hierarchies[0], controllers, &err), 0,
+		    "enable controllers: succeeds"))
+		diag("%s", err.message);
+	const char *expected[] = { "cpu memory\n", "+memory", "+memory", "+memory" };
+	for (size_t i = 0; i < 4; i++) {
+		char *file = ct_asprintf("%s%s/cgroup.subtree_control", fixture.root, levels[i]);
+		char *text = read_text(file);
+		is_str(text, expected[i], "enable controllers: level \"%s\"", levels[i]);
+		free(text);
+		free(file);
+	}
+	char *leaf = ct_asprintf("%s/user.slice/session-1.scope/ctrun/c/cgroup.subtree_control", fixture.root);
+	ok(!exists(leaf), "enable controllers: the container's own cgroup is left alone");
+	free(leaf);
+
+	char *unavailable[] = { "rdma", NULL };
+	is_int(ct_cgroup_v2_enable_controllers(&cgroup->hierarchies[0], unavailable, &err), -ENOTSUP,
+	       "enable controllers: unavailable one fails");
+	char *message = ct_asprintf("enable cgroup controller \"rdma\" in \"%s\": not available there "
+				    "(cgroup.controllers lists \"cpu memory pids\")", fixture.root);
+	is_str(err.message, message, "enable controllers: unavailable message");
+	free(message);
+
+	for (size_t i = 0; i < 4; i++) {
+		char *file = ct_asprintf("%s%s/cgroup.subtree_control", fixture.root, levels[i]);
+		if (i == 3)
+			unlink(file);
+		free(file);
+		file = ct_asprintf("%s%s/cgroup.controllers", fixture.root, levels[i]);
+		if (i == 3)
+			unlink(file);
+		free(file);
+	}
+	is_int(ct_cgroup_destroy(cgroup, &err), 0, "enable controllers: destroy succeeds");
+	ct_cgroup_free(cgroup);
+	fixture_free(&fixture);
+}
+
+/* ----------------------------------------------------------------- maps */
+
+static void test_map_round_trip(void)
+{
+	struct fixture fixture = fixture_new(FIXTURE_HYBRID);
+	struct ct_cgroup *cgroup = new_created(&fixture, "round/trip", "round trip");
+	struct spec_map map = { 0 };
+	ct_cgroup_to_map(cgroup, &map);
+	ct_cgroup_free(cgroup);
+
+	struct ct_cgroup *restored = NULL;
+	struct libct_error err = { 0 };
+	is_int(ct_cgroup_from_map(&map, &restored, &err), 0, "round trip: from_map succeeds");
+	is_int(ct_cgroup_layout(restored), CT_CGROUP_LAYOUT_HYBRID, "round trip: layout");
+
+	struct spec_map again = { 0 };
+	ct_cgroup_to_map(restored, &again);
+	is_int(again.n_entries, map.n_entries, "round trip: same number of entries");
+	for (size_t i = 0; i < map.n_entries && i < again.n_entries; i++) {
+		is_str(again.entries[i].key, map.entries[i].key, "round trip: key %zu", i);
+		is_str(again.entries[i].value, map.entries[i].value, "round trip: value %zu", i);
+	}
+
+	is_int(ct_cgroup_destroy(restored, &err), 0, "round trip: destroy after restore succeeds");
+	char *top = ct_asprintf("%s/memory/process_api/abc/round", fixture.root);
+	ok(!exists(top), "round trip: created parent removed");
+	free(top);
+
+	map_clear(&again);
+	map_clear(&map);
+	ct_cgroup_free(restored);
+	fixture_free(&fixture);
+}
+
+static void check_from_map_rejects(const char *key, const char *value, const char *extra_key,
+				   const char *extra_value, const char *expected_message)
+{
+	struct spec_map_entry entries[] = {
+		{ .key = (char *)key, .value = (char *)value },
+		{ .key = (char *)extra_key, .value = (char *)extra_value },
+	};
+	struct spec_map map = { .entries = entries, .n_entries = extra_key != NULL ? 2 : 1 };
+	struct ct_cgroup *cgroup = NULL;
+	struct libct_error err = { 0 };
+	is_int(ct_cgroup_from_map(&map, &cgroup, &err), -EINVAL, "from_map rejects \"%s\": errno", value);
+	is_str(err.message, expected_message, "from_map rejects \"%s\": message", value);
+	ct_cgroup_free(cgroup);
+}
+
+static void test_from_map_rejects(void)
+{
+	check_from_map_rejects("memory", "relative/dir", NULL, NULL,
+			       "restore cgroups: invalid entry \"memory\": \"relative/dir\"");
+	check_from_map_rejects("memory", "/sys/fs/cgroup/memory/../x", NULL, NULL,
+			       "restore cgroups: invalid entry \"memory\": \"/sys/fs/cgroup/memory/../x\"");
+	check_from_map_rejects("memory", "/sys/fs/cgroup/memory/a/b", "created:memory", "/sys/fs/cgroup/memory/b",
+			       "restore cgroups: \"created:memory\": \"/sys/fs/cgroup/memory/b\" is not the cgroup of "
+			       "hierarchy \"memory\" or one of its parents");
+	check_from_map_rejects("memory", "/sys/fs/cgroup/memory/a", "created:cpu", "/sys/fs/cgroup/cpu/a",
+			       "restore cgroups: \"created:cpu\": \"/sys/fs/cgroup/cpu/a\" is not the cgroup of "
+			       "hierarchy \"cpu\" or one of its parents");
+
+	struct spec_map empty = { 0 };
+	struct ct_cgroup *cgroup = NULL;
+	struct libct_error err = { 0 };
+	is_int(ct_cgroup_from_map(&empty, &cgroup, &err), -EINVAL, "from_map rejects an empty map");
+
+	struct spec_map_entry entries[] = { { .key = "unified", .value = "/sys/fs/cgroup/c" } };
+	struct spec_map v2 = { .entries = entries, .n_entries = 1 };
+	is_int(ct_cgroup_from_map(&v2, &cgroup, &err), 0, "from_map: unified only");
+	if (cgroup != NULL)
+		is_int(ct_cgroup_layout(cgroup), CT_CGROUP_LAYOUT_V2, "from_map: unified only is pure v2");
+	ct_cgroup_free(cgroup);
+}
+
+/* ----------------------------------------------------- real hierarchies */
+
+/* Forks a child that waits for signals. */
+static pid_t fork_sleeper(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	return pid;
+}
+
+static bool pids_contain(struct ct_cgroup *cgroup, pid_t pid)
+{
+	pid_t *pids = NULL;
+	size_t count = 0;
+	bool found = false;
+	if (ct_cgroup_pids(cgroup, &pids, &count, NULL) == 0)
+		for (size_t i = 0; i < count; i++)
+			found = found || pids[i] == pid;
+	free(pids);
+	return found;
+}
+
+static void check_kill(struct ct_cgroup *cgroup, int sig, const char *name)
+{
+	struct libct_error err = { 0 };
+	pid_t child = fork_sleeper();
+	if (!is_int(ct_cgroup_enter(cgroup, child, &err), 0, "%s: enter succeeds", name))
+		diag("%s", err.message);
+	ok(pids_contain(cgroup, child), "%s: pids lists the child", name);
+
+	if (!is_int(ct_cgroup_kill(cgroup, sig, &err), 0, "%s: kill succeeds", name))
+		diag("%s", err.message);
+	int status = 0;
+	is_int(waitpid(child, &status, 0), child, "%s: child reaped", name);
+	ok(WIFSIGNALED(status) && WTERMSIG(status) == sig, "%s: child killed by signal %d", name, sig);
+	ok(!pids_contain(cgroup, child), "%s: child gone from pids", name);
+}
+
+/* Reaps the child while destroy waits: a zombie still counts as a member
+ * of its cgroups, and the runtime's caller (the shim) reaps the container's
+ * init the same way. */
+static void *reap_child(void *data)
+{
+	pid_t *child = data;
+	int status = 0;
+	if (waitpid(*child, &status, 0) != *child || !WIFSIGNALED(status))
+		*child = -1;
+	else
+		*child = WTERMSIG(status);
+	return NULL;
+}
+
+/* A process in a frozen sub-cgroup must not keep destroy from finishing. */
+static void check_frozen_destroy(struct ct_cgroup *cgroup, struct spec_map *map)
+{
+	const char *freezer = map_value(map, "freezer");
+	if (freezer == NULL) {
+		skip("no v1 freezer hierarchy");
+		return;
+	}
+	struct libct_error err = { 0 };
+	pid_t child = fork_sleeper();
+	is_int(ct_cgroup_enter(cgroup, child, &err), 0, "frozen destroy: enter succeeds");
+	char *sub = ct_asprintf("%s/sub", freezer);
+	(void)mkdir(sub, 0755);
+	char value[32];
+	snprintf(value, sizeof(value), "%d", (int)child);
+	is_int(ct_cgroup_write(sub, "cgroup.procs", value, &err), 0, "frozen destroy: child moved to sub");
+	is_int(ct_cgroup_v1_freeze(sub, &err), 0, "frozen destroy: sub frozen");
+	is_int(ct_cgroup_kill(cgroup, SIGKILL, &err), 0, "frozen destroy: kill succeeds");
+
+	/* The child is frozen with SIGKILL pending; destroy thaws it. */
+	pid_t reaped = child;
+	pthread_t reaper;
+	is_int(pthread_create(&reaper, NULL, reap_child, &reaped), 0, "frozen destroy: reaper started");
+	if (!is_int(ct_cgroup_destroy(cgroup, &err), 0, "frozen destroy: destroy succeeds"))
+		diag("%s", err.message);
+	pthread_join(reaper, NULL);
+	is_int(reaped, SIGKILL, "frozen destroy: child killed by SIGKILL");
+	free(sub);
+}
+
+static void test_real_hierarchy(void)
+{
+	if (geteuid() != 0) {
+		skip("the real cgroup hierarchy needs root");
+		return;
+	}
+	char *path = ct_asprintf("ctrun-test-%d/c1", (int)getpid());
+	struct ct_cgroup_params params = { .cgroups_path = path, .id = "unit" };
+	struct ct_cgroup *cgroup = NULL;
+	struct libct_error err = { 0 };
+	int r = ct_cgroup_new(&params, &cgroup, &err);
+	if (r == 0)
+		r = ct_cgroup_create(cgroup, &err);
+	if (!is_int(r, 0, "real: create succeeds")) {
+		diag("%s", err.message);
+		ct_cgroup_free(cgroup);
+		free(path);
+		return;
+	}
+	diag("real layout: %d, %zu hierarchies", (int)ct_cgroup_layout(cgroup), cgroup->n_hierarchies);
+	struct spec_map map = { 0 };
+	ct_cgroup_to_map(cgroup, &map);
+	for (size_t i = 0; i < map.n_entries; i++)
+		ok(exists(map.entries[i].value), "real: \"%s\" exists", map.entries[i].key);
+
+	check_kill(cgroup, SIGTERM, "real SIGTERM");
+	check_kill(cgroup, SIGKILL, "real SIGKILL");
+
+	/* A live process keeps destroy busy until the timeout. */
+	pid_t child = fork_sleeper();
+	is_int(ct_cgroup_enter(cgroup, child, &err), 0, "real busy: enter succeeds");
+	long long start = ct_cgroup_now_ms();
+	is_int(ct_cgroup_destroy(cgroup, &err), -EBUSY, "real busy: destroy fails");
+	long long elapsed = ct_cgroup_now_ms() - start;
+	ok(elapsed >= 4000 && elapsed < 8000, "real busy: gave up after about 5 seconds (%lld ms)", elapsed);
+	ok(strstr(err.message, "still busy after 5 seconds") != NULL, "real busy: message says why");
+	diag("%s", err.message);
+	/* The failed destroy kept the markers, so the next one retries. */
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+
+	check_frozen_destroy(cgroup, &map);
+	for (size_t i = 0; i < map.n_entries; i++)
+		ok(!exists(map.entries[i].value), "real: \"%s\" removed", map.entries[i].key);
+	/* Leave nothing behind on the host even after a failure above. */
+	(void)ct_cgroup_kill(cgroup, SIGKILL, NULL);
+	(void)ct_cgroup_destroy(cgroup, NULL);
+
+	map_clear(&map);
+	ct_cgroup_free(cgroup);
+	free(path);
+}
+
+int main(void)
+{
+	if (mkdtemp(fixture_base) == NULL) {
+		diag("mkdtemp: %s", strerror(errno));
+		return 2;
+	}
+
+	test_layouts();
+	test_default_path_v1();
+	test_paths_hybrid();
+	test_paths_v2();
+	test_rejections();
+	test_mount_of_subtree();
+	test_create_destroy();
+	test_existing_leaf();
+	test_shared_parent();
+	test_destroy_missing();
+	test_destroy_failure();
+	test_enter_and_pids();
+	test_clone_fd_v2();
+	test_enable_controllers();
+	test_map_round_trip();
+	test_from_map_rejects();
+	test_real_hierarchy();
+
+	remove_recursively(fixture_base);
+	return done_testing();
+}
