@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* spec_state_parse() and spec_state_serialize(): round trips and errors. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base.h"
+#include "state.h"
+#include "tap.h"
+
+static struct spec_map make_map(const char *key, const char *value)
+{
+	struct spec_map map = { .entries = ct_calloc(1, sizeof(struct spec_map_entry)), .n_entries = 1 };
+	map.entries[0].key = ct_strdup(key);
+	map.entries[0].value = ct_strdup(value);
+	return map;
+}
+
+static struct spec_state *make_state(void)
+{
+	struct spec_state *state = ct_calloc(1, sizeof(*state));
+	state->oci_version = ct_strdup("1.3.0");
+	state->id = ct_strdup("web-1");
+	state->status = LIBCT_STATUS_RUNNING;
+	state->pid = 4242;
+	state->bundle = ct_strdup("/srv/bundles/web");
+	state->rootfs = ct_strdup("/srv/bundles/web/rootfs");
+	state->created = ct_strdup("2026-12-04T21:00:00.123456789Z");
+	state->owner = ct_strdup("");
+	state->annotations = make_map("org.example/key", "va\"lue\n");
+	state->pid_start_time = 18446744073709551615ULL;
+	state->cgroup_paths = make_map("memory", "/sys/fs/cgroup/memory/web-1");
+	state->config_path = ct_strdup("/run/ctrun/web-1/config.json");
+	return state;
+}
+
+static void test_private_round_trip(void)
+{
+	struct spec_state *state = make_state();
+	char *json = NULL;
+	size_t len = 0;
+	struct libct_error err = { 0 };
+	is_int(spec_state_serialize(state, true, &json, &len, &err), 0, "serialize with private fields");
+	ok(strchr(json, '\n') == NULL, "stored form is one line");
+	ok(strstr(json, "\"ctrun\":{\"pidStartTime\":18446744073709551615,") != NULL, "private object is written");
+
+	struct spec_state *parsed = NULL;
+	if (!is_int(spec_state_parse(json, len, &parsed, &err), 0, "parse stored form")) {
+		diag("%s", err.message);
+		free(json);
+		spec_state_free(state);
+		return;
+	}
+	is_str(parsed->oci_version, "1.3.0", "ociVersion");
+	is_str(parsed->id, "web-1", "id");
+	is_int(parsed->status, LIBCT_STATUS_RUNNING, "status");
+	is_int(parsed->pid, 4242, "pid");
+	is_str(parsed->bundle, "/srv/bundles/web", "bundle");
+	is_str(parsed->rootfs, "/srv/bundles/web/rootfs", "rootfs");
+	is_str(parsed->created, "2026-12-04T21:00:00.123456789Z", "created");
+	is_str(parsed->owner, "", "owner");
+	is_str(spec_map_get(&parsed->annotations, "org.example/key"), "va\"lue\n", "annotation with escapes");
+	ok(parsed->pid_start_time == 18446744073709551615ULL, "pidStartTime");
+	is_str(spec_map_get(&parsed->cgroup_paths, "memory"), "/sys/fs/cgroup/memory/web-1", "cgroupPaths");
+	is_str(parsed->config_path, "/run/ctrun/web-1/config.json", "configPath");
+
+	char *again = NULL;
+	is_int(spec_state_serialize(parsed, true, &again, NULL, &err), 0, "serialize parsed state");
+	is_str(again, json, "second serialization is identical");
+	free(again);
+	free(json);
+	spec_state_free(parsed);
+	spec_state_free(state);
+}
+
+static void test_public_form(void)
+{
+	struct spec_state *state = make_state();
+	state->status = LIBCT_STATUS_STOPPED;
+	state->pid = 0;
+	char *json = NULL;
+	struct libct_error err = { 0 };
+	is_int(spec_state_serialize(state, false, &json, NULL, &err), 0, "serialize public form");
+	ok(strstr(json, "ctrun") == NULL, "public form has no private fields");
+	ok(strstr(json, "\"status\": \"stopped\"") != NULL, "public form has status");
+	ok(strstr(json, "\"pid\": 0") != NULL, "public form has pid 0");
+	ok(json[strlen(json) - 1] == '\n', "public form ends with a newline");
+
+	struct spec_state *parsed = NULL;
+	is_int(spec_state_parse(json, strlen(json), &parsed, &err), 0, "public form parses");
+	if (parsed != NULL) {
+		is_int(parsed->pid_start_time, 0, "no pidStartTime in public form");
+		is_int(parsed->cgroup_paths.n_entries, 0, "no cgroupPaths in public form");
+	}
+	spec_state_free(parsed);
+	free(json);
+	spec_state_free(state);
+}
+
+static void test_statuses(void)
+{
+	is_str(spec_state_status_name(LIBCT_STATUS_CREATING), "creating", "creating");
+	is_str(spec_state_status_name(LIBCT_STATUS_CREATED), "created", "created");
+	is_str(spec_state_status_name(LIBCT_STATUS_RUNNING), "running", "running");
+	is_str(spec_state_status_name(LIBCT_STATUS_STOPPED), "stopped", "stopped");
+	is_str(spec_state_status_name(LIBCT_STATUS_PAUSED), "paused", "paused");
+}
+
+struct bad_state {
+	const char *json;
+	const char *message;
+};
+
+static const struct bad_state bad_states[] = {
+	{ "{\"id\": \"c\", \"status\": \"running\", \"bundle\": \"/b\"}", "missing required field \"ociVersion\"" },
+	{ "{\"ociVersion\": \"1.3.0\", \"id\": \"c\", \"status\": \"sleeping\", \"bundle\": \"/b\"}",
+	  "status: unknown container status \"sleeping\"" },
+	{ "{\"ociVersion\": \"1.3.0\", \"id\": \"c\", \"status\": \"running\", \"bundle\": \"/b\", \"pid\": -1}",
+	  "pid: value -1 is out of range (0 to 2147483647)" },
+	{ "{\"ociVersion\": \"1.3.0\", \"id\": \"c\", \"status\": \"running\"}", "missing required field \"bundle\"" },
+	{ "{\"ociVersion\": \"1.3.0\", \"id\": \"c\", \"status\": \"running\", \"bundle\": \"/b\","
+	  " \"ctrun\": {\"pidStartTime\": \"7\"}}",
+	  "ctrun.pidStartTime: expected an integer, got a string" },
+	{ "{\"ociVersion\": \"1.3.0\",", "invalid JSON at line 1, column 24: premature EOF" },
+};
+
+static void test_bad_states(void)
+{
+	for (size_t i = 0; i < sizeof(bad_states) / sizeof(bad_states[0]); i++) {
+		struct spec_state *state = NULL;
+		struct libct_error err = { 0 };
+		is_int(spec_state_parse(bad_states[i].json, strlen(bad_states[i].json), &state, &err), -EINVAL,
+		       "bad state %zu is rejected", i);
+		is_str(err.message, bad_states[i].message, "bad state %zu message", i);
+		ok(state == NULL, "bad state %zu returns nothing", i);
+	}
+}
+
+/* Checks the public form against schema/state-schema.json when python3 and
+ * its jsonschema module are installed. */
+static void test_schema(void)
+{
+	const char *examples = getenv("SPEC_EXAMPLES");
+	if (examples == NULL || system("python3 -c 'import jsonschema' 2>/dev/null") != 0) {
+		skip("python3-jsonschema or SPEC_EXAMPLES not available");
+		return;
+	}
+
+	struct spec_state *state = make_state();
+	char *json = NULL;
+	is_int(spec_state_serialize(state, false, &json, NULL, NULL), 0, "serialize for schema check");
+	char path[] = "/tmp/ctrun-test-state-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *file = fdopen(fd, "w");
+	fputs(json, file);
+	fclose(file);
+
+	char command[8192];
+	snprintf(command, sizeof(command),
+		 "python3 -W ignore -c 'import json, jsonschema, sys, pathlib\n"
+		 "d = pathlib.Path(sys.argv[1])\n"
+		 "schema = json.loads((d / \"state-schema.json\").read_text())\n"
+		 "resolver = jsonschema.RefResolver(d.as_uri() + \"/\", schema)\n"
+		 "jsonschema.validate(json.load(open(sys.argv[2])), schema, resolver=resolver)' '%s/../schema' '%s'",
+		 examples, path);
+	is_int(system(command), 0, "public state validates against state-schema.json");
+	unlink(path);
+	free(json);
+	spec_state_free(state);
+}
+
+int main(void)
+{
+	test_private_round_trip();
+	test_public_form();
+	test_statuses();
+	test_bad_states();
+	test_schema();
+	return done_testing();
+}
