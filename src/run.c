@@ -63,7 +63,9 @@ static int forward_signals(int signal_fd, pid_t pid)
 		int sig = (int)info.ssi_signo;
 		if (sig == SIGCHLD)
 			continue;
-		cli_debug("forwarding signal %d to the container's init (pid %d)", sig, (int)pid);
+		const char *name = cli_signal_name(sig);
+		cli_debug("forwarding signal %d (SIG%s) to the container's init (pid %d)", sig, name != NULL ? name : "RT",
+			  (int)pid);
 		/* The init is our unreaped child, so its pid cannot be reused yet;
 		 * ESRCH only means that it is exiting. */
 		if (kill(pid, sig) < 0 && errno != ESRCH)
