@@ -213,6 +213,14 @@ record_pid() {
 	echo "$pid $start" >>"$CT_TMP/pids"
 }
 
+# Mounts on the host, for tests that need a mount as input (an rbind
+# source with a submount). The teardown unmounts it before it looks for
+# mounts that the runtime left behind. The last argument is the target.
+host_mount() {
+	mount "$@" || return 1
+	echo "${*: -1}" >>"$CT_TMP/host-mounts"
+}
+
 # Notes a container id that the teardown must delete.
 record_id() {
 	grep -qxF -- "$1" "$CT_TMP/ids" 2>/dev/null || echo "$1" >>"$CT_TMP/ids"
@@ -376,6 +384,12 @@ ct_teardown() {
 		while read -r id; do
 			"$CTRUN" --root "$CT_ROOT" delete --force "$id" >/dev/null 2>&1 || true
 		done <"$CT_TMP/ids"
+	fi
+
+	if [ -s "$CT_TMP/host-mounts" ]; then
+		tac "$CT_TMP/host-mounts" | while read -r mnt; do
+			umount "$mnt" 2>/dev/null || umount -l "$mnt" 2>/dev/null || true
+		done
 	fi
 
 	if [ -d "$CT_ROOT" ] && [ -n "$(ls -A "$CT_ROOT")" ]; then
