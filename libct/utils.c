@@ -73,14 +73,13 @@ int ct_read_file_at(int dirfd, const char *path, size_t max_size, char **ret_dat
 	_cleanup_free_ char *data = ct_malloc(capacity + 1);
 	size_t len = 0;
 	for (;;) {
-		if (len == capacity) {
-			if (capacity == max_size)
-				return ct_error_set(err, EFBIG, "read \"%s\": file larger than %zu bytes",
-						    describe_path(path), max_size);
+		if (len >= capacity && capacity < max_size) {
 			capacity = capacity * 2 < max_size ? capacity * 2 : max_size;
 			data = ct_realloc(data, capacity + 1);
 		}
-		ssize_t n = read(fd, data + len, capacity - len);
+		/* The byte kept for the NUL also catches a file that is larger
+		 * than max_size, without a separate read at the end. */
+		ssize_t n = read(fd, data + len, capacity + 1 - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -88,6 +87,9 @@ int ct_read_file_at(int dirfd, const char *path, size_t max_size, char **ret_dat
 		if (n == 0)
 			break;
 		len += (size_t)n;
+		if (len > max_size)
+			return ct_error_set(err, EFBIG, "read \"%s\": file larger than %zu bytes", describe_path(path),
+					    max_size);
 	}
 
 	data[len] = '\0';
