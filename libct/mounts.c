@@ -45,9 +45,13 @@ int ct_mount_error(struct libct_error *err, int errnum, unsigned long flags, con
 		       "and mqueue also need their own network or IPC namespace)";
 
 	spec_mount_flags_to_string(flags, names, sizeof(names));
-	if (data != NULL)
+	if (data != NULL && flags != 0)
 		return ct_error_set(err, errnum, "flags %s, data \"%s\": %s%s", names, data, strerror(errnum), hint);
-	return ct_error_set(err, errnum, "flags %s: %s%s", names, strerror(errnum), hint);
+	if (data != NULL)
+		return ct_error_set(err, errnum, "data \"%s\": %s%s", data, strerror(errnum), hint);
+	if (flags != 0)
+		return ct_error_set(err, errnum, "flags %s: %s%s", names, strerror(errnum), hint);
+	return ct_error_set(err, errnum, "%s%s", strerror(errnum), hint);
 }
 
 int ct_mount_setattr(int fd, bool recursive, uint64_t attr_set, uint64_t attr_clr, const char *what,

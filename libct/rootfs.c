@@ -2,7 +2,8 @@
 /*
  * The container's root filesystem, set up by its init in three steps:
  * prepare (propagation, the rootfs bind, config.mounts, /dev), pivot, and
- * finalize (sysctl, maskedPaths, readonlyPaths, root.readonly).
+ * finalize (sysctl, maskedPaths, readonlyPaths, root.readonly and then
+ * linux.rootfsPropagation on the new "/").
  */
 #include <fcntl.h>
 #include <sched.h>
@@ -238,13 +239,15 @@ int ct_rootfs_pivot(struct ct_init *init, struct libct_error *err)
 {
 	if (!has_mount_namespace(init))
 		return 0;
+	return init->no_pivot ? move_into(init->rootfs, err) : pivot_into(init->rootfs, err);
+}
 
-	int r = init->no_pivot ? move_into(init->rootfs, err) : pivot_into(init->rootfs, err);
-	if (r < 0)
-		return r;
-
+/* Applies linux.rootfsPropagation to the new "/". This comes last, because
+ * an unbindable tree could no longer be cloned to mask or protect a path. */
+static int apply_rootfs_propagation(struct ct_init *init, struct libct_error *err)
+{
 	unsigned long propagation = 0;
-	r = parse_rootfs_propagation(init->config->linux_config.rootfs_propagation, &propagation, err);
+	int r = parse_rootfs_propagation(init->config->linux_config.rootfs_propagation, &propagation, err);
 	if (r < 0 || propagation == 0)
 		return r;
 	if (mount(NULL, "/", NULL, propagation, NULL) < 0)
@@ -491,5 +494,5 @@ int ct_rootfs_finalize(struct ct_init *init, struct libct_error *err)
 		if (r < 0)
 			return ct_error_prefix(err, "root.readonly");
 	}
-	return 0;
+	return apply_rootfs_propagation(init, err);
 }
