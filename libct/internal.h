@@ -116,9 +116,11 @@ struct ct_init {
  *   performs config.mounts in order, then creates /dev: the default devices,
  *   linux.devices, the standard symlinks, /dev/pts/ptmx.
  * ct_rootfs_pivot: pivot_root into the rootfs (or MS_MOVE plus chroot with
- *   --no-pivot), detaches the old root, applies rootfsPropagation.
+ *   --no-pivot) and detaches the old root.
  * ct_rootfs_finalize: writes linux.sysctl, then masks maskedPaths, makes
- *   readonlyPaths read-only, and remounts / read-only when root.readonly.
+ *   readonlyPaths read-only, remounts / read-only when root.readonly, and
+ *   applies rootfsPropagation to "/" last, because an unbindable tree could
+ *   not be cloned for the masks.
  */
 int ct_rootfs_prepare(struct ct_init *init, struct libct_error *err);
 int ct_rootfs_pivot(struct ct_init *init, struct libct_error *err);
