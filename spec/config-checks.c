@@ -162,7 +162,7 @@ static int check_process(const struct spec_config *config, struct libct_error *e
 	if (process == NULL)
 		return 0;
 
-	if (process->n_args == 0 && process->command_line == NULL)
+	if (process->n_args == 0)
 		return invalid(err, "process.args: must contain at least one element");
 	if (process->cwd[0] != '/')
 		return invalid(err, "process.cwd: \"%s\" is not an absolute path", process->cwd);

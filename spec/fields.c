@@ -15,25 +15,42 @@
 
 /* ---------------------------------------------------------- raw JSON */
 
-struct depth_counter {
+struct syntax_check {
 	int depth;
+	const char *cancel_reason; /* why a callback stopped the parse */
 };
 
 static int on_open(void *ctx)
 {
-	struct depth_counter *counter = ctx;
-	return ++counter->depth <= SPEC_JSON_MAX_DEPTH;
+	struct syntax_check *check = ctx;
+	if (++check->depth <= SPEC_JSON_MAX_DEPTH)
+		return 1;
+	check->cancel_reason = "nesting deeper than " SPEC_JSON_MAX_DEPTH_TEXT " levels";
+	return 0;
 }
 
 static int on_close(void *ctx)
 {
-	struct depth_counter *counter = ctx;
-	counter->depth--;
+	struct syntax_check *check = ctx;
+	check->depth--;
 	return 1;
 }
 
-static const yajl_callbacks depth_callbacks = {
+/* yajl's tree holds NUL-terminated strings, so "\u0000" would silently cut
+ * a value short (a path, for example); such strings are rejected. */
+static int on_string(void *ctx, const unsigned char *value, size_t len)
+{
+	struct syntax_check *check = ctx;
+	if (memchr(value, '\0', len) == NULL)
+		return 1;
+	check->cancel_reason = "string contains a NUL character";
+	return 0;
+}
+
+static const yajl_callbacks syntax_callbacks = {
+	.yajl_string = on_string,
 	.yajl_start_map = on_open,
+	.yajl_map_key = on_string,
 	.yajl_end_map = on_close,
 	.yajl_start_array = on_open,
 	.yajl_end_array = on_close,
@@ -76,7 +93,7 @@ static void copy_yajl_message(const unsigned char *message, char *buf, size_t si
  */
 static int check_json_syntax(const char *json, size_t len, struct libct_error *err)
 {
-	struct depth_counter counter = { 0 };
+	struct syntax_check check = { 0 };
 	const char *nul = memchr(json, '\0', len);
 	size_t line, column;
 	if (nul != NULL) {
@@ -85,7 +102,7 @@ static int check_json_syntax(const char *json, size_t len, struct libct_error *e
 				    column);
 	}
 
-	yajl_handle handle = yajl_alloc(&depth_callbacks, NULL, &counter);
+	yajl_handle handle = yajl_alloc(&syntax_callbacks, NULL, &check);
 	if (handle == NULL)
 		return ct_error_set(err, ENOMEM, "allocate JSON parser");
 	yajl_status status = yajl_parse(handle, (const unsigned char *)json, len);
@@ -102,8 +119,9 @@ static int check_json_syntax(const char *json, size_t len, struct libct_error *e
 	size_t offset = yajl_get_bytes_consumed(handle);
 	char reason[200];
 	if (status == yajl_status_client_canceled) {
-		snprintf(reason, sizeof(reason), "nesting deeper than %d levels", SPEC_JSON_MAX_DEPTH);
-		/* The open bracket that crossed the limit is the last byte consumed. */
+		snprintf(reason, sizeof(reason), "%s", check.cancel_reason);
+		/* The bracket or closing quote that stopped the parse is the last
+		 * byte consumed. */
 		if (offset > 0)
 			offset--;
 	} else {

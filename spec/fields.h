@@ -26,6 +26,7 @@
 /* Objects and arrays may nest this deep; deeper input is rejected before the
  * tree is built, so that neither yajl nor our code recurses without bound. */
 #define SPEC_JSON_MAX_DEPTH 64
+#define SPEC_JSON_MAX_DEPTH_TEXT "64"
 
 enum spec_field_kind {
 	SPEC_FIELD_STRING,       /* char *; with names, the value must be in the table */
@@ -77,8 +78,8 @@ struct spec_parser {
 
 /*
  * Parses len bytes of JSON into a yajl tree. Rejects malformed JSON, a NUL
- * byte and nesting deeper than SPEC_JSON_MAX_DEPTH with -EINVAL and a
- * message giving the line and column.
+ * byte (raw or escaped as \u0000 in a string) and nesting deeper than
+ * SPEC_JSON_MAX_DEPTH with -EINVAL and a message giving the line and column.
  */
 int spec_json_tree_parse(const char *json, size_t len, yajl_val *ret_tree, struct libct_error *err);
 

@@ -36,6 +36,7 @@ static const struct bad_case bad_cases[] = {
 	{ "", "invalid JSON at line 1, column 1: premature EOF" },
 	{ "{\"ociVersion\": \"1.0.0\"", "invalid JSON at line 1, column 23: premature EOF" },
 	{ "{} {}", "invalid JSON at line 1, column 4: trailing garbage" },
+	{ "{\"hostname\": \"a\\u0000b\"}", "invalid JSON at line 1, column 23: string contains a NUL character" },
 	{ "[]", "expected a JSON object at the top level" },
 	{ "{\"root\": {\"path\": \"rootfs\"}}", "missing required field \"ociVersion\"" },
 	{ "{\"ociVersion\": \"1.0.0\"}", "missing required field \"root\"" },
