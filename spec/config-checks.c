@@ -2,8 +2,8 @@
 /*
  * Validation of a parsed config.json, run before any side effect. The field
  * tables in config.c already checked types, integer ranges, required keys
- * and enumeration names; the checks here cover rules that involve values or
- * several fields. Each check reports the JSON path and the value.
+ * and enumeration names. The checks here cover rules that involve values or
+ * several fields, and each one reports the JSON path and the value.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -81,8 +81,8 @@ static bool parse_version_number(const char **cursor, unsigned long *ret)
 /*
  * Accepts SemVer 1.0.0 to 1.3.x with any pre-release or build suffix. Major
  * version 0 is accepted too, because documents written against the drafts
- * that preceded 1.0.0 (the runtime-spec's own spec-example.json still says
- * "0.5.0-dev") use the same fields.
+ * that preceded 1.0.0 use the same fields. The runtime-spec v1.3.0 example
+ * examples/config/good/spec-example.json still carries "0.5.0-dev".
  */
 static int check_oci_version(const struct spec_config *config, struct libct_error *err)
 {

@@ -36,8 +36,8 @@ static int on_close(void *ctx)
 	return 1;
 }
 
-/* yajl's tree holds NUL-terminated strings, so "\u0000" would silently cut
- * a value short (a path, for example); such strings are rejected. */
+/* yajl's tree stores NUL-terminated strings, so "\u0000" would silently cut
+ * a value such as a path short. Such strings are rejected. */
 static int on_string(void *ctx, const unsigned char *value, size_t len)
 {
 	struct syntax_check *check = ctx;

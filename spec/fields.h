@@ -6,8 +6,8 @@
  * NULL. spec_fields_parse() fills a structure from an object and
  * spec_fields_free() releases what it allocated, walking the same table.
  *
- * Unknown keys are ignored, as the runtime-spec requires; a null value is
- * taken as an absent key; a key that appears twice in one object is an
+ * Unknown keys are ignored, as the runtime-spec requires. A null value is
+ * taken as an absent key, and a key that appears twice in one object is an
  * error. Error messages start with the JSON path of the value, for example
  * "process.user.uid: expected an integer, got a string".
  */
@@ -23,7 +23,7 @@
 #include "libct.h"
 #include "tables.h"
 
-/* Objects and arrays may nest this deep; deeper input is rejected before the
+/* Objects and arrays may nest this deep. Deeper input is rejected before the
  * tree is built, so that neither yajl nor our code recurses without bound. */
 #define SPEC_JSON_MAX_DEPTH 64
 #define SPEC_JSON_MAX_DEPTH_TEXT "64"

@@ -46,7 +46,7 @@ int spec_state_parse(const char *json, size_t len, struct spec_state **ret_state
  * (ret_len may be NULL). Without with_private, the document holds only the
  * public fields (ociVersion, id, status, pid, bundle, rootfs, created, owner
  * and annotations), indented for people, as `ctrun state` prints it. With
- * with_private, it is one compact line that also holds the "ctrun" object.
+ * with_private, it is one compact line that also contains the "ctrun" object.
  */
 int spec_state_serialize(const struct spec_state *state, bool with_private, char **ret_json, size_t *ret_len,
 			 struct libct_error *err);

@@ -4,7 +4,7 @@
  *
  * The parser validates config.json against these tables, and the `features`
  * command prints them, so the two cannot disagree. Each table is an array of
- * name/value pairs in a fixed order; the meaning of `value` is given per
+ * name/value pairs in a fixed order, and the meaning of `value` is given per
  * table below. The lookup functions compare names exactly (case matters, as
  * in config.json).
  */
