@@ -81,7 +81,8 @@ int ct_cgroup_v1_match(char *const *names, const char *super_options);
 int ct_cgroup_v1_init_cpuset(const char *parent, const char *dir, struct libct_error *err);
 
 /* Freezes dir with freezer.state and waits until it reads FROZEN. Returns
- * -ENOENT without an error message when dir has no freezer.state. */
+ * 1 when it was frozen already, and -ENOENT without an error message when
+ * dir has no freezer.state. */
 int ct_cgroup_v1_freeze(const char *dir, struct libct_error *err);
 /* Thaws dir; a missing freezer.state is not an error. */
 int ct_cgroup_v1_thaw(const char *dir, struct libct_error *err);
@@ -98,15 +99,15 @@ int ct_cgroup_v2_read_controllers(const char *dir, char ***ret_controllers, stru
  * down to the parent of dir, where it is not enabled yet.
  */
 int ct_cgroup_v2_enable_controllers(const struct ct_cgroup_hierarchy *hierarchy, char *const *controllers,
-				    struct libct_error *err);
+                                    struct libct_error *err);
 
 /* Kills every process in dir and its descendants with cgroup.kill. Returns
  * -ENOENT without an error message when the kernel has no cgroup.kill. */
 int ct_cgroup_v2_kill(const char *dir, struct libct_error *err);
 
 /* Freezes dir with cgroup.freeze and waits until cgroup.events reports it
- * frozen. Returns -ENOENT without an error message when there is no
- * cgroup.freeze. */
+ * frozen. Returns 1 when it was frozen already, and -ENOENT without an
+ * error message when there is no cgroup.freeze. */
 int ct_cgroup_v2_freeze(const char *dir, struct libct_error *err);
 /* Thaws dir; a missing cgroup.freeze is not an error. */
 int ct_cgroup_v2_thaw(const char *dir, struct libct_error *err);

@@ -55,7 +55,7 @@ static void trim_newline(char *s)
 static int copy_cpuset_file(const char *parent, const char *dir, const char *file, struct libct_error *err)
 {
 	_cleanup_free_ char *current = NULL;
-	struct libct_error local = { 0 };
+	struct libct_error local = {0};
 	int r = ct_cgroup_read(dir, file, &current, &local);
 	/* Without the file (a hierarchy mounted with "noprefix", or a test
 	 * fixture) there is nothing to inherit. */
@@ -91,8 +91,9 @@ int ct_cgroup_v1_freeze(const char *dir, struct libct_error *err)
 	long long deadline = ct_cgroup_now_ms() + CT_CGROUP_FREEZE_TIMEOUT_MS;
 	long delay_ms = 1;
 
-	struct libct_error local = { 0 };
-	int r = ct_cgroup_write(dir, "freezer.state", "FROZEN", &local);
+	_cleanup_free_ char *before = NULL;
+	struct libct_error local = {0};
+	int r = ct_cgroup_read(dir, "freezer.state", &before, &local);
 	if (r == -ENOENT)
 		return -ENOENT;
 	if (r < 0) {
@@ -100,6 +101,13 @@ int ct_cgroup_v1_freeze(const char *dir, struct libct_error *err)
 			*err = local;
 		return r;
 	}
+	trim_newline(before);
+	if (strcmp(before, "FROZEN") == 0)
+		return 1;
+
+	r = ct_cgroup_write(dir, "freezer.state", "FROZEN", err);
+	if (r < 0)
+		return r;
 
 	for (;;) {
 		_cleanup_free_ char *state = NULL;
@@ -110,8 +118,8 @@ int ct_cgroup_v1_freeze(const char *dir, struct libct_error *err)
 		if (strcmp(state, "FROZEN") == 0)
 			return 0;
 		if (ct_cgroup_now_ms() >= deadline)
-			return ct_error_set(err, ETIMEDOUT, "freeze cgroup \"%s\": still %s after %d ms", dir, state,
-					    CT_CGROUP_FREEZE_TIMEOUT_MS);
+			return ct_error_set(err, ETIMEDOUT, "freeze cgroup \"%s\": still %s after %d ms", dir,
+			                    state, CT_CGROUP_FREEZE_TIMEOUT_MS);
 		ct_cgroup_backoff(&delay_ms);
 
 		/* Writing FROZEN again makes the kernel retry the tasks that
@@ -124,7 +132,7 @@ int ct_cgroup_v1_freeze(const char *dir, struct libct_error *err)
 
 int ct_cgroup_v1_thaw(const char *dir, struct libct_error *err)
 {
-	struct libct_error local = { 0 };
+	struct libct_error local = {0};
 	int r = ct_cgroup_write(dir, "freezer.state", "THAWED", &local);
 	if (r == -ENOENT)
 		return 0;

@@ -30,7 +30,7 @@ static bool has_word(const char *text, const char *word)
  * error, as in a fixture or on an older kernel. */
 static int read_optional(const char *dir, const char *file, char **ret_data, struct libct_error *err)
 {
-	struct libct_error local = { 0 };
+	struct libct_error local = {0};
 	int r = ct_cgroup_read(dir, file, ret_data, &local);
 	if (r == -ENOENT) {
 		*ret_data = ct_strdup("");
@@ -51,7 +51,8 @@ int ct_cgroup_v2_read_controllers(const char *dir, char ***ret_controllers, stru
 	size_t count = 0;
 	char **controllers = ct_calloc(1, sizeof(char *));
 	char *save = NULL;
-	for (char *item = strtok_r(data, " \t\n", &save); item != NULL; item = strtok_r(NULL, " \t\n", &save)) {
+	for (char *item = strtok_r(data, " \t\n", &save); item != NULL;
+	     item = strtok_r(NULL, " \t\n", &save)) {
 		controllers = ct_realloc(controllers, (count + 2) * sizeof(char *));
 		controllers[count++] = ct_strdup(item);
 		controllers[count] = NULL;
@@ -76,15 +77,20 @@ static int enable_in(const char *dir, char *const *controllers, struct libct_err
 		if (has_word(enabled, name))
 			continue;
 		if (!has_word(available, name))
-			return ct_error_set(err, ENOTSUP, "enable cgroup controller \"%s\" in \"%s\": not available "
-					    "there (cgroup.controllers lists \"%s\")", name, dir, available);
+			return ct_error_set(err, ENOTSUP,
+			                    "enable cgroup controller \"%s\" in \"%s\": not available "
+			                    "there (cgroup.controllers lists \"%s\")",
+			                    name, dir, available);
 
 		_cleanup_free_ char *value = ct_asprintf("+%s", name);
 		r = ct_cgroup_write(dir, "cgroup.subtree_control", value, err);
 		if (r == -EBUSY)
-			return ct_error_set(err, EBUSY, "enable cgroup controller \"%s\" in \"%s\": the cgroup holds "
-					    "processes, and cgroup2 enables controllers for children only in cgroups "
-					    "without them", name, dir);
+			return ct_error_set(
+			    err, EBUSY,
+			    "enable cgroup controller \"%s\" in \"%s\": the cgroup holds "
+			    "processes, and cgroup2 enables controllers for children only in cgroups "
+			    "without them",
+			    name, dir);
 		if (r < 0)
 			return r;
 	}
@@ -92,7 +98,7 @@ static int enable_in(const char *dir, char *const *controllers, struct libct_err
 }
 
 int ct_cgroup_v2_enable_controllers(const struct ct_cgroup_hierarchy *hierarchy, char *const *controllers,
-				    struct libct_error *err)
+                                    struct libct_error *err)
 {
 	/* Only a parent's cgroup.subtree_control makes a controller's files
 	 * appear in the child, so every level above the container needs it. */
@@ -119,7 +125,7 @@ int ct_cgroup_v2_enable_controllers(const struct ct_cgroup_hierarchy *hierarchy,
  * error message when the file (or dir) does not exist. */
 static int write_optional(const char *dir, const char *file, const char *value, struct libct_error *err)
 {
-	struct libct_error local = { 0 };
+	struct libct_error local = {0};
 	int r = ct_cgroup_write(dir, file, value, &local);
 	if (r < 0 && r != -ENOENT && err != NULL)
 		*err = local;
@@ -133,7 +139,20 @@ int ct_cgroup_v2_kill(const char *dir, struct libct_error *err)
 
 int ct_cgroup_v2_freeze(const char *dir, struct libct_error *err)
 {
-	int r = write_optional(dir, "cgroup.freeze", "1", err);
+	_cleanup_free_ char *before = NULL;
+	struct libct_error local = {0};
+	int r = ct_cgroup_read(dir, "cgroup.freeze", &before, &local);
+	if (r == -ENOENT)
+		return -ENOENT;
+	if (r < 0) {
+		if (err != NULL)
+			*err = local;
+		return r;
+	}
+	if (before[0] == '1')
+		return 1;
+
+	r = ct_cgroup_write(dir, "cgroup.freeze", "1", err);
 	if (r < 0)
 		return r;
 
@@ -147,8 +166,8 @@ int ct_cgroup_v2_freeze(const char *dir, struct libct_error *err)
 		if (strstr(events, "frozen 1") != NULL)
 			return 0;
 		if (ct_cgroup_now_ms() >= deadline)
-			return ct_error_set(err, ETIMEDOUT, "freeze cgroup \"%s\": not frozen after %d ms", dir,
-					    CT_CGROUP_FREEZE_TIMEOUT_MS);
+			return ct_error_set(err, ETIMEDOUT, "freeze cgroup \"%s\": not frozen after %d ms",
+			                    dir, CT_CGROUP_FREEZE_TIMEOUT_MS);
 		ct_cgroup_backoff(&delay_ms);
 	}
 }

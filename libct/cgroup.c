@@ -19,7 +19,7 @@
 #define DEFAULT_PARENT "ctrun"
 /* Upper bound for control files such as cgroup.procs of a large cgroup. */
 #define CONTROL_FILE_MAX (16u << 20)
-#define MKDIR_ATTEMPTS 4
+#define MKDIR_ATTEMPTS   4
 
 /* ------------------------------------------------------------ helpers */
 
@@ -99,7 +99,7 @@ long long ct_cgroup_now_ms(void)
 
 void ct_cgroup_backoff(long *delay_ms)
 {
-	struct timespec ts = { .tv_sec = *delay_ms / 1000, .tv_nsec = (*delay_ms % 1000) * 1000000 };
+	struct timespec ts = {.tv_sec = *delay_ms / 1000, .tv_nsec = (*delay_ms % 1000) * 1000000};
 	(void)nanosleep(&ts, NULL); /* an early wakeup only shortens one poll interval */
 	*delay_ms = *delay_ms * 2 > 100 ? 100 : *delay_ms * 2;
 }
@@ -156,8 +156,9 @@ static int normalize_cgroups_path(const char *path, char **ret_path, struct libc
 		if (strcmp(item, ".") == 0)
 			continue;
 		if (strcmp(item, "..") == 0)
-			return ct_error_set(err, EINVAL, "linux.cgroupsPath: \"%s\" must not contain \"..\" components",
-					    path);
+			return ct_error_set(err, EINVAL,
+			                    "linux.cgroupsPath: \"%s\" must not contain \"..\" components",
+			                    path);
 		if (len > 0)
 			result[len++] = '/';
 		memcpy(result + len, item, strlen(item));
@@ -179,9 +180,11 @@ static bool is_systemd_unit_path(const char *path)
 
 static int resolve_default_path(const char *id, char **ret_relative, struct libct_error *err)
 {
-	if (id == NULL || id[0] == '\0' || strchr(id, '/') != NULL || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
-		return ct_error_set(err, EINVAL, "cgroup of container \"%s\": the id cannot be a directory name",
-				    id != NULL ? id : "");
+	if (id == NULL || id[0] == '\0' || strchr(id, '/') != NULL || strcmp(id, ".") == 0 ||
+	    strcmp(id, "..") == 0)
+		return ct_error_set(err, EINVAL,
+		                    "cgroup of container \"%s\": the id cannot be a directory name",
+		                    id != NULL ? id : "");
 	*ret_relative = ct_asprintf("%s/%s", DEFAULT_PARENT, id);
 	return 0;
 }
@@ -191,8 +194,8 @@ static int resolve_default_path(const char *id, char **ret_relative, struct libc
  * and whether it starts at the hierarchy root (absolute) or at the
  * runtime's own cgroup (relative).
  */
-static int resolve_cgroups_path(const struct ct_cgroup_params *params, char **ret_relative, bool *ret_absolute,
-				struct libct_error *err)
+static int resolve_cgroups_path(const struct ct_cgroup_params *params, char **ret_relative,
+                                bool *ret_absolute, struct libct_error *err)
 {
 	const char *path = params->cgroups_path;
 	*ret_absolute = false;
@@ -201,9 +204,11 @@ static int resolve_cgroups_path(const struct ct_cgroup_params *params, char **re
 		return resolve_default_path(params->id, ret_relative, err);
 
 	if (is_systemd_unit_path(path))
-		return ct_error_set(err, ENOTSUP,
-				    "linux.cgroupsPath: \"%s\" has the systemd form \"slice:prefix:name\", which "
-				    "needs the systemd cgroup driver (not supported)", path);
+		return ct_error_set(
+		    err, ENOTSUP,
+		    "linux.cgroupsPath: \"%s\" has the systemd form \"slice:prefix:name\", which "
+		    "needs the systemd cgroup driver (not supported)",
+		    path);
 
 	_cleanup_free_ char *relative = NULL;
 	int r = normalize_cgroups_path(path, &relative, err);
@@ -212,8 +217,10 @@ static int resolve_cgroups_path(const struct ct_cgroup_params *params, char **re
 
 	bool absolute = path[0] == '/';
 	if (relative[0] == '\0')
-		return ct_error_set(err, EINVAL, "linux.cgroupsPath: \"%s\" names %s, but a container needs a cgroup "
-				    "of its own", path, absolute ? "the root cgroup" : "the runtime's own cgroup");
+		return ct_error_set(err, EINVAL,
+		                    "linux.cgroupsPath: \"%s\" names %s, but a container needs a cgroup "
+		                    "of its own",
+		                    path, absolute ? "the root cgroup" : "the runtime's own cgroup");
 	*ret_relative = ct_steal_pointer(&relative);
 	*ret_absolute = absolute;
 	return 0;
@@ -249,7 +256,7 @@ static int read_self_cgroup(const char *file, char ***ret_names, char ***ret_pat
 /* ------------------------------------------------------------ mountinfo */
 
 struct mount_entry {
-	const char *root;        /* the directory of the hierarchy that is mounted */
+	const char *root; /* the directory of the hierarchy that is mounted */
 	const char *mount_point;
 	const char *fstype;
 	const char *super_options;
@@ -271,8 +278,8 @@ static void unescape_octal(char *s)
 {
 	char *out = s;
 	for (const char *in = s; *in != '\0'; in++) {
-		if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] >= '0' && in[2] <= '7' && in[3] >= '0' &&
-		    in[3] <= '7') {
+		if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] >= '0' && in[2] <= '7' &&
+		    in[3] >= '0' && in[3] <= '7') {
 			*out++ = (char)((in[1] - '0') * 64 + (in[2] - '0') * 8 + (in[3] - '0'));
 			in += 3;
 		} else {
@@ -305,11 +312,11 @@ static bool parse_mountinfo_line(char *line, struct mount_entry *ret_entry)
 	unescape_octal(fields[3]);
 	unescape_octal(fields[4]);
 	*ret_entry = (struct mount_entry){
-		.root = fields[3],
-		.mount_point = fields[4],
-		.fstype = fstype,
-		.super_options = super_options,
-		.readonly = strcmp(fields[5], "ro") == 0 || strncmp(fields[5], "ro,", 3) == 0,
+	    .root = fields[3],
+	    .mount_point = fields[4],
+	    .fstype = fstype,
+	    .super_options = super_options,
+	    .readonly = strcmp(fields[5], "ro") == 0 || strncmp(fields[5], "ro,", 3) == 0,
 	};
 	return true;
 }
@@ -337,7 +344,7 @@ static void record_child(struct mount_scan *scan, const struct mount_entry *entr
 }
 
 static int scan_mountinfo(char *data, const char *file, const char *mount_root, struct mount_scan *scan,
-			  struct libct_error *err)
+                          struct libct_error *err)
 {
 	char *save = NULL;
 	for (char *line = strtok_r(data, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
@@ -351,7 +358,7 @@ static int scan_mountinfo(char *data, const char *file, const char *mount_root, 
 			scan->has_root = true;
 			scan->n_children = 0;
 		} else if (is_direct_child(entry.mount_point, mount_root) &&
-			   (strcmp(entry.fstype, "cgroup") == 0 || strcmp(entry.fstype, "cgroup2") == 0)) {
+		           (strcmp(entry.fstype, "cgroup") == 0 || strcmp(entry.fstype, "cgroup2") == 0)) {
 			record_child(scan, &entry);
 		}
 	}
@@ -393,8 +400,8 @@ static void hierarchy_clear(struct ct_cgroup_hierarchy *hierarchy)
 
 static void append_hierarchy(struct ct_cgroup *cgroup, const struct ct_cgroup_hierarchy *hierarchy)
 {
-	cgroup->hierarchies = ct_realloc(cgroup->hierarchies,
-					 (cgroup->n_hierarchies + 1) * sizeof(*cgroup->hierarchies));
+	cgroup->hierarchies =
+	    ct_realloc(cgroup->hierarchies, (cgroup->n_hierarchies + 1) * sizeof(*cgroup->hierarchies));
 	cgroup->hierarchies[cgroup->n_hierarchies++] = *hierarchy;
 }
 
@@ -412,7 +419,7 @@ static char **split_v1_controllers(const char *name)
 }
 
 static int find_self_path(const struct placement *placement, const char *self_name, const char *name,
-			  const char **ret_path, struct libct_error *err)
+                          const char **ret_path, struct libct_error *err)
 {
 	for (size_t i = 0; placement->self_names[i] != NULL; i++) {
 		if (strcmp(placement->self_names[i], self_name) == 0) {
@@ -420,18 +427,19 @@ static int find_self_path(const struct placement *placement, const char *self_na
 			return 0;
 		}
 	}
-	return ct_error_set(err, ENOENT, "find the runtime's cgroup in hierarchy \"%s\": \"%s\" has no line for it",
-			    name, placement->self_file);
+	return ct_error_set(err, ENOENT,
+	                    "find the runtime's cgroup in hierarchy \"%s\": \"%s\" has no line for it", name,
+	                    placement->self_file);
 }
 
 /* Adds the hierarchy mounted by mount, with the container's directory in
  * it. self_name is its name in /proc/self/cgroup ("" for cgroup2). */
 static int add_hierarchy(struct ct_cgroup *cgroup, const struct mount_entry *mount, const char *name,
-			 const char *self_name, const struct placement *placement, struct libct_error *err)
+                         const char *self_name, const struct placement *placement, struct libct_error *err)
 {
 	if (mount->readonly) {
-		ct_debug(cgroup->context, "skip cgroup hierarchy \"%s\" at \"%s\": it is mounted read-only", name,
-			 mount->mount_point);
+		ct_debug(cgroup->context, "skip cgroup hierarchy \"%s\" at \"%s\": it is mounted read-only",
+		         name, mount->mount_point);
 		return 0;
 	}
 
@@ -448,14 +456,16 @@ static int add_hierarchy(struct ct_cgroup *cgroup, const struct mount_entry *mou
 
 	const char *inside = strip_mount_root(mount->root, full);
 	if (inside == NULL)
-		return ct_error_set(err, ENOENT, "cgroup \"%s\" of hierarchy \"%s\" is outside the part \"%s\" "
-				    "mounted at \"%s\"", full, name, mount->root, mount->mount_point);
+		return ct_error_set(err, ENOENT,
+		                    "cgroup \"%s\" of hierarchy \"%s\" is outside the part \"%s\" "
+		                    "mounted at \"%s\"",
+		                    full, name, mount->root, mount->mount_point);
 
 	struct ct_cgroup_hierarchy hierarchy = {
-		.name = ct_strdup(name),
-		.unified = strcmp(mount->fstype, "cgroup2") == 0,
-		.mount_point = ct_strdup(mount->mount_point),
-		.dir = join_path(mount->mount_point, inside),
+	    .name = ct_strdup(name),
+	    .unified = strcmp(mount->fstype, "cgroup2") == 0,
+	    .mount_point = ct_strdup(mount->mount_point),
+	    .dir = join_path(mount->mount_point, inside),
 	};
 	int r = 0;
 	if (hierarchy.unified)
@@ -490,7 +500,7 @@ struct ct_cgroup_hierarchy *ct_cgroup_find(const struct ct_cgroup *cgroup, const
 }
 
 static int add_v1_and_hybrid(struct ct_cgroup *cgroup, const struct mount_scan *scan, const char *mount_root,
-			     const struct placement *placement, struct libct_error *err)
+                             const struct placement *placement, struct libct_error *err)
 {
 	bool found_v1 = false;
 	bool found_unified = false;
@@ -505,9 +515,11 @@ static int add_v1_and_hybrid(struct ct_cgroup *cgroup, const struct mount_scan *
 		} else {
 			int index = ct_cgroup_v1_match(placement->self_names, mount->super_options);
 			if (index < 0)
-				return ct_error_set(err, ENOENT, "find cgroup hierarchy mounted at \"%s\" (options "
-						    "\"%s\") in \"%s\": no line matches", mount->mount_point,
-						    mount->super_options, placement->self_file);
+				return ct_error_set(err, ENOENT,
+				                    "find cgroup hierarchy mounted at \"%s\" (options "
+				                    "\"%s\") in \"%s\": no line matches",
+				                    mount->mount_point, mount->super_options,
+				                    placement->self_file);
 			const char *name = placement->self_names[index];
 			/* A hierarchy mounted at two places is used once. */
 			if (find_by_name(cgroup, name) != NULL)
@@ -520,8 +532,8 @@ static int add_v1_and_hybrid(struct ct_cgroup *cgroup, const struct mount_scan *
 	}
 
 	if (!found_v1 && !found_unified)
-		return ct_error_set(err, ENOENT, "find cgroup hierarchies: none is mounted at or below \"%s\"",
-				    mount_root);
+		return ct_error_set(
+		    err, ENOENT, "find cgroup hierarchies: none is mounted at or below \"%s\"", mount_root);
 	cgroup->layout = found_unified ? CT_CGROUP_LAYOUT_HYBRID : CT_CGROUP_LAYOUT_V1;
 	return 0;
 }
@@ -543,14 +555,14 @@ static char *normalize_mount_root(const char *mount_root)
 }
 
 static int find_hierarchies(struct ct_cgroup *cgroup, const char *mountinfo_file, const char *mount_root,
-			    const struct placement *placement, struct libct_error *err)
+                            const struct placement *placement, struct libct_error *err)
 {
 	_cleanup_free_ char *data = NULL;
 	int r = ct_read_file_at(AT_FDCWD, mountinfo_file, CONTROL_FILE_MAX, &data, NULL, NULL);
 	if (r < 0)
 		return ct_error_sys(err, -r, "read \"%s\"", mountinfo_file);
 
-	struct mount_scan scan = { 0 };
+	struct mount_scan scan = {0};
 	r = scan_mountinfo(data, mountinfo_file, mount_root, &scan, err);
 	if (r == 0 && scan.has_root && strcmp(scan.root.fstype, "cgroup2") == 0) {
 		cgroup->layout = CT_CGROUP_LAYOUT_V2;
@@ -563,12 +575,14 @@ static int find_hierarchies(struct ct_cgroup *cgroup, const char *mountinfo_file
 		return r;
 
 	if (cgroup->n_hierarchies == 0)
-		return ct_error_set(err, EROFS, "find cgroup hierarchies: every one below \"%s\" is mounted read-only",
-				    mount_root);
+		return ct_error_set(err, EROFS,
+		                    "find cgroup hierarchies: every one below \"%s\" is mounted read-only",
+		                    mount_root);
 	return 0;
 }
 
-int ct_cgroup_new(const struct ct_cgroup_params *params, struct ct_cgroup **ret_cgroup, struct libct_error *err)
+int ct_cgroup_new(const struct ct_cgroup_params *params, struct ct_cgroup **ret_cgroup,
+                  struct libct_error *err)
 {
 	_cleanup_free_ char *relative = NULL;
 	bool absolute = false;
@@ -576,7 +590,8 @@ int ct_cgroup_new(const struct ct_cgroup_params *params, struct ct_cgroup **ret_
 	if (r < 0)
 		return r;
 
-	const char *self_file = params->proc_self_cgroup != NULL ? params->proc_self_cgroup : "/proc/self/cgroup";
+	const char *self_file =
+	    params->proc_self_cgroup != NULL ? params->proc_self_cgroup : "/proc/self/cgroup";
 	_cleanup_strv_ char **self_names = NULL;
 	_cleanup_strv_ char **self_paths = NULL;
 	r = read_self_cgroup(self_file, &self_names, &self_paths, err);
@@ -584,14 +599,14 @@ int ct_cgroup_new(const struct ct_cgroup_params *params, struct ct_cgroup **ret_
 		return r;
 
 	struct placement placement = {
-		.relative = relative,
-		.absolute = absolute,
-		.self_file = self_file,
-		.self_names = self_names != NULL ? self_names : (char *[]){ NULL },
-		.self_paths = self_paths,
+	    .relative = relative,
+	    .absolute = absolute,
+	    .self_file = self_file,
+	    .self_names = self_names != NULL ? self_names : (char *[]){NULL},
+	    .self_paths = self_paths,
 	};
 	_cleanup_free_ char *mount_root =
-		normalize_mount_root(params->mount_root != NULL ? params->mount_root : CT_CGROUP_MOUNT_ROOT);
+	    normalize_mount_root(params->mount_root != NULL ? params->mount_root : CT_CGROUP_MOUNT_ROOT);
 	const char *mountinfo = params->mountinfo != NULL ? params->mountinfo : "/proc/self/mountinfo";
 
 	_cleanup_cgroup_ struct ct_cgroup *cgroup = ct_calloc(1, sizeof(*cgroup));
@@ -697,7 +712,7 @@ int ct_cgroup_create(struct ct_cgroup *cgroup, struct libct_error *err)
 			continue;
 
 		/* A failed create leaves nothing behind. */
-		struct libct_error cleanup = { 0 };
+		struct libct_error cleanup = {0};
 		if (ct_cgroup_destroy(cgroup, &cleanup) < 0)
 			ct_error_append_cleanup(err, &cleanup);
 		return r;
@@ -716,9 +731,17 @@ int ct_cgroup_enter(struct ct_cgroup *cgroup, pid_t pid, struct libct_error *err
 		const struct ct_cgroup_hierarchy *hierarchy = &cgroup->hierarchies[i];
 		int r = ct_cgroup_write(hierarchy->dir, "cgroup.procs", value, err);
 		if (r == -EBUSY && hierarchy->unified)
-			return ct_error_set(err, EBUSY, "add process %d to cgroup \"%s\": the cgroup has controllers "
-					    "enabled in cgroup.subtree_control, and cgroup2 puts processes only in "
-					    "cgroups without them", (int)pid, hierarchy->dir);
+			return ct_error_set(
+			    err, EBUSY,
+			    "add process %d to cgroup \"%s\": the cgroup has controllers "
+			    "enabled in cgroup.subtree_control, and cgroup2 puts processes only in "
+			    "cgroups without them",
+			    (int)pid, hierarchy->dir);
+		if (r == -ENOSPC && strv_contains(hierarchy->controllers, "cpuset"))
+			return ct_error_set(
+			    err, ENOSPC,
+			    "add process %d to cgroup \"%s\": its cpuset.cpus or cpuset.mems is empty",
+			    (int)pid, hierarchy->dir);
 		if (r < 0)
 			return ct_error_prefix(err, "add process %d to cgroup", (int)pid);
 	}
@@ -764,7 +787,8 @@ static int parse_pids(const char *dir, char *data, pid_t **pids, size_t *count, 
 		errno = 0;
 		long value = strtol(line, &end, 10);
 		if (errno != 0 || end == line || *end != '\0' || value < 0 || value > INT32_MAX)
-			return ct_error_set(err, EINVAL, "read \"%s/cgroup.procs\": invalid pid \"%s\"", dir, line);
+			return ct_error_set(err, EINVAL, "read \"%s/cgroup.procs\": invalid pid \"%s\"", dir,
+			                    line);
 		/* 0 stands for a process outside the reader's pid namespace. */
 		if (value == 0)
 			continue;
@@ -777,7 +801,7 @@ static int parse_pids(const char *dir, char *data, pid_t **pids, size_t *count, 
 static int collect_pids(const char *dir, pid_t **pids, size_t *count, struct libct_error *err)
 {
 	_cleanup_free_ char *data = NULL;
-	struct libct_error local = { 0 };
+	struct libct_error local = {0};
 	int r = ct_cgroup_read(dir, "cgroup.procs", &data, &local);
 	/* A cgroup removed meanwhile contains no process. */
 	if (r == -ENOENT)
@@ -820,6 +844,7 @@ int ct_cgroup_pids(struct ct_cgroup *cgroup, pid_t **ret_pids, size_t *ret_count
 struct frozen {
 	const char *dir;
 	bool unified;
+	bool was_frozen; /* the container was paused before */
 };
 
 /*
@@ -830,25 +855,30 @@ struct frozen {
 static bool freeze_container(struct ct_cgroup *cgroup, struct frozen *ret_frozen)
 {
 	const struct ct_cgroup_hierarchy *candidates[] = {
-		find_v1_freezer(cgroup),
-		find_by_name(cgroup, CT_CGROUP_UNIFIED),
+	    find_v1_freezer(cgroup),
+	    find_by_name(cgroup, CT_CGROUP_UNIFIED),
 	};
 
 	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
 		const struct ct_cgroup_hierarchy *hierarchy = candidates[i];
 		if (hierarchy == NULL)
 			continue;
-		struct libct_error local = { 0 };
-		int r = hierarchy->unified ? ct_cgroup_v2_freeze(hierarchy->dir, &local) :
-					     ct_cgroup_v1_freeze(hierarchy->dir, &local);
+		struct libct_error local = {0};
+		int r = hierarchy->unified ? ct_cgroup_v2_freeze(hierarchy->dir, &local)
+		                           : ct_cgroup_v1_freeze(hierarchy->dir, &local);
 		if (r == -ENOENT)
 			continue;
 		/* The signals go out even when the freeze did not complete, and
 		 * the thaw follows in any case, because a partial freeze leaves
 		 * some processes stopped. */
 		if (r < 0)
-			ct_debug(cgroup->context, "signal the container without a complete freeze: %s", local.message);
-		*ret_frozen = (struct frozen){ .dir = hierarchy->dir, .unified = hierarchy->unified };
+			ct_debug(cgroup->context, "signal the container without a complete freeze: %s",
+			         local.message);
+		*ret_frozen = (struct frozen){
+		    .dir = hierarchy->dir,
+		    .unified = hierarchy->unified,
+		    .was_frozen = r == 1,
+		};
 		return true;
 	}
 	return false;
@@ -890,10 +920,12 @@ int ct_cgroup_kill(struct ct_cgroup *cgroup, int sig, struct libct_error *err)
 	struct frozen frozen;
 	bool is_frozen = freeze_container(cgroup, &frozen);
 	int r = signal_pids(cgroup, sig, err);
-	if (!is_frozen)
+	/* A paused container stays paused, unless SIGKILL waits for the thaw:
+	 * a task frozen by the v1 freezer does not act on it before. */
+	if (!is_frozen || (frozen.was_frozen && sig != SIGKILL))
 		return r;
 
-	struct libct_error thaw_err = { 0 };
+	struct libct_error thaw_err = {0};
 	int thawed = thaw_container(&frozen, &thaw_err);
 	if (thawed < 0 && r < 0)
 		ct_error_append_cleanup(err, &thaw_err);
@@ -926,8 +958,10 @@ static int thaw_tree(const struct ct_cgroup_hierarchy *hierarchy, const char *di
 
 static int busy_error(const char *dir, struct libct_error *err)
 {
-	return ct_error_set(err, EBUSY, "remove cgroup \"%s\": still busy after %d seconds, because processes "
-			    "are still in it or exiting", dir, CT_CGROUP_DESTROY_TIMEOUT_MS / 1000);
+	return ct_error_set(err, EBUSY,
+	                    "remove cgroup \"%s\": still busy after %d seconds, because processes "
+	                    "are still in it or exiting",
+	                    dir, CT_CGROUP_DESTROY_TIMEOUT_MS / 1000);
 }
 
 /* Removes dir after its descendants, retrying while processes exit. */
@@ -966,7 +1000,7 @@ static bool has_subdirs(const char *dir)
  * with the shared default parent of several containers.
  */
 static int remove_ancestor(struct ct_cgroup *cgroup, const char *dir, long long deadline,
-			   struct libct_error *err)
+                           struct libct_error *err)
 {
 	long delay_ms = 1;
 	for (;;) {
@@ -986,7 +1020,7 @@ static int remove_ancestor(struct ct_cgroup *cgroup, const char *dir, long long 
 }
 
 static int destroy_hierarchy_dir(struct ct_cgroup *cgroup, struct ct_cgroup_hierarchy *hierarchy,
-				 long long deadline, struct libct_error *err)
+                                 long long deadline, struct libct_error *err)
 {
 	int r = remove_tree(hierarchy->dir, deadline, err);
 	if (r < 0)
@@ -1026,9 +1060,10 @@ int ct_cgroup_destroy(struct ct_cgroup *cgroup, struct libct_error *err)
 		if (hierarchy->created == NULL)
 			continue;
 
-		struct libct_error local = { 0 };
-		int r = i < cgroup->n_hierarchies ? thaw_tree(hierarchy, hierarchy->dir, &local) :
-						    destroy_hierarchy_dir(cgroup, hierarchy, deadline, &local);
+		struct libct_error local = {0};
+		int r = i < cgroup->n_hierarchies
+		            ? thaw_tree(hierarchy, hierarchy->dir, &local)
+		            : destroy_hierarchy_dir(cgroup, hierarchy, deadline, &local);
 		if (r < 0 && result == 0) {
 			copy_error(err, &local);
 			result = r;
@@ -1043,8 +1078,8 @@ int ct_cgroup_destroy(struct ct_cgroup *cgroup, struct libct_error *err)
 
 	if (similar > 0 && err != NULL) {
 		size_t len = strlen(err->message);
-		(void)snprintf(err->message + len, sizeof(err->message) - len, " (and in %zu more cgroup%s)", similar,
-			       similar == 1 ? "" : "s"); /* a truncated count still reads right */
+		(void)snprintf(err->message + len, sizeof(err->message) - len, " (and in %zu more cgroup%s)",
+		               similar, similar == 1 ? "" : "s"); /* a truncated count still reads right */
 	}
 	return result;
 }
@@ -1087,23 +1122,27 @@ static bool is_clean_absolute(const char *path)
 	return true;
 }
 
-static int restore_entry(struct ct_cgroup *cgroup, const struct spec_map_entry *entry, struct libct_error *err)
+static int restore_entry(struct ct_cgroup *cgroup, const struct spec_map_entry *entry,
+                         struct libct_error *err)
 {
-	if (entry->key == NULL || entry->value == NULL || entry->key[0] == '\0' || !is_clean_absolute(entry->value))
+	if (entry->key == NULL || entry->value == NULL || entry->key[0] == '\0' ||
+	    !is_clean_absolute(entry->value))
 		return ct_error_set(err, EINVAL, "restore cgroups: invalid entry \"%s\": \"%s\"",
-				    entry->key != NULL ? entry->key : "", entry->value != NULL ? entry->value : "");
+		                    entry->key != NULL ? entry->key : "",
+		                    entry->value != NULL ? entry->value : "");
 
 	size_t prefix = strlen(CT_CGROUP_CREATED_PREFIX);
 	if (strncmp(entry->key, CT_CGROUP_CREATED_PREFIX, prefix) != 0) {
 		if (find_by_name(cgroup, entry->key) != NULL)
-			return ct_error_set(err, EINVAL, "restore cgroups: hierarchy \"%s\" appears twice", entry->key);
+			return ct_error_set(err, EINVAL, "restore cgroups: hierarchy \"%s\" appears twice",
+			                    entry->key);
 		struct ct_cgroup_hierarchy hierarchy = {
-			.name = ct_strdup(entry->key),
-			.unified = strcmp(entry->key, CT_CGROUP_UNIFIED) == 0,
-			.dir = ct_strdup(entry->value),
-			.controllers = entry->key[0] != '\0' && strcmp(entry->key, CT_CGROUP_UNIFIED) != 0 ?
-					       split_v1_controllers(entry->key) :
-					       ct_calloc(1, sizeof(char *)),
+		    .name = ct_strdup(entry->key),
+		    .unified = strcmp(entry->key, CT_CGROUP_UNIFIED) == 0,
+		    .dir = ct_strdup(entry->value),
+		    .controllers = entry->key[0] != '\0' && strcmp(entry->key, CT_CGROUP_UNIFIED) != 0
+		                       ? split_v1_controllers(entry->key)
+		                       : ct_calloc(1, sizeof(char *)),
 		};
 		append_hierarchy(cgroup, &hierarchy);
 		return 0;
@@ -1111,8 +1150,10 @@ static int restore_entry(struct ct_cgroup *cgroup, const struct spec_map_entry *
 
 	struct ct_cgroup_hierarchy *hierarchy = find_by_name(cgroup, entry->key + prefix);
 	if (hierarchy == NULL || !path_is_below(hierarchy->dir, entry->value))
-		return ct_error_set(err, EINVAL, "restore cgroups: \"%s\": \"%s\" is not the cgroup of hierarchy "
-				    "\"%s\" or one of its parents", entry->key, entry->value, entry->key + prefix);
+		return ct_error_set(err, EINVAL,
+		                    "restore cgroups: \"%s\": \"%s\" is not the cgroup of hierarchy "
+		                    "\"%s\" or one of its parents",
+		                    entry->key, entry->value, entry->key + prefix);
 	free(hierarchy->created);
 	hierarchy->created = ct_strdup(entry->value);
 	return 0;
@@ -1127,8 +1168,8 @@ int ct_cgroup_from_map(const struct spec_map *map, struct ct_cgroup **ret_cgroup
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < map->n_entries; i++) {
 			const struct spec_map_entry *entry = &map->entries[i];
-			bool marker = entry->key != NULL &&
-				      strncmp(entry->key, CT_CGROUP_CREATED_PREFIX, strlen(CT_CGROUP_CREATED_PREFIX)) == 0;
+			bool marker = entry->key != NULL && strncmp(entry->key, CT_CGROUP_CREATED_PREFIX,
+			                                            strlen(CT_CGROUP_CREATED_PREFIX)) == 0;
 			if (marker != (pass == 1))
 				continue;
 			int r = restore_entry(cgroup, entry, err);

@@ -99,10 +99,10 @@ enum fixture_kind {
 };
 
 struct fixture {
-	char *dir;        /* the fixture's own directory */
-	char *root;       /* the mount root, dir/cg */
+	char *dir;  /* the fixture's own directory */
+	char *root; /* the mount root, dir/cg */
 	char *mountinfo;
-	char *self;       /* the fixture /proc/self/cgroup */
+	char *self; /* the fixture /proc/self/cgroup */
 };
 
 /* The v1 hierarchies. blkio is mounted read-only and must be skipped, and
@@ -111,7 +111,8 @@ static void add_v1(const struct fixture *fixture, FILE *mountinfo, FILE *self)
 {
 	const char *r = fixture->root;
 	fprintf(mountinfo, "31 23 0:28 / %s rw,nosuid shared:9 - tmpfs tmpfs ro,mode=755\n", r);
-	fprintf(mountinfo, "32 31 0:29 / %s/cpu,cpuacct rw,relatime shared:10 - cgroup cgroup rw,cpu,cpuacct\n", r);
+	fprintf(mountinfo,
+	        "32 31 0:29 / %s/cpu,cpuacct rw,relatime shared:10 - cgroup cgroup rw,cpu,cpuacct\n", r);
 	fprintf(mountinfo, "35 31 0:32 / %s/memory rw,relatime - cgroup cgroup rw,memory\n", r);
 	fprintf(mountinfo, "37 31 0:34 / %s/freezer rw,relatime - cgroup cgroup rw,freezer\n", r);
 	fprintf(mountinfo, "38 31 0:35 / %s/blkio ro,relatime - cgroup cgroup rw,blkio\n", r);
@@ -125,7 +126,7 @@ static void add_v1(const struct fixture *fixture, FILE *mountinfo, FILE *self)
 	path = ct_asprintf("%s/systemd/user.slice/session-1.scope", r);
 	make_dirs(path);
 	free(path);
-	const char *names[] = { "cpu,cpuacct", "freezer", "blkio" };
+	const char *names[] = {"cpu,cpuacct", "freezer", "blkio"};
 	for (size_t i = 0; i < 3; i++) {
 		path = ct_asprintf("%s/%s", r, names[i]);
 		make_dirs(path);
@@ -137,7 +138,8 @@ static void add_unified(const struct fixture *fixture, FILE *mountinfo, FILE *se
 {
 	const char *r = fixture->root;
 	char *dir = pure ? ct_strdup(r) : ct_asprintf("%s/unified", r);
-	fprintf(mountinfo, "41 %d 0:38 / %s rw,nosuid,nodev - cgroup2 cgroup2 rw,nsdelegate\n", pure ? 23 : 31, dir);
+	fprintf(mountinfo, "41 %d 0:38 / %s rw,nosuid,nodev - cgroup2 cgroup2 rw,nsdelegate\n",
+	        pure ? 23 : 31, dir);
 	fprintf(self, "0::/user.slice/session-1.scope\n");
 
 	char *path = ct_asprintf("%s/user.slice/session-1.scope", dir);
@@ -152,7 +154,7 @@ static void add_unified(const struct fixture *fixture, FILE *mountinfo, FILE *se
 static struct fixture fixture_new(enum fixture_kind kind)
 {
 	static int counter;
-	struct fixture fixture = { .dir = ct_asprintf("%s/f%d", fixture_base, counter++) };
+	struct fixture fixture = {.dir = ct_asprintf("%s/f%d", fixture_base, counter++)};
 	fixture.root = ct_asprintf("%s/cg", fixture.dir);
 	fixture.mountinfo = ct_asprintf("%s/mountinfo", fixture.dir);
 	fixture.self = ct_asprintf("%s/self-cgroup", fixture.dir);
@@ -185,17 +187,17 @@ static void fixture_free(struct fixture *fixture)
 static struct ct_cgroup_params fixture_params(const struct fixture *fixture, const char *cgroups_path)
 {
 	return (struct ct_cgroup_params){
-		.mount_root = fixture->root,
-		.proc_self_cgroup = fixture->self,
-		.mountinfo = fixture->mountinfo,
-		.cgroups_path = cgroups_path,
-		.id = "web",
+	    .mount_root = fixture->root,
+	    .proc_self_cgroup = fixture->self,
+	    .mountinfo = fixture->mountinfo,
+	    .cgroups_path = cgroups_path,
+	    .id = "web",
 	};
 }
 
 /* Resolves cgroups_path on fixture and returns the map of directories. */
 static int resolve(const struct fixture *fixture, const char *cgroups_path, struct spec_map *ret_map,
-		   struct libct_error *err)
+                   struct libct_error *err)
 {
 	struct ct_cgroup_params params = fixture_params(fixture, cgroups_path);
 	struct ct_cgroup *cgroup = NULL;
@@ -208,7 +210,7 @@ static int resolve(const struct fixture *fixture, const char *cgroups_path, stru
 }
 
 static void check_dir(const struct spec_map *map, const char *key, const char *root, const char *below,
-		      const char *name)
+                      const char *name)
 {
 	char *expected = ct_asprintf("%s/%s", root, below);
 	is_str(map_value(map, key), expected, "%s: %s", name, key);
@@ -219,14 +221,14 @@ static void check_dir(const struct spec_map *map, const char *key, const char *r
 
 static void test_layouts(void)
 {
-	const enum ct_cgroup_layout expected[] = { CT_CGROUP_LAYOUT_V1, CT_CGROUP_LAYOUT_HYBRID,
-						   CT_CGROUP_LAYOUT_V2 };
-	const char *names[] = { "v1", "hybrid", "v2" };
+	const enum ct_cgroup_layout expected[] = {CT_CGROUP_LAYOUT_V1, CT_CGROUP_LAYOUT_HYBRID,
+	                                          CT_CGROUP_LAYOUT_V2};
+	const char *names[] = {"v1", "hybrid", "v2"};
 	for (int kind = FIXTURE_V1; kind <= FIXTURE_V2; kind++) {
 		struct fixture fixture = fixture_new((enum fixture_kind)kind);
 		struct ct_cgroup_params params = fixture_params(&fixture, NULL);
 		struct ct_cgroup *cgroup = NULL;
-		struct libct_error err = { 0 };
+		struct libct_error err = {0};
 		int r = ct_cgroup_new(&params, &cgroup, &err);
 		if (!is_int(r, 0, "layout %s: new succeeds", names[kind]))
 			diag("%s", err.message);
@@ -241,15 +243,15 @@ static void test_layouts(void)
 static void test_default_path_v1(void)
 {
 	struct fixture fixture = fixture_new(FIXTURE_V1);
-	struct spec_map map = { 0 };
-	struct libct_error err = { 0 };
+	struct spec_map map = {0};
+	struct libct_error err = {0};
 	is_int(resolve(&fixture, NULL, &map, &err), 0, "default path v1: resolves");
 
 	check_dir(&map, "memory", fixture.root, "memory/process_api/abc/ctrun/web", "default path v1");
 	check_dir(&map, "cpu,cpuacct", fixture.root, "cpu,cpuacct/ctrun/web", "default path v1");
 	check_dir(&map, "freezer", fixture.root, "freezer/ctrun/web", "default path v1");
 	check_dir(&map, "name=systemd", fixture.root, "systemd/user.slice/session-1.scope/ctrun/web",
-		  "default path v1");
+	          "default path v1");
 	is_str(map_value(&map, "blkio"), NULL, "default path v1: read-only blkio skipped");
 	is_str(map_value(&map, "unified"), NULL, "default path v1: no unified hierarchy");
 	is_int(map.n_entries, 4, "default path v1: four hierarchies");
@@ -265,12 +267,12 @@ static void test_default_path_v1(void)
 static void test_paths_hybrid(void)
 {
 	struct fixture fixture = fixture_new(FIXTURE_HYBRID);
-	struct spec_map map = { 0 };
-	struct libct_error err = { 0 };
+	struct spec_map map = {0};
+	struct libct_error err = {0};
 
 	is_int(resolve(&fixture, NULL, &map, &err), 0, "default path hybrid: resolves");
 	check_dir(&map, "unified", fixture.root, "unified/user.slice/session-1.scope/ctrun/web",
-		  "default path hybrid");
+	          "default path hybrid");
 	check_dir(&map, "memory", fixture.root, "memory/process_api/abc/ctrun/web", "default path hybrid");
 	is_int(map.n_entries, 5, "default path hybrid: five hierarchies");
 	map_clear(&map);
@@ -278,7 +280,8 @@ static void test_paths_hybrid(void)
 	is_int(resolve(&fixture, "pods/./x//y/", &map, &err), 0, "relative path: resolves");
 	check_dir(&map, "memory", fixture.root, "memory/process_api/abc/pods/x/y", "relative path");
 	check_dir(&map, "cpu,cpuacct", fixture.root, "cpu,cpuacct/pods/x/y", "relative path");
-	check_dir(&map, "unified", fixture.root, "unified/user.slice/session-1.scope/pods/x/y", "relative path");
+	check_dir(&map, "unified", fixture.root, "unified/user.slice/session-1.scope/pods/x/y",
+	          "relative path");
 	map_clear(&map);
 
 	is_int(resolve(&fixture, "/default/abc", &map, &err), 0, "absolute path: resolves");
@@ -292,8 +295,8 @@ static void test_paths_hybrid(void)
 static void test_paths_v2(void)
 {
 	struct fixture fixture = fixture_new(FIXTURE_V2);
-	struct spec_map map = { 0 };
-	struct libct_error err = { 0 };
+	struct spec_map map = {0};
+	struct libct_error err = {0};
 
 	is_int(resolve(&fixture, NULL, &map, &err), 0, "default path v2: resolves");
 	check_dir(&map, "unified", fixture.root, "user.slice/session-1.scope/ctrun/web", "default path v2");
@@ -306,14 +309,15 @@ static void test_paths_v2(void)
 	fixture_free(&fixture);
 }
 
-static void check_rejected(const struct fixture *fixture, const char *path, const char *id, int expected_errno,
-			   const char *expected_message)
+static void check_rejected(const struct fixture *fixture, const char *path, const char *id,
+                           int expected_errno, const char *expected_message)
 {
 	struct ct_cgroup_params params = fixture_params(fixture, path);
 	params.id = id;
 	struct ct_cgroup *cgroup = NULL;
-	struct libct_error err = { 0 };
-	is_int(ct_cgroup_new(&params, &cgroup, &err), -expected_errno, "reject \"%s\": errno", path ? path : id);
+	struct libct_error err = {0};
+	is_int(ct_cgroup_new(&params, &cgroup, &err), -expected_errno, "reject \"%s\": errno",
+	       path ? path : id);
 	is_str(err.message, expected_message, "reject \"%s\": message", path ? path : id);
 	ok(cgroup == NULL, "reject \"%s\": no object", path ? path : id);
 	ct_cgroup_free(cgroup);
@@ -323,21 +327,26 @@ static void test_rejections(void)
 {
 	struct fixture fixture = fixture_new(FIXTURE_HYBRID);
 	check_rejected(&fixture, "../escape", "web", EINVAL,
-		       "linux.cgroupsPath: \"../escape\" must not contain \"..\" components");
+	               "linux.cgroupsPath: \"../escape\" must not contain \"..\" components");
 	check_rejected(&fixture, "/a/../../b", "web", EINVAL,
-		       "linux.cgroupsPath: \"/a/../../b\" must not contain \"..\" components");
+	               "linux.cgroupsPath: \"/a/../../b\" must not contain \"..\" components");
 	check_rejected(&fixture, "a/..", "web", EINVAL,
-		       "linux.cgroupsPath: \"a/..\" must not contain \"..\" components");
-	check_rejected(&fixture, "/", "web", EINVAL,
-		       "linux.cgroupsPath: \"/\" names the root cgroup, but a container needs a cgroup of its own");
-	check_rejected(&fixture, "./", "web", EINVAL,
-		       "linux.cgroupsPath: \"./\" names the runtime's own cgroup, but a container needs a cgroup "
-		       "of its own");
-	check_rejected(&fixture, "system.slice:ctrun:web", "web", ENOTSUP,
-		       "linux.cgroupsPath: \"system.slice:ctrun:web\" has the systemd form \"slice:prefix:name\", "
-		       "which needs the systemd cgroup driver (not supported)");
-	check_rejected(&fixture, NULL, "a/b", EINVAL, "cgroup of container \"a/b\": the id cannot be a directory name");
-	check_rejected(&fixture, NULL, "..", EINVAL, "cgroup of container \"..\": the id cannot be a directory name");
+	               "linux.cgroupsPath: \"a/..\" must not contain \"..\" components");
+	check_rejected(
+	    &fixture, "/", "web", EINVAL,
+	    "linux.cgroupsPath: \"/\" names the root cgroup, but a container needs a cgroup of its own");
+	check_rejected(
+	    &fixture, "./", "web", EINVAL,
+	    "linux.cgroupsPath: \"./\" names the runtime's own cgroup, but a container needs a cgroup "
+	    "of its own");
+	check_rejected(
+	    &fixture, "system.slice:ctrun:web", "web", ENOTSUP,
+	    "linux.cgroupsPath: \"system.slice:ctrun:web\" has the systemd form \"slice:prefix:name\", "
+	    "which needs the systemd cgroup driver (not supported)");
+	check_rejected(&fixture, NULL, "a/b", EINVAL,
+	               "cgroup of container \"a/b\": the id cannot be a directory name");
+	check_rejected(&fixture, NULL, "..", EINVAL,
+	               "cgroup of container \"..\": the id cannot be a directory name");
 	fixture_free(&fixture);
 }
 
@@ -345,7 +354,7 @@ static void test_rejections(void)
  * field is not "/". Also checks the octal escapes of mountinfo. */
 static void test_mount_of_subtree(void)
 {
-	struct fixture fixture = { .dir = ct_asprintf("%s/subtree", fixture_base) };
+	struct fixture fixture = {.dir = ct_asprintf("%s/subtree", fixture_base)};
 	fixture.root = ct_asprintf("%s/c g", fixture.dir);
 	fixture.mountinfo = ct_asprintf("%s/mountinfo", fixture.dir);
 	fixture.self = ct_asprintf("%s/self-cgroup", fixture.dir);
@@ -354,13 +363,13 @@ static void test_mount_of_subtree(void)
 	free(memory);
 
 	char *text = ct_asprintf("35 31 0:32 /process_api %s/c\\040g/memory rw - cgroup cgroup rw,memory\n",
-				 fixture.dir);
+	                         fixture.dir);
 	write_text(fixture.mountinfo, text);
 	free(text);
 	write_text(fixture.self, "2:memory:/process_api/abc\n");
 
-	struct spec_map map = { 0 };
-	struct libct_error err = { 0 };
+	struct spec_map map = {0};
+	struct libct_error err = {0};
 	if (!is_int(resolve(&fixture, NULL, &map, &err), 0, "subtree mount: resolves"))
 		diag("%s", err.message);
 	check_dir(&map, "memory", fixture.root, "memory/abc/ctrun/web", "subtree mount");
@@ -372,7 +381,8 @@ static void test_mount_of_subtree(void)
 
 	is_int(resolve(&fixture, "/elsewhere", &map, &err), -ENOENT, "subtree mount: absolute outside fails");
 	char *expected = ct_asprintf("cgroup \"/elsewhere\" of hierarchy \"memory\" is outside the part "
-				     "\"/process_api\" mounted at \"%s/memory\"", fixture.root);
+	                             "\"/process_api\" mounted at \"%s/memory\"",
+	                             fixture.root);
 	is_str(err.message, expected, "subtree mount: absolute outside message");
 	free(expected);
 	fixture_free(&fixture);
@@ -384,7 +394,7 @@ static struct ct_cgroup *new_created(const struct fixture *fixture, const char *
 {
 	struct ct_cgroup_params params = fixture_params(fixture, path);
 	struct ct_cgroup *cgroup = NULL;
-	struct libct_error err = { 0 };
+	struct libct_error err = {0};
 	int r = ct_cgroup_new(&params, &cgroup, &err);
 	if (r == 0)
 		r = ct_cgroup_create(cgroup, &err);
@@ -397,14 +407,14 @@ static void test_create_destroy(void)
 {
 	struct fixture fixture = fixture_new(FIXTURE_HYBRID);
 	struct ct_cgroup *cgroup = new_created(&fixture, NULL, "create hybrid");
-	struct spec_map map = { 0 };
+	struct spec_map map = {0};
 	ct_cgroup_to_map(cgroup, &map);
 
 	for (size_t i = 0; i < map.n_entries; i++)
 		ok(exists(map.entries[i].value), "create hybrid: \"%s\" exists", map.entries[i].key);
 	check_dir(&map, "created:memory", fixture.root, "memory/process_api/abc/ctrun", "create hybrid");
 	check_dir(&map, "created:unified", fixture.root, "unified/user.slice/session-1.scope/ctrun",
-		  "create hybrid");
+	          "create hybrid");
 	is_int(map.n_entries, 10, "create hybrid: five directories and five markers");
 
 	/* Sub-cgroups made inside the container go first. */
@@ -412,7 +422,7 @@ static void test_create_destroy(void)
 	make_dirs(nested);
 	free(nested);
 
-	struct libct_error err = { 0 };
+	struct libct_error err = {0};
 	if (!is_int(ct_cgroup_destroy(cgroup, &err), 0, "destroy hybrid: succeeds"))
 		diag("%s", err.message);
 	for (size_t i = 0; i < map.n_entries; i++)
@@ -434,12 +444,12 @@ static void test_existing_leaf(void)
 	make_dirs(leaf);
 
 	struct ct_cgroup *cgroup = new_created(&fixture, "shared/leaf", "existing leaf");
-	struct spec_map map = { 0 };
+	struct spec_map map = {0};
 	ct_cgroup_to_map(cgroup, &map);
 	is_str(map_value(&map, "created:memory"), NULL, "existing leaf: memory not marked as created");
 	check_dir(&map, "created:freezer", fixture.root, "freezer/shared", "existing leaf");
 
-	struct libct_error err = { 0 };
+	struct libct_error err = {0};
 	is_int(ct_cgroup_destroy(cgroup, &err), 0, "existing leaf: destroy succeeds");
 	ok(exists(leaf), "existing leaf: the joined cgroup stays");
 	ok(!exists(map_value(&map, "created:freezer")), "existing leaf: the created one is removed");
@@ -460,7 +470,7 @@ static void test_shared_parent(void)
 	char *parent = ct_asprintf("%s/user.slice/session-1.scope/ctrun", fixture.root);
 	char *second_dir = ct_asprintf("%s/b", parent);
 
-	struct libct_error err = { 0 };
+	struct libct_error err = {0};
 	if (!is_int(ct_cgroup_destroy(first, &err), 0, "shared parent: destroy a succeeds"))
 		diag("%s", err.message);
 	ok(exists(second_dir), "shared parent: b stays");
@@ -482,7 +492,7 @@ static void test_destroy_missing(void)
 	char *top = ct_asprintf("%s/memory/process_api/abc/gone", fixture.root);
 	remove_recursively(top);
 
-	struct libct_error err = { 0 };
+	struct libct_error err = {0};
 	is_int(ct_cgroup_destroy(cgroup, &err), 0, "destroy missing: a removed directory is no error");
 	free(top);
 	ct_cgroup_free(cgroup);
@@ -498,10 +508,10 @@ static void test_destroy_failure(void)
 
 	/* A plain directory with a file fails with ENOTEMPTY at once, which
 	 * imitates a cgroup that cannot be removed. */
-	struct libct_error err = { 0 };
+	struct libct_error err = {0};
 	is_int(ct_cgroup_destroy(cgroup, &err), -ENOTEMPTY, "destroy failure: errno");
-	char *expected = ct_asprintf("remove cgroup \"%s/user.slice/session-1.scope/full\": Directory not empty",
-				     fixture.root);
+	char *expected = ct_asprintf(
+	    "remove cgroup \"%s/user.slice/session-1.scope/full\": Directory not empty", fixture.root);
 	is_str(err.message, expected, "destroy failure: message names the directory");
 
 	unlink(file);
@@ -517,7 +527,7 @@ static void test_enter_and_pids(void)
 {
 	struct fixture fixture = fixture_new(FIXTURE_HYBRID);
 	struct ct_cgroup *cgroup = new_created(&fixture, "c", "enter");
-	struct spec_map map = { 0 };
+	struct spec_map map = {0};
 	ct_cgroup_to_map(cgroup, &map);
 
 	for (size_t i = 0; i < map.n_entries; i++) {
@@ -526,7 +536,7 @@ static void test_enter_and_pids(void)
 			write_text(procs, "");
 		free(procs);
 	}
-	struct libct_error err = { 0 };
+	struct libct_error err = {0};
 	is_int(ct_cgroup_enter(cgroup, 4242, &err), 0, "enter: succeeds");
 	for (size_t i = 0; i < map.n_entries; i++) {
 		if (strncmp(map.entries[i].key, "created:", 8) == 0)
@@ -592,7 +602,7 @@ static void test_clone_fd_v2(void)
 	ok(fd >= 0 && (fcntl(fd, F_GETFD) & FD_CLOEXEC), "clone fd v2: close-on-exec");
 	is_int(ct_cgroup_clone_fd(cgroup), fd, "clone fd v2: the same fd again");
 
-	struct libct_error err = { 0 };
+	struct libct_error err = {0};
 	is_int(ct_cgroup_destroy(cgroup, &err), 0, "clone fd v2: destroy succeeds");
 	ct_cgroup_free(cgroup);
 	fixture_free(&fixture);
@@ -604,8 +614,9 @@ static void test_enable_controllers(void)
 {
 	struct fixture fixture = fixture_new(FIXTURE_V2);
 	struct ct_cgroup *cgroup = new_created(&fixture, "ctrun/c", "enable controllers");
-	const char *levels[] = { "", "/user.slice", "/user.slice/session-1.scope", "/user.slice/session-1.scope/ctrun" };
-	const char *enabled[] = { "cpu memory\n", "cpu\n", "", "" };
+	const char *levels[] = {"", "/user.slice", "/user.slice/session-1.scope",
+	                        "/user.slice/session-1.scope/ctrun"};
+	const char *enabled[] = {"cpu memory\n", "cpu\n", "", ""};
 	for (size_t i = 0; i < 4; i++) {
 		char *file = ct_asprintf("%s%s/cgroup.subtree_control", fixture.root, levels[i]);
 		write_text(file, enabled[i]);
@@ -615,12 +626,12 @@ static void test_enable_controllers(void)
 		free(file);
 	}
 
-	struct libct_error err = { 0 };
-	char *controllers[] = { "memory", NULL };
+	struct libct_error err = {0};
+	char *controllers[] = {"memory", NULL};
 	if (!is_int(ct_cgroup_v2_enable_controllers(&cgroup->hierarchies[0], controllers, &err), 0,
-		    "enable controllers: succeeds"))
+	            "enable controllers: succeeds"))
 		diag("%s", err.message);
-	const char *expected[] = { "cpu memory\n", "+memory", "+memory", "+memory" };
+	const char *expected[] = {"cpu memory\n", "+memory", "+memory", "+memory"};
 	for (size_t i = 0; i < 4; i++) {
 		char *file = ct_asprintf("%s%s/cgroup.subtree_control", fixture.root, levels[i]);
 		char *text = read_text(file);
@@ -628,15 +639,17 @@ static void test_enable_controllers(void)
 		free(text);
 		free(file);
 	}
-	char *leaf = ct_asprintf("%s/user.slice/session-1.scope/ctrun/c/cgroup.subtree_control", fixture.root);
+	char *leaf =
+	    ct_asprintf("%s/user.slice/session-1.scope/ctrun/c/cgroup.subtree_control", fixture.root);
 	ok(!exists(leaf), "enable controllers: the container's own cgroup is left alone");
 	free(leaf);
 
-	char *unavailable[] = { "rdma", NULL };
+	char *unavailable[] = {"rdma", NULL};
 	is_int(ct_cgroup_v2_enable_controllers(&cgroup->hierarchies[0], unavailable, &err), -ENOTSUP,
 	       "enable controllers: unavailable one fails");
 	char *message = ct_asprintf("enable cgroup controller \"rdma\" in \"%s\": not available there "
-				    "(cgroup.controllers lists \"cpu memory pids\")", fixture.root);
+	                            "(cgroup.controllers lists \"cpu memory pids\")",
+	                            fixture.root);
 	is_str(err.message, message, "enable controllers: unavailable message");
 	free(message);
 
@@ -661,16 +674,16 @@ static void test_map_round_trip(void)
 {
 	struct fixture fixture = fixture_new(FIXTURE_HYBRID);
 	struct ct_cgroup *cgroup = new_created(&fixture, "round/trip", "round trip");
-	struct spec_map map = { 0 };
+	struct spec_map map = {0};
 	ct_cgroup_to_map(cgroup, &map);
 	ct_cgroup_free(cgroup);
 
 	struct ct_cgroup *restored = NULL;
-	struct libct_error err = { 0 };
+	struct libct_error err = {0};
 	is_int(ct_cgroup_from_map(&map, &restored, &err), 0, "round trip: from_map succeeds");
 	is_int(ct_cgroup_layout(restored), CT_CGROUP_LAYOUT_HYBRID, "round trip: layout");
 
-	struct spec_map again = { 0 };
+	struct spec_map again = {0};
 	ct_cgroup_to_map(restored, &again);
 	is_int(again.n_entries, map.n_entries, "round trip: same number of entries");
 	for (size_t i = 0; i < map.n_entries && i < again.n_entries; i++) {
@@ -690,15 +703,15 @@ static void test_map_round_trip(void)
 }
 
 static void check_from_map_rejects(const char *key, const char *value, const char *extra_key,
-				   const char *extra_value, const char *expected_message)
+                                   const char *extra_value, const char *expected_message)
 {
 	struct spec_map_entry entries[] = {
-		{ .key = (char *)key, .value = (char *)value },
-		{ .key = (char *)extra_key, .value = (char *)extra_value },
+	    {.key = (char *)key, .value = (char *)value},
+	    {.key = (char *)extra_key, .value = (char *)extra_value},
 	};
-	struct spec_map map = { .entries = entries, .n_entries = extra_key != NULL ? 2 : 1 };
+	struct spec_map map = {.entries = entries, .n_entries = extra_key != NULL ? 2 : 1};
 	struct ct_cgroup *cgroup = NULL;
-	struct libct_error err = { 0 };
+	struct libct_error err = {0};
 	is_int(ct_cgroup_from_map(&map, &cgroup, &err), -EINVAL, "from_map rejects \"%s\": errno", value);
 	is_str(err.message, expected_message, "from_map rejects \"%s\": message", value);
 	ct_cgroup_free(cgroup);
@@ -707,23 +720,25 @@ static void check_from_map_rejects(const char *key, const char *value, const cha
 static void test_from_map_rejects(void)
 {
 	check_from_map_rejects("memory", "relative/dir", NULL, NULL,
-			       "restore cgroups: invalid entry \"memory\": \"relative/dir\"");
+	                       "restore cgroups: invalid entry \"memory\": \"relative/dir\"");
 	check_from_map_rejects("memory", "/sys/fs/cgroup/memory/../x", NULL, NULL,
-			       "restore cgroups: invalid entry \"memory\": \"/sys/fs/cgroup/memory/../x\"");
-	check_from_map_rejects("memory", "/sys/fs/cgroup/memory/a/b", "created:memory", "/sys/fs/cgroup/memory/b",
-			       "restore cgroups: \"created:memory\": \"/sys/fs/cgroup/memory/b\" is not the cgroup of "
-			       "hierarchy \"memory\" or one of its parents");
-	check_from_map_rejects("memory", "/sys/fs/cgroup/memory/a", "created:cpu", "/sys/fs/cgroup/cpu/a",
-			       "restore cgroups: \"created:cpu\": \"/sys/fs/cgroup/cpu/a\" is not the cgroup of "
-			       "hierarchy \"cpu\" or one of its parents");
+	                       "restore cgroups: invalid entry \"memory\": \"/sys/fs/cgroup/memory/../x\"");
+	check_from_map_rejects(
+	    "memory", "/sys/fs/cgroup/memory/a/b", "created:memory", "/sys/fs/cgroup/memory/b",
+	    "restore cgroups: \"created:memory\": \"/sys/fs/cgroup/memory/b\" is not the cgroup of "
+	    "hierarchy \"memory\" or one of its parents");
+	check_from_map_rejects(
+	    "memory", "/sys/fs/cgroup/memory/a", "created:cpu", "/sys/fs/cgroup/cpu/a",
+	    "restore cgroups: \"created:cpu\": \"/sys/fs/cgroup/cpu/a\" is not the cgroup of "
+	    "hierarchy \"cpu\" or one of its parents");
 
-	struct spec_map empty = { 0 };
+	struct spec_map empty = {0};
 	struct ct_cgroup *cgroup = NULL;
-	struct libct_error err = { 0 };
+	struct libct_error err = {0};
 	is_int(ct_cgroup_from_map(&empty, &cgroup, &err), -EINVAL, "from_map rejects an empty map");
 
-	struct spec_map_entry entries[] = { { .key = "unified", .value = "/sys/fs/cgroup/c" } };
-	struct spec_map v2 = { .entries = entries, .n_entries = 1 };
+	struct spec_map_entry entries[] = {{.key = "unified", .value = "/sys/fs/cgroup/c"}};
+	struct spec_map v2 = {.entries = entries, .n_entries = 1};
 	is_int(ct_cgroup_from_map(&v2, &cgroup, &err), 0, "from_map: unified only");
 	if (cgroup != NULL)
 		is_int(ct_cgroup_layout(cgroup), CT_CGROUP_LAYOUT_V2, "from_map: unified only is pure v2");
@@ -757,7 +772,7 @@ static bool pids_contain(struct ct_cgroup *cgroup, pid_t pid)
 
 static void check_kill(struct ct_cgroup *cgroup, int sig, const char *name)
 {
-	struct libct_error err = { 0 };
+	struct libct_error err = {0};
 	pid_t child = fork_sleeper();
 	if (!is_int(ct_cgroup_enter(cgroup, child, &err), 0, "%s: enter succeeds", name))
 		diag("%s", err.message);
@@ -769,6 +784,32 @@ static void check_kill(struct ct_cgroup *cgroup, int sig, const char *name)
 	is_int(waitpid(child, &status, 0), child, "%s: child reaped", name);
 	ok(WIFSIGNALED(status) && WTERMSIG(status) == sig, "%s: child killed by signal %d", name, sig);
 	ok(!pids_contain(cgroup, child), "%s: child gone from pids", name);
+}
+
+/* A paused container stays paused after a signal other than SIGKILL. */
+static void check_paused_kill(struct ct_cgroup *cgroup, struct spec_map *map)
+{
+	const char *freezer = map_value(map, "freezer");
+	if (freezer == NULL) {
+		skip("no v1 freezer hierarchy");
+		return;
+	}
+	struct libct_error err = {0};
+	pid_t child = fork_sleeper();
+	is_int(ct_cgroup_enter(cgroup, child, &err), 0, "paused kill: enter succeeds");
+	is_int(ct_cgroup_v1_freeze(freezer, &err), 0, "paused kill: container frozen");
+	is_int(ct_cgroup_kill(cgroup, SIGTERM, &err), 0, "paused kill: SIGTERM succeeds");
+
+	char *path = ct_asprintf("%s/freezer.state", freezer);
+	char *state = read_text(path);
+	is_str(state, "FROZEN\n", "paused kill: still frozen");
+	free(state);
+	free(path);
+
+	is_int(ct_cgroup_v1_thaw(freezer, &err), 0, "paused kill: thaw succeeds");
+	int status = 0;
+	is_int(waitpid(child, &status, 0), child, "paused kill: child reaped");
+	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM, "paused kill: SIGTERM delivered after thaw");
 }
 
 /* Reaps the child while destroy waits: a zombie still counts as a member
@@ -793,7 +834,7 @@ static void check_frozen_destroy(struct ct_cgroup *cgroup, struct spec_map *map)
 		skip("no v1 freezer hierarchy");
 		return;
 	}
-	struct libct_error err = { 0 };
+	struct libct_error err = {0};
 	pid_t child = fork_sleeper();
 	is_int(ct_cgroup_enter(cgroup, child, &err), 0, "frozen destroy: enter succeeds");
 	char *sub = ct_asprintf("%s/sub", freezer);
@@ -822,9 +863,9 @@ static void test_real_hierarchy(void)
 		return;
 	}
 	char *path = ct_asprintf("ctrun-test-%d/c1", (int)getpid());
-	struct ct_cgroup_params params = { .cgroups_path = path, .id = "unit" };
+	struct ct_cgroup_params params = {.cgroups_path = path, .id = "unit"};
 	struct ct_cgroup *cgroup = NULL;
-	struct libct_error err = { 0 };
+	struct libct_error err = {0};
 	int r = ct_cgroup_new(&params, &cgroup, &err);
 	if (r == 0)
 		r = ct_cgroup_create(cgroup, &err);
@@ -835,13 +876,14 @@ static void test_real_hierarchy(void)
 		return;
 	}
 	diag("real layout: %d, %zu hierarchies", (int)ct_cgroup_layout(cgroup), cgroup->n_hierarchies);
-	struct spec_map map = { 0 };
+	struct spec_map map = {0};
 	ct_cgroup_to_map(cgroup, &map);
 	for (size_t i = 0; i < map.n_entries; i++)
 		ok(exists(map.entries[i].value), "real: \"%s\" exists", map.entries[i].key);
 
 	check_kill(cgroup, SIGTERM, "real SIGTERM");
 	check_kill(cgroup, SIGKILL, "real SIGKILL");
+	check_paused_kill(cgroup, &map);
 
 	/* A live process keeps destroy busy until the timeout. */
 	pid_t child = fork_sleeper();
