@@ -96,9 +96,11 @@ static int check_oci_version(const struct spec_config *config, struct libct_erro
 	if (valid && (*p == '-' || *p == '+') && p[1] == '\0')
 		valid = false;
 	if (!valid)
-		return invalid(err, "ociVersion: invalid version \"%s\", expected MAJOR.MINOR.PATCH", version);
+		return invalid(err, "ociVersion: invalid version \"%s\", expected MAJOR.MINOR.PATCH",
+			       version);
 	if (major > 1 || (major == 1 && minor > 3))
-		return invalid(err, "ociVersion: unsupported version \"%s\", expected 1.0.0 to 1.3.x", version);
+		return invalid(err, "ociVersion: unsupported version \"%s\", expected 1.0.0 to 1.3.x",
+			       version);
 	return 0;
 }
 
@@ -111,8 +113,8 @@ static int check_root(const struct spec_config *config, struct libct_error *err)
 	return 0;
 }
 
-static int check_id_mappings(struct libct_error *err, const char *array, const struct spec_id_mapping *mappings,
-			     size_t count)
+static int check_id_mappings(struct libct_error *err, const char *array,
+			     const struct spec_id_mapping *mappings, size_t count)
 {
 	for (size_t i = 0; i < count; i++) {
 		if (mappings[i].size == 0)
@@ -136,7 +138,8 @@ static int check_mounts(const struct spec_config *config, struct libct_error *er
 		if (mount->destination[0] == '\0')
 			return invalid(err, "%s.destination: must not be empty", where.text);
 		if ((mount->n_uid_mappings == 0) != (mount->n_gid_mappings == 0))
-			return invalid(err, "%s: uidMappings and gidMappings must be given together", where.text);
+			return invalid(err, "%s: uidMappings and gidMappings must be given together",
+				       where.text);
 		snprintf(array, sizeof(array), "%s.uidMappings", where.text);
 		r = check_id_mappings(err, array, mount->uid_mappings, mount->n_uid_mappings);
 		if (r < 0)
@@ -172,9 +175,11 @@ static int check_process(const struct spec_config *config, struct libct_error *e
 
 	const struct spec_exec_cpu_affinity *affinity = &process->exec_cpu_affinity;
 	if (affinity->initial != NULL && !is_cpu_list(affinity->initial))
-		return invalid(err, "process.execCPUAffinity.initial: invalid CPU list \"%s\"", affinity->initial);
+		return invalid(err, "process.execCPUAffinity.initial: invalid CPU list \"%s\"",
+			       affinity->initial);
 	if (affinity->final != NULL && !is_cpu_list(affinity->final))
-		return invalid(err, "process.execCPUAffinity.final: invalid CPU list \"%s\"", affinity->final);
+		return invalid(err, "process.execCPUAffinity.final: invalid CPU list \"%s\"",
+			       affinity->final);
 	return 0;
 }
 
@@ -220,8 +225,8 @@ static int check_hook_list(struct libct_error *err, const char *name, const stru
 		if (r < 0)
 			return r;
 		if (hook->timeout.set && hook->timeout.value <= 0)
-			return invalid(err, "%s.timeout: value %" PRId64 " must be greater than 0", where.text,
-				       hook->timeout.value);
+			return invalid(err, "%s.timeout: value %" PRId64 " must be greater than 0",
+				       where.text, hook->timeout.value);
 	}
 	return 0;
 }
@@ -270,7 +275,8 @@ static int check_user_namespace(const struct spec_config *config, struct libct_e
 	bool has_mappings = linux_config->n_uid_mappings > 0 || linux_config->n_gid_mappings > 0;
 	const struct spec_namespace *user_ns = find_namespace(linux_config, SPEC_NS_USER);
 
-	int r = check_id_mappings(err, "linux.uidMappings", linux_config->uid_mappings, linux_config->n_uid_mappings);
+	int r = check_id_mappings(err, "linux.uidMappings", linux_config->uid_mappings,
+				  linux_config->n_uid_mappings);
 	if (r == 0)
 		r = check_id_mappings(err, "linux.gidMappings", linux_config->gid_mappings,
 				      linux_config->n_gid_mappings);
@@ -278,14 +284,19 @@ static int check_user_namespace(const struct spec_config *config, struct libct_e
 		return r;
 
 	if (has_mappings && user_ns == NULL)
-		return invalid(err, "linux.uidMappings: user id mappings need a \"user\" entry in linux.namespaces");
+		return invalid(
+			err, "linux.uidMappings: user id mappings need a \"user\" entry in linux.namespaces");
 	/* Joining an existing user namespace uses its mappings, so only a
 	 * new one needs them. */
 	if (user_ns != NULL && user_ns->path == NULL) {
 		if (linux_config->n_uid_mappings == 0)
-			return invalid(err, "linux.uidMappings: a new user namespace needs at least one uid mapping");
+			return invalid(
+				err,
+				"linux.uidMappings: a new user namespace needs at least one uid mapping");
 		if (linux_config->n_gid_mappings == 0)
-			return invalid(err, "linux.gidMappings: a new user namespace needs at least one gid mapping");
+			return invalid(
+				err,
+				"linux.gidMappings: a new user namespace needs at least one gid mapping");
 	}
 	return 0;
 }
@@ -297,12 +308,15 @@ static int check_time_offsets(const struct spec_config *config, struct libct_err
 	if (!offsets->monotonic.set && !offsets->boottime.set)
 		return 0;
 	if (!has_namespace(linux_config, SPEC_NS_TIME))
-		return invalid(err, "linux.timeOffsets: time offsets need a \"time\" entry in linux.namespaces");
+		return invalid(err,
+			       "linux.timeOffsets: time offsets need a \"time\" entry in linux.namespaces");
 	const struct spec_time_offset *clocks[] = { &offsets->monotonic, &offsets->boottime };
 	const char *names[] = { "monotonic", "boottime" };
 	for (size_t i = 0; i < 2; i++)
 		if (clocks[i]->set && clocks[i]->nanosecs >= 1000000000)
-			return invalid(err, "linux.timeOffsets.%s.nanosecs: value %" PRIu32 " is not below 1000000000",
+			return invalid(err,
+				       "linux.timeOffsets.%s.nanosecs: value %" PRIu32
+				       " is not below 1000000000",
 				       names[i], clocks[i]->nanosecs);
 	return 0;
 }
@@ -318,18 +332,20 @@ static int check_devices(const struct spec_config *config, struct libct_error *e
 		char path[160];
 
 		if (strlen(device->type) != 1 || strchr("cbup", device->type[0]) == NULL)
-			return invalid(err, "%s.type: unknown device type \"%s\", expected \"c\", \"b\", \"u\" or \"p\"",
-				       where.text, device->type);
+			return invalid(
+				err,
+				"%s.type: unknown device type \"%s\", expected \"c\", \"b\", \"u\" or \"p\"",
+				where.text, device->type);
 		snprintf(path, sizeof(path), "%s.path", where.text);
 		int r = require_absolute(err, path, device->path);
 		if (r < 0)
 			return r;
 		if (device->type[0] != 'p' && (!device->major_set || !device->minor_set))
-			return invalid(err, "%s: missing required field \"%s\" for device type \"%s\"", where.text,
-				       device->major_set ? "minor" : "major", device->type);
+			return invalid(err, "%s: missing required field \"%s\" for device type \"%s\"",
+				       where.text, device->major_set ? "minor" : "major", device->type);
 		if (device->file_mode.set && device->file_mode.value > 07777)
-			return invalid(err, "%s.fileMode: value %" PRIu64 " is greater than 07777 (4095)", where.text,
-				       device->file_mode.value);
+			return invalid(err, "%s.fileMode: value %" PRIu64 " is greater than 07777 (4095)",
+				       where.text, device->file_mode.value);
 	}
 	return 0;
 }
@@ -362,8 +378,9 @@ static int check_net_devices(const struct spec_config *config, struct libct_erro
 				       device->host_name, problem);
 		problem = device->name == NULL ? NULL : net_device_name_problem(device->name);
 		if (problem != NULL)
-			return invalid(err, "linux.netDevices.%s.name: invalid network device name \"%s\": name %s",
-				       device->host_name, device->name, problem);
+			return invalid(
+				err, "linux.netDevices.%s.name: invalid network device name \"%s\": name %s",
+				device->host_name, device->name, problem);
 	}
 	return 0;
 }
@@ -377,10 +394,13 @@ static int check_device_rules(const struct spec_config *config, struct libct_err
 		const struct spec_device_rule *rule = &resources->devices[i];
 		struct where where = element("linux.resources.devices", i);
 		if (rule->type != NULL && (strlen(rule->type) != 1 || strchr("acb", rule->type[0]) == NULL))
-			return invalid(err, "%s.type: unknown device type \"%s\", expected \"a\", \"c\" or \"b\"",
+			return invalid(err,
+				       "%s.type: unknown device type \"%s\", expected \"a\", \"c\" or \"b\"",
 				       where.text, rule->type);
 		if (rule->access != NULL && strspn(rule->access, "rwm") != strlen(rule->access))
-			return invalid(err, "%s.access: invalid access \"%s\", expected a combination of \"r\", \"w\" and \"m\"",
+			return invalid(err,
+				       "%s.access: invalid access \"%s\", expected a combination of \"r\", "
+				       "\"w\" and \"m\"",
 				       where.text, rule->access);
 	}
 	return 0;
@@ -399,9 +419,10 @@ static int check_resource_entries(const struct spec_config *config, struct libct
 	const struct spec_resources *resources = &config->linux_config.resources;
 	for (size_t i = 0; i < resources->n_hugepage_limits; i++)
 		if (!is_page_size(resources->hugepage_limits[i].page_size))
-			return invalid(err, "%s.pageSize: invalid page size \"%s\", expected a size such as \"2MB\"",
-				       element("linux.resources.hugepageLimits", i).text,
-				       resources->hugepage_limits[i].page_size);
+			return invalid(
+				err, "%s.pageSize: invalid page size \"%s\", expected a size such as \"2MB\"",
+				element("linux.resources.hugepageLimits", i).text,
+				resources->hugepage_limits[i].page_size);
 	for (size_t i = 0; i < resources->block_io.n_weight_device; i++) {
 		const struct spec_weight_device *device = &resources->block_io.weight_device[i];
 		if (!device->weight.set && !device->leaf_weight.set)
@@ -410,7 +431,9 @@ static int check_resource_entries(const struct spec_config *config, struct libct
 	}
 	for (size_t i = 0; i < resources->n_rdma; i++)
 		if (!resources->rdma[i].hca_handles.set && !resources->rdma[i].hca_objects.set)
-			return invalid(err, "linux.resources.rdma.%s: needs at least one of \"hcaHandles\" and \"hcaObjects\"",
+			return invalid(err,
+				       "linux.resources.rdma.%s: needs at least one of \"hcaHandles\" and "
+				       "\"hcaObjects\"",
 				       resources->rdma[i].device);
 	return 0;
 }
@@ -422,13 +445,15 @@ static int check_intel_rdt(const struct spec_config *config, struct libct_error 
 	const struct spec_intel_rdt *rdt = &config->linux_config.intel_rdt;
 	if (rdt->mem_bw_schema != NULL &&
 	    (strncmp(rdt->mem_bw_schema, "MB:", 3) != 0 || strchr(rdt->mem_bw_schema, '\n') != NULL))
-		return invalid(err, "linux.intelRdt.memBwSchema: \"%s\" must start with \"MB:\" and be one line",
+		return invalid(err,
+			       "linux.intelRdt.memBwSchema: \"%s\" must start with \"MB:\" and be one line",
 			       rdt->mem_bw_schema);
 	if (rdt->l3_cache_schema != NULL && strchr(rdt->l3_cache_schema, '\n') != NULL)
 		return invalid(err, "linux.intelRdt.l3CacheSchema: must be one line");
 	for (size_t i = 0; i < rdt->n_schemata; i++)
 		if (strchr(rdt->schemata[i], '\n') != NULL)
-			return invalid(err, "%s: must be one line", element("linux.intelRdt.schemata", i).text);
+			return invalid(err, "%s: must be one line",
+				       element("linux.intelRdt.schemata", i).text);
 	return 0;
 }
 
@@ -450,7 +475,8 @@ static int check_seccomp(const struct spec_config *config, struct libct_error *e
 		bool takes_errno = strcmp(syscall->action, "SCMP_ACT_ERRNO") == 0 ||
 				   strcmp(syscall->action, "SCMP_ACT_TRACE") == 0;
 		if (syscall->errno_ret.set && !takes_errno)
-			return invalid(err, "%s.errnoRet: not allowed with action \"%s\"", where.text, syscall->action);
+			return invalid(err, "%s.errnoRet: not allowed with action \"%s\"", where.text,
+				       syscall->action);
 	}
 	return 0;
 }
@@ -463,10 +489,11 @@ static int check_memory_policy(const struct spec_config *config, struct libct_er
 	bool no_nodes = strcmp(policy->mode, "MPOL_DEFAULT") == 0 || strcmp(policy->mode, "MPOL_LOCAL") == 0;
 	bool has_nodes = policy->nodes != NULL && policy->nodes[0] != '\0';
 	if (no_nodes && has_nodes)
-		return invalid(err, "linux.memoryPolicy.nodes: mode \"%s\" takes no nodes, got \"%s\"", policy->mode,
-			       policy->nodes);
+		return invalid(err, "linux.memoryPolicy.nodes: mode \"%s\" takes no nodes, got \"%s\"",
+			       policy->mode, policy->nodes);
 	if (!no_nodes && strcmp(policy->mode, "MPOL_PREFERRED") != 0 && !has_nodes)
-		return invalid(err, "linux.memoryPolicy.nodes: mode \"%s\" needs at least one node", policy->mode);
+		return invalid(err, "linux.memoryPolicy.nodes: mode \"%s\" needs at least one node",
+			       policy->mode);
 	if (has_nodes && !is_cpu_list(policy->nodes))
 		return invalid(err, "linux.memoryPolicy.nodes: invalid node list \"%s\"", policy->nodes);
 	return 0;
@@ -486,12 +513,14 @@ static int check_path_lists(const struct spec_config *config, struct libct_error
 {
 	const struct spec_linux *linux_config = &config->linux_config;
 	for (size_t i = 0; i < linux_config->n_masked_paths; i++) {
-		int r = require_absolute(err, element("linux.maskedPaths", i).text, linux_config->masked_paths[i]);
+		int r = require_absolute(err, element("linux.maskedPaths", i).text,
+					 linux_config->masked_paths[i]);
 		if (r < 0)
 			return r;
 	}
 	for (size_t i = 0; i < linux_config->n_readonly_paths; i++) {
-		int r = require_absolute(err, element("linux.readonlyPaths", i).text, linux_config->readonly_paths[i]);
+		int r = require_absolute(err, element("linux.readonlyPaths", i).text,
+					 linux_config->readonly_paths[i]);
 		if (r < 0)
 			return r;
 	}

@@ -11,45 +11,59 @@
 #include "config.h"
 #include "fields.h"
 
-/* Shorthands for table entries; T is the structure being filled. */
-#define STRING(k, T, m) { .key = (k), .kind = SPEC_FIELD_STRING, .offset = offsetof(T, m) }
-#define STRING_REQ(k, T, m) { .key = (k), .kind = SPEC_FIELD_STRING, .required = true, .offset = offsetof(T, m) }
-#define NAME(k, T, m, table)                                                                        \
+/* clang-format off */
+/* Shorthands for table entries, where T is the structure being filled. */
+#define FIELD(k, kind_, T, m) { .key = (k), .kind = (kind_), .offset = offsetof(T, m) }
+#define REQUIRED(k, kind_, T, m) { .key = (k), .kind = (kind_), .required = true, .offset = offsetof(T, m) }
+#define STRING(k, T, m) FIELD(k, SPEC_FIELD_STRING, T, m)
+#define STRING_REQ(k, T, m) REQUIRED(k, SPEC_FIELD_STRING, T, m)
+#define BOOL(k, T, m) FIELD(k, SPEC_FIELD_BOOL, T, m)
+#define BOOL_REQ(k, T, m) REQUIRED(k, SPEC_FIELD_BOOL, T, m)
+#define OPT_BOOL(k, T, m) FIELD(k, SPEC_FIELD_OPT_BOOL, T, m)
+#define I32(k, T, m) FIELD(k, SPEC_FIELD_I32, T, m)
+#define U32(k, T, m) FIELD(k, SPEC_FIELD_U32, T, m)
+#define U32_REQ(k, T, m) REQUIRED(k, SPEC_FIELD_U32, T, m)
+#define I64(k, T, m) FIELD(k, SPEC_FIELD_I64, T, m)
+#define I64_REQ(k, T, m) REQUIRED(k, SPEC_FIELD_I64, T, m)
+#define U64(k, T, m) FIELD(k, SPEC_FIELD_U64, T, m)
+#define U64_REQ(k, T, m) REQUIRED(k, SPEC_FIELD_U64, T, m)
+#define OPT_I64(k, T, m) FIELD(k, SPEC_FIELD_OPT_I64, T, m)
+#define OPT_U64(k, T, m) FIELD(k, SPEC_FIELD_OPT_U64, T, m)
+#define MAP(k, T, m) FIELD(k, SPEC_FIELD_MAP, T, m)
+#define OPT_U32(k, T, m) \
+	{ .key = (k), .kind = SPEC_FIELD_OPT_U64, .offset = offsetof(T, m), .umax = UINT32_MAX }
+#define OPT_U16(k, T, m) \
+	{ .key = (k), .kind = SPEC_FIELD_OPT_U64, .offset = offsetof(T, m), .umax = UINT16_MAX }
+/* A string that must be a name of table. */
+#define NAME(k, T, m, table) \
 	{ .key = (k), .kind = SPEC_FIELD_STRING, .offset = offsetof(T, m), .names = &(table) }
-#define NAME_REQ(k, T, m, table)                                                                    \
-	{ .key = (k), .kind = SPEC_FIELD_STRING, .required = true, .offset = offsetof(T, m), .names = &(table) }
-#define BOOL(k, T, m) { .key = (k), .kind = SPEC_FIELD_BOOL, .offset = offsetof(T, m) }
-#define BOOL_REQ(k, T, m) { .key = (k), .kind = SPEC_FIELD_BOOL, .required = true, .offset = offsetof(T, m) }
-#define OPT_BOOL(k, T, m) { .key = (k), .kind = SPEC_FIELD_OPT_BOOL, .offset = offsetof(T, m) }
-#define I32(k, T, m) { .key = (k), .kind = SPEC_FIELD_I32, .offset = offsetof(T, m) }
-#define U32(k, T, m) { .key = (k), .kind = SPEC_FIELD_U32, .offset = offsetof(T, m) }
-#define U32_REQ(k, T, m) { .key = (k), .kind = SPEC_FIELD_U32, .required = true, .offset = offsetof(T, m) }
-#define I64(k, T, m) { .key = (k), .kind = SPEC_FIELD_I64, .offset = offsetof(T, m) }
-#define I64_REQ(k, T, m) { .key = (k), .kind = SPEC_FIELD_I64, .required = true, .offset = offsetof(T, m) }
-#define U64(k, T, m) { .key = (k), .kind = SPEC_FIELD_U64, .offset = offsetof(T, m) }
-#define U64_REQ(k, T, m) { .key = (k), .kind = SPEC_FIELD_U64, .required = true, .offset = offsetof(T, m) }
-#define OPT_I64(k, T, m) { .key = (k), .kind = SPEC_FIELD_OPT_I64, .offset = offsetof(T, m) }
-#define OPT_U64(k, T, m) { .key = (k), .kind = SPEC_FIELD_OPT_U64, .offset = offsetof(T, m) }
-#define OPT_U32(k, T, m) { .key = (k), .kind = SPEC_FIELD_OPT_U64, .offset = offsetof(T, m), .umax = UINT32_MAX }
-#define OPT_U16(k, T, m) { .key = (k), .kind = SPEC_FIELD_OPT_U64, .offset = offsetof(T, m), .umax = UINT16_MAX }
-#define STRINGS(k, T, m)                                                                            \
-	{ .key = (k), .kind = SPEC_FIELD_STRINGS, .offset = offsetof(T, m), .count_offset = offsetof(T, n_##m) }
-#define NAMES(k, T, m, table)                                                                       \
-	{ .key = (k), .kind = SPEC_FIELD_STRINGS, .offset = offsetof(T, m), .count_offset = offsetof(T, n_##m), \
+#define NAME_REQ(k, T, m, table) \
+	{ .key = (k), .kind = SPEC_FIELD_STRING, .required = true, .offset = offsetof(T, m), \
 	  .names = &(table) }
-#define MAP(k, T, m) { .key = (k), .kind = SPEC_FIELD_MAP, .offset = offsetof(T, m) }
+/* An array of strings T.m with its count in T.n_m. */
+#define STRINGS(k, T, m) \
+	{ .key = (k), .kind = SPEC_FIELD_STRINGS, .offset = offsetof(T, m), \
+	  .count_offset = offsetof(T, n_##m) }
+#define NAMES(k, T, m, table) \
+	{ .key = (k), .kind = SPEC_FIELD_STRINGS, .offset = offsetof(T, m), \
+	  .count_offset = offsetof(T, n_##m), .names = &(table) }
 /* A nested structure T.m with a `set` member, described by table f. */
-#define OBJECT(k, T, m, f)                                                                          \
-	{ .key = (k), .kind = SPEC_FIELD_OBJECT, .offset = offsetof(T, m), .fields = (f), .has_set = true, \
-	  .set_offset = offsetof(T, m.set) }
-#define OBJECT_NO_SET(k, T, m, f) { .key = (k), .kind = SPEC_FIELD_OBJECT, .offset = offsetof(T, m), .fields = (f) }
-#define OBJECTS(k, T, m, n, E, f)                                                                   \
-	{ .key = (k), .kind = SPEC_FIELD_OBJECT_ARRAY, .offset = offsetof(T, m), .count_offset = offsetof(T, n), \
-	  .elem_size = sizeof(E), .fields = (f) }
-#define KEYED(k, T, m, n, E, key_member, f)                                                         \
-	{ .key = (k), .kind = SPEC_FIELD_KEYED_ARRAY, .offset = offsetof(T, m), .count_offset = offsetof(T, n), \
-	  .elem_size = sizeof(E), .key_offset = offsetof(E, key_member), .fields = (f) }
+#define OBJECT(k, T, m, f) \
+	{ .key = (k), .kind = SPEC_FIELD_OBJECT, .offset = offsetof(T, m), .fields = (f), \
+	  .has_set = true, .set_offset = offsetof(T, m.set) }
+#define OBJECT_NO_SET(k, T, m, f) \
+	{ .key = (k), .kind = SPEC_FIELD_OBJECT, .offset = offsetof(T, m), .fields = (f) }
+/* An array T.m of elements of type E described by f, with its count in T.n. */
+#define OBJECTS(k, T, m, n, E, f) \
+	{ .key = (k), .kind = SPEC_FIELD_OBJECT_ARRAY, .offset = offsetof(T, m), \
+	  .count_offset = offsetof(T, n), .elem_size = sizeof(E), .fields = (f) }
+/* Like OBJECTS for a JSON object of objects, whose keys go to E.key_member. */
+#define KEYED(k, T, m, n, E, key_member, f) \
+	{ .key = (k), .kind = SPEC_FIELD_KEYED_ARRAY, .offset = offsetof(T, m), \
+	  .count_offset = offsetof(T, n), .elem_size = sizeof(E), \
+	  .key_offset = offsetof(E, key_member), .fields = (f) }
 #define END { .key = NULL }
+/* clang-format on */
 
 /* ----------------------------------------------------------- common */
 
@@ -90,7 +104,9 @@ static const struct spec_field user_fields[] = {
 	U32("uid", struct spec_user, uid),
 	U32("gid", struct spec_user, gid),
 	OPT_U32("umask", struct spec_user, umask),
-	{ .key = "additionalGids", .kind = SPEC_FIELD_U32_ARRAY, .offset = offsetof(struct spec_user, additional_gids),
+	{ .key = "additionalGids",
+	  .kind = SPEC_FIELD_U32_ARRAY,
+	  .offset = offsetof(struct spec_user, additional_gids),
 	  .count_offset = offsetof(struct spec_user, n_additional_gids) },
 	STRING("username", struct spec_user, username),
 	END,
@@ -106,8 +122,13 @@ static const struct spec_field capabilities_fields[] = {
 };
 
 static const struct spec_field rlimit_fields[] = {
-	{ .key = "type", .kind = SPEC_FIELD_STRING, .required = true, .offset = offsetof(struct spec_rlimit, type),
-	  .names = &spec_rlimit_types, .has_value = true, .value_offset = offsetof(struct spec_rlimit, resource) },
+	{ .key = "type",
+	  .kind = SPEC_FIELD_STRING,
+	  .required = true,
+	  .offset = offsetof(struct spec_rlimit, type),
+	  .names = &spec_rlimit_types,
+	  .has_value = true,
+	  .value_offset = offsetof(struct spec_rlimit, resource) },
 	U64_REQ("soft", struct spec_rlimit, soft),
 	U64_REQ("hard", struct spec_rlimit, hard),
 	END,
@@ -126,8 +147,11 @@ static const struct spec_field scheduler_fields[] = {
 
 static const struct spec_field io_priority_fields[] = {
 	NAME_REQ("class", struct spec_io_priority, class_name, spec_ioprio_classes),
-	{ .key = "priority", .kind = SPEC_FIELD_I64, .offset = offsetof(struct spec_io_priority, priority),
-	  .min = INT32_MIN, .max = INT32_MAX },
+	{ .key = "priority",
+	  .kind = SPEC_FIELD_I64,
+	  .offset = offsetof(struct spec_io_priority, priority),
+	  .min = INT32_MIN,
+	  .max = INT32_MAX },
 	END,
 };
 
@@ -150,8 +174,11 @@ static const struct spec_field process_fields[] = {
 	BOOL("noNewPrivileges", struct spec_process, no_new_privileges),
 	STRING("apparmorProfile", struct spec_process, apparmor_profile),
 	/* The kernel accepts OOM_SCORE_ADJ_MIN (-1000) to OOM_SCORE_ADJ_MAX (1000). */
-	{ .key = "oomScoreAdj", .kind = SPEC_FIELD_OPT_I64, .offset = offsetof(struct spec_process, oom_score_adj),
-	  .min = -1000, .max = 1000 },
+	{ .key = "oomScoreAdj",
+	  .kind = SPEC_FIELD_OPT_I64,
+	  .offset = offsetof(struct spec_process, oom_score_adj),
+	  .min = -1000,
+	  .max = 1000 },
 	OBJECT("scheduler", struct spec_process, scheduler, scheduler_fields),
 	STRING("selinuxLabel", struct spec_process, selinux_label),
 	OBJECT("ioPriority", struct spec_process, io_priority, io_priority_fields),
@@ -169,8 +196,7 @@ static const struct spec_field hook_fields[] = {
 	END,
 };
 
-#define HOOK_LIST(k, m)                                                                             \
-	OBJECTS(k, struct spec_hooks, m.hooks, m.n_hooks, struct spec_hook, hook_fields)
+#define HOOK_LIST(k, m) OBJECTS(k, struct spec_hooks, m.hooks, m.n_hooks, struct spec_hook, hook_fields)
 
 static const struct spec_field hooks_fields[] = {
 	HOOK_LIST("prestart", prestart),
@@ -185,7 +211,10 @@ static const struct spec_field hooks_fields[] = {
 /* ------------------------------------------------------------ linux */
 
 static const struct spec_field namespace_fields[] = {
-	{ .key = "type", .kind = SPEC_FIELD_ENUM, .required = true, .offset = offsetof(struct spec_namespace, type),
+	{ .key = "type",
+	  .kind = SPEC_FIELD_ENUM,
+	  .required = true,
+	  .offset = offsetof(struct spec_namespace, type),
 	  .names = &spec_namespace_types },
 	STRING("path", struct spec_namespace, path),
 	END,
@@ -206,9 +235,15 @@ static const struct spec_field time_offsets_fields[] = {
 static const struct spec_field device_fields[] = {
 	STRING_REQ("type", struct spec_device, type),
 	STRING_REQ("path", struct spec_device, path),
-	{ .key = "major", .kind = SPEC_FIELD_I64, .offset = offsetof(struct spec_device, major), .has_set = true,
+	{ .key = "major",
+	  .kind = SPEC_FIELD_I64,
+	  .offset = offsetof(struct spec_device, major),
+	  .has_set = true,
 	  .set_offset = offsetof(struct spec_device, major_set) },
-	{ .key = "minor", .kind = SPEC_FIELD_I64, .offset = offsetof(struct spec_device, minor), .has_set = true,
+	{ .key = "minor",
+	  .kind = SPEC_FIELD_I64,
+	  .offset = offsetof(struct spec_device, minor),
+	  .has_set = true,
 	  .set_offset = offsetof(struct spec_device, minor_set) },
 	OPT_U32("fileMode", struct spec_device, file_mode),
 	OPT_U32("uid", struct spec_device, uid),
@@ -221,6 +256,7 @@ static const struct spec_field net_device_fields[] = {
 	END,
 };
 
+/* clang-format off */
 static const struct spec_field device_rule_fields[] = {
 	BOOL_REQ("allow", struct spec_device_rule, allow),
 	STRING("type", struct spec_device_rule, type),
@@ -229,6 +265,7 @@ static const struct spec_field device_rule_fields[] = {
 	STRING("access", struct spec_device_rule, access),
 	END,
 };
+/* clang-format on */
 
 static const struct spec_field memory_fields[] = {
 	OPT_I64("limit", struct spec_memory, limit),
@@ -271,14 +308,14 @@ static const struct spec_field throttle_device_fields[] = {
 	END,
 };
 
-#define THROTTLE(k, m)                                                                              \
+#define THROTTLE(k, m)                                                                                       \
 	OBJECTS(k, struct spec_block_io, m, n_##m, struct spec_throttle_device, throttle_device_fields)
 
 static const struct spec_field block_io_fields[] = {
 	OPT_U16("weight", struct spec_block_io, weight),
 	OPT_U16("leafWeight", struct spec_block_io, leaf_weight),
-	OBJECTS("weightDevice", struct spec_block_io, weight_device, n_weight_device, struct spec_weight_device,
-		weight_device_fields),
+	OBJECTS("weightDevice", struct spec_block_io, weight_device, n_weight_device,
+		struct spec_weight_device, weight_device_fields),
 	THROTTLE("throttleReadBpsDevice", throttle_read_bps_device),
 	THROTTLE("throttleWriteBpsDevice", throttle_write_bps_device),
 	THROTTLE("throttleReadIOPSDevice", throttle_read_iops_device),
@@ -313,16 +350,23 @@ static const struct spec_field rdma_fields[] = {
 
 /* linux.resources.pids is stored flat in struct spec_resources. */
 static const struct spec_field pids_fields[] = {
-	{ .key = "limit", .kind = SPEC_FIELD_OPT_I64, .required = true,
+	{ .key = "limit",
+	  .kind = SPEC_FIELD_OPT_I64,
+	  .required = true,
 	  .offset = offsetof(struct spec_resources, pids_limit) },
 	END,
 };
 
 static const struct spec_field resources_fields[] = {
-	OBJECTS("devices", struct spec_resources, devices, n_devices, struct spec_device_rule, device_rule_fields),
+	OBJECTS("devices", struct spec_resources, devices, n_devices, struct spec_device_rule,
+		device_rule_fields),
 	OBJECT("memory", struct spec_resources, memory, memory_fields),
 	OBJECT("cpu", struct spec_resources, cpu, cpu_fields),
-	{ .key = "pids", .kind = SPEC_FIELD_OBJECT, .offset = 0, .fields = pids_fields, .has_set = true,
+	{ .key = "pids",
+	  .kind = SPEC_FIELD_OBJECT,
+	  .offset = 0,
+	  .fields = pids_fields,
+	  .has_set = true,
 	  .set_offset = offsetof(struct spec_resources, pids_set) },
 	OBJECT("blockIO", struct spec_resources, block_io, block_io_fields),
 	OBJECTS("hugepageLimits", struct spec_resources, hugepage_limits, n_hugepage_limits,
@@ -358,12 +402,15 @@ static const struct spec_field seccomp_arg_fields[] = {
 };
 
 static const struct spec_field seccomp_syscall_fields[] = {
-	{ .key = "names", .kind = SPEC_FIELD_STRINGS, .required = true,
+	{ .key = "names",
+	  .kind = SPEC_FIELD_STRINGS,
+	  .required = true,
 	  .offset = offsetof(struct spec_seccomp_syscall, names),
 	  .count_offset = offsetof(struct spec_seccomp_syscall, n_names) },
 	NAME_REQ("action", struct spec_seccomp_syscall, action, spec_seccomp_actions),
 	OPT_U32("errnoRet", struct spec_seccomp_syscall, errno_ret),
-	OBJECTS("args", struct spec_seccomp_syscall, args, n_args, struct spec_seccomp_arg, seccomp_arg_fields),
+	OBJECTS("args", struct spec_seccomp_syscall, args, n_args, struct spec_seccomp_arg,
+		seccomp_arg_fields),
 	END,
 };
 
@@ -386,7 +433,8 @@ static const struct spec_field personality_fields[] = {
 };
 
 static const struct spec_field linux_fields[] = {
-	OBJECTS("namespaces", struct spec_linux, namespaces, n_namespaces, struct spec_namespace, namespace_fields),
+	OBJECTS("namespaces", struct spec_linux, namespaces, n_namespaces, struct spec_namespace,
+		namespace_fields),
 	OBJECTS("uidMappings", struct spec_linux, uid_mappings, n_uid_mappings, struct spec_id_mapping,
 		id_mapping_fields),
 	OBJECTS("gidMappings", struct spec_linux, gid_mappings, n_gid_mappings, struct spec_id_mapping,
@@ -413,11 +461,17 @@ static const struct spec_field linux_fields[] = {
 
 static const struct spec_field config_fields[] = {
 	STRING_REQ("ociVersion", struct spec_config, oci_version),
-	{ .key = "root", .kind = SPEC_FIELD_OBJECT, .required = true, .offset = offsetof(struct spec_config, root),
+	{ .key = "root",
+	  .kind = SPEC_FIELD_OBJECT,
+	  .required = true,
+	  .offset = offsetof(struct spec_config, root),
 	  .fields = root_fields },
 	OBJECTS("mounts", struct spec_config, mounts, n_mounts, struct spec_mount, mount_fields),
-	{ .key = "process", .kind = SPEC_FIELD_OBJECT_PTR, .offset = offsetof(struct spec_config, process),
-	  .elem_size = sizeof(struct spec_process), .fields = process_fields },
+	{ .key = "process",
+	  .kind = SPEC_FIELD_OBJECT_PTR,
+	  .offset = offsetof(struct spec_config, process),
+	  .elem_size = sizeof(struct spec_process),
+	  .fields = process_fields },
 	STRING("hostname", struct spec_config, hostname),
 	STRING("domainname", struct spec_config, domainname),
 	OBJECT_NO_SET("hooks", struct spec_config, hooks, hooks_fields),

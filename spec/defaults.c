@@ -16,9 +16,17 @@ static char *const default_env[] = {
 
 /* Kernel files that leak host information or allow host-wide changes. */
 static char *const masked_paths[] = {
-	"/proc/acpi",	     "/proc/asound",	   "/proc/kcore",	 "/proc/keys",
-	"/proc/latency_stats", "/proc/timer_list",  "/proc/timer_stats", "/proc/sched_debug",
-	"/proc/scsi",	     "/sys/firmware",	   "/sys/devices/virtual/powercap",
+	"/proc/acpi",
+	"/proc/asound",
+	"/proc/kcore",
+	"/proc/keys",
+	"/proc/latency_stats",
+	"/proc/timer_list",
+	"/proc/timer_stats",
+	"/proc/sched_debug",
+	"/proc/scsi",
+	"/sys/firmware",
+	"/sys/devices/virtual/powercap",
 };
 
 static char *const readonly_paths[] = {
@@ -40,7 +48,9 @@ static const struct default_mount common_mounts[] = {
 };
 
 static const struct default_mount privileged_mounts[] = {
-	{ "/dev/pts", "devpts", "devpts",
+	{ "/dev/pts",
+	  "devpts",
+	  "devpts",
 	  { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5", NULL } },
 	{ "/sys", "sysfs", "sysfs", { "nosuid", "noexec", "nodev", "ro", NULL } },
 	{ "/sys/fs/cgroup", "cgroup", "cgroup", { "nosuid", "noexec", "nodev", "relatime", "ro", NULL } },
@@ -49,7 +59,10 @@ static const struct default_mount privileged_mounts[] = {
 /* An unprivileged user may not mount sysfs or a cgroup hierarchy, and group
  * 5 (tty) is usually not mapped into its user namespace. */
 static const struct default_mount rootless_mounts[] = {
-	{ "/dev/pts", "devpts", "devpts", { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", NULL } },
+	{ "/dev/pts",
+	  "devpts",
+	  "devpts",
+	  { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", NULL } },
 	{ "/sys", "none", "/sys", { "rbind", "nosuid", "noexec", "nodev", "ro", NULL } },
 };
 

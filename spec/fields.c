@@ -98,8 +98,8 @@ static int check_json_syntax(const char *json, size_t len, struct libct_error *e
 	size_t line, column;
 	if (nul != NULL) {
 		locate_offset(json, len, (size_t)(nul - json), &line, &column);
-		return ct_error_set(err, EINVAL, "invalid JSON at line %zu, column %zu: unexpected NUL byte", line,
-				    column);
+		return ct_error_set(err, EINVAL, "invalid JSON at line %zu, column %zu: unexpected NUL byte",
+				    line, column);
 	}
 
 	yajl_handle handle = yajl_alloc(&syntax_callbacks, NULL, &check);
@@ -174,7 +174,8 @@ int spec_parser_error(struct spec_parser *parser, const char *fmt, ...)
 	return ct_error_set(parser->err, EINVAL, "%s: %s", parser->path, message);
 }
 
-static size_t append_path(struct spec_parser *parser, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static size_t append_path(struct spec_parser *parser, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 static size_t append_path(struct spec_parser *parser, const char *fmt, ...)
 {
 	size_t old_length = parser->path_len;
@@ -302,7 +303,8 @@ static int parse_bool(struct spec_parser *parser, yajl_val value, bool *ret)
 	return 0;
 }
 
-static int parse_scalar(struct spec_parser *parser, const struct spec_field *field, yajl_val value, void *base)
+static int parse_scalar(struct spec_parser *parser, const struct spec_field *field, yajl_val value,
+			void *base)
 {
 	int64_t min, max, number;
 	uint64_t unumber;
@@ -322,7 +324,8 @@ static int parse_scalar(struct spec_parser *parser, const struct spec_field *fie
 		if (r == 0 && field->kind == SPEC_FIELD_I64)
 			*MEMBER(base, field->offset, int64_t) = number;
 		if (r == 0 && field->kind == SPEC_FIELD_OPT_I64)
-			*MEMBER(base, field->offset, struct spec_opt_i64) = (struct spec_opt_i64){ true, number };
+			*MEMBER(base, field->offset, struct spec_opt_i64) =
+				(struct spec_opt_i64){ true, number };
 		return r;
 	case SPEC_FIELD_U32:
 		r = parse_unsigned(parser, value, field->umax ? field->umax : UINT32_MAX, &unumber);
@@ -335,7 +338,8 @@ static int parse_scalar(struct spec_parser *parser, const struct spec_field *fie
 		if (r == 0 && field->kind == SPEC_FIELD_U64)
 			*MEMBER(base, field->offset, uint64_t) = unumber;
 		if (r == 0 && field->kind == SPEC_FIELD_OPT_U64)
-			*MEMBER(base, field->offset, struct spec_opt_u64) = (struct spec_opt_u64){ true, unumber };
+			*MEMBER(base, field->offset, struct spec_opt_u64) =
+				(struct spec_opt_u64){ true, unumber };
 		return r;
 	case SPEC_FIELD_BOOL:
 		return parse_bool(parser, value, MEMBER(base, field->offset, bool));
@@ -346,7 +350,8 @@ static int parse_scalar(struct spec_parser *parser, const struct spec_field *fie
 		return r;
 	}
 	default:
-		return spec_parser_error(parser, "internal error: field kind %d is not a scalar", (int)field->kind);
+		return spec_parser_error(parser, "internal error: field kind %d is not a scalar",
+					 (int)field->kind);
 	}
 }
 
@@ -375,7 +380,8 @@ static int parse_enum(struct spec_parser *parser, const struct spec_field *field
 	return 0;
 }
 
-static int parse_strings(struct spec_parser *parser, const struct spec_field *field, yajl_val value, void *base)
+static int parse_strings(struct spec_parser *parser, const struct spec_field *field, yajl_val value,
+			 void *base)
 {
 	int r = expect_type(parser, value, YAJL_IS_ARRAY(value), "an array");
 	if (r < 0)
@@ -395,7 +401,8 @@ static int parse_strings(struct spec_parser *parser, const struct spec_field *fi
 	return 0;
 }
 
-static int parse_u32_array(struct spec_parser *parser, const struct spec_field *field, yajl_val value, void *base)
+static int parse_u32_array(struct spec_parser *parser, const struct spec_field *field, yajl_val value,
+			   void *base)
 {
 	int r = expect_type(parser, value, YAJL_IS_ARRAY(value), "an array");
 	if (r < 0)
@@ -424,7 +431,8 @@ static int check_unique_keys(struct spec_parser *parser, yajl_val object)
 	for (size_t i = 1; i < object->u.object.len; i++)
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(object->u.object.keys[i], object->u.object.keys[j]) == 0)
-				return spec_parser_error(parser, "duplicate key \"%s\"", object->u.object.keys[i]);
+				return spec_parser_error(parser, "duplicate key \"%s\"",
+							 object->u.object.keys[i]);
 	return 0;
 }
 
@@ -468,7 +476,8 @@ static int parse_object_array(struct spec_parser *parser, const struct spec_fiel
 	*MEMBER(base, field->count_offset, size_t) = count;
 	for (size_t i = 0; i < count; i++) {
 		size_t saved = spec_parser_push_index(parser, i);
-		r = spec_fields_parse(parser, value->u.array.values[i], field->fields, elements + i * field->elem_size);
+		r = spec_fields_parse(parser, value->u.array.values[i], field->fields,
+				      elements + i * field->elem_size);
 		if (r < 0)
 			return r;
 		spec_parser_pop(parser, saved);
@@ -501,7 +510,8 @@ static int parse_keyed_array(struct spec_parser *parser, const struct spec_field
 	return 0;
 }
 
-static int parse_nested(struct spec_parser *parser, const struct spec_field *field, yajl_val value, void *base)
+static int parse_nested(struct spec_parser *parser, const struct spec_field *field, yajl_val value,
+			void *base)
 {
 	if (field->kind == SPEC_FIELD_OBJECT)
 		return spec_fields_parse(parser, value, field->fields, MEMBER(base, field->offset, char));
@@ -547,7 +557,8 @@ static yajl_val find_key(yajl_val object, const char *key)
 	return NULL;
 }
 
-int spec_fields_parse(struct spec_parser *parser, yajl_val object, const struct spec_field *fields, void *base)
+int spec_fields_parse(struct spec_parser *parser, yajl_val object, const struct spec_field *fields,
+		      void *base)
 {
 	int r = expect_type(parser, object, YAJL_IS_OBJECT(object), "an object");
 	if (r == 0)
@@ -616,7 +627,8 @@ void spec_fields_free(const struct spec_field *fields, void *base)
 			free(*MEMBER(base, field->offset, char *));
 			break;
 		case SPEC_FIELD_STRINGS:
-			spec_strv_free(*MEMBER(base, field->offset, char **), *MEMBER(base, field->count_offset, size_t));
+			spec_strv_free(*MEMBER(base, field->offset, char **),
+				       *MEMBER(base, field->count_offset, size_t));
 			break;
 		case SPEC_FIELD_U32_ARRAY:
 			free(*MEMBER(base, field->offset, uint32_t *));

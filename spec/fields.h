@@ -25,7 +25,7 @@
 
 /* Objects and arrays may nest this deep. Deeper input is rejected before the
  * tree is built, so that neither yajl nor our code recurses without bound. */
-#define SPEC_JSON_MAX_DEPTH 64
+#define SPEC_JSON_MAX_DEPTH      64
 #define SPEC_JSON_MAX_DEPTH_TEXT "64"
 
 enum spec_field_kind {

@@ -166,8 +166,8 @@ static void close_container(struct spec_json_writer *writer, bool object)
 	if (writer->misuse != NULL)
 		return;
 	if (writer->depth == 0 || writer->in_object[writer->depth - 1] != object) {
-		record_misuse(writer, object ? "an object end without a matching begin" :
-					       "an array end without a matching begin");
+		record_misuse(writer, object ? "an object end without a matching begin"
+					     : "an array end without a matching begin");
 		return;
 	}
 	if (object && !writer->expect_key) {
@@ -336,14 +336,29 @@ char *spec_json_escape_string(const char *value)
 	for (; *s != '\0'; s++) {
 		const char *escape = NULL;
 		switch (*s) {
-		case '"': escape = "\\\""; break;
-		case '\\': escape = "\\\\"; break;
-		case '\n': escape = "\\n"; break;
-		case '\r': escape = "\\r"; break;
-		case '\t': escape = "\\t"; break;
-		case '\b': escape = "\\b"; break;
-		case '\f': escape = "\\f"; break;
-		default: break;
+		case '"':
+			escape = "\\\"";
+			break;
+		case '\\':
+			escape = "\\\\";
+			break;
+		case '\n':
+			escape = "\\n";
+			break;
+		case '\r':
+			escape = "\\r";
+			break;
+		case '\t':
+			escape = "\\t";
+			break;
+		case '\b':
+			escape = "\\b";
+			break;
+		case '\f':
+			escape = "\\f";
+			break;
+		default:
+			break;
 		}
 		if (escape != NULL) {
 			memcpy(out + n, escape, 2);

@@ -25,12 +25,17 @@ const char *spec_state_status_name(enum libct_status status)
 	return name == NULL ? "unknown" : name;
 }
 
-#define STRING(k, m, req) { .key = (k), .kind = SPEC_FIELD_STRING, .required = (req), .offset = offsetof(struct spec_state, m) }
+/* clang-format off */
+#define STRING(k, m, req) \
+	{ .key = (k), .kind = SPEC_FIELD_STRING, .required = (req), .offset = offsetof(struct spec_state, m) }
 #define MAP(k, m) { .key = (k), .kind = SPEC_FIELD_MAP, .offset = offsetof(struct spec_state, m) }
+/* clang-format on */
 
 /* The "ctrun" object is stored flat in struct spec_state. */
 static const struct spec_field private_fields[] = {
-	{ .key = "pidStartTime", .kind = SPEC_FIELD_U64, .offset = offsetof(struct spec_state, pid_start_time) },
+	{ .key = "pidStartTime",
+	  .kind = SPEC_FIELD_U64,
+	  .offset = offsetof(struct spec_state, pid_start_time) },
 	MAP("cgroupPaths", cgroup_paths),
 	STRING("configPath", config_path, false),
 	{ .key = NULL },
@@ -39,9 +44,15 @@ static const struct spec_field private_fields[] = {
 static const struct spec_field state_fields[] = {
 	STRING("ociVersion", oci_version, true),
 	STRING("id", id, true),
-	{ .key = "status", .kind = SPEC_FIELD_ENUM, .required = true, .offset = offsetof(struct spec_state, status),
+	{ .key = "status",
+	  .kind = SPEC_FIELD_ENUM,
+	  .required = true,
+	  .offset = offsetof(struct spec_state, status),
 	  .names = &status_table },
-	{ .key = "pid", .kind = SPEC_FIELD_I32, .offset = offsetof(struct spec_state, pid), .min = 0,
+	{ .key = "pid",
+	  .kind = SPEC_FIELD_I32,
+	  .offset = offsetof(struct spec_state, pid),
+	  .min = 0,
 	  .max = INT32_MAX },
 	STRING("bundle", bundle, true),
 	STRING("rootfs", rootfs, false),
@@ -89,7 +100,8 @@ int spec_state_serialize(const struct spec_state *state, bool with_private, char
 	struct spec_json_writer *writer = spec_json_writer_new(!with_private);
 
 	spec_json_writer_begin_object(writer);
-	spec_json_writer_key_string(writer, "ociVersion", state->oci_version != NULL ? state->oci_version : "1.3.0");
+	spec_json_writer_key_string(writer, "ociVersion",
+				    state->oci_version != NULL ? state->oci_version : "1.3.0");
 	spec_json_writer_key_string(writer, "id", state->id);
 	spec_json_writer_key_int(writer, "pid", state->pid);
 	spec_json_writer_key_string(writer, "status", spec_state_status_name(state->status));
@@ -107,7 +119,8 @@ int spec_state_serialize(const struct spec_state *state, bool with_private, char
 
 	int r = spec_json_writer_finish(writer, ret_json, ret_len, err);
 	if (r < 0)
-		return ct_error_prefix(err, "serialize state of container \"%s\"", state->id ? state->id : "");
+		return ct_error_prefix(err, "serialize state of container \"%s\"",
+				       state->id ? state->id : "");
 	return 0;
 }
 

@@ -27,7 +27,7 @@ struct spec_state {
 	struct spec_map annotations;
 
 	/* Private to ctrun, written only when with_private is true. */
-	uint64_t pid_start_time;   /* /proc/<pid>/stat field 22, to detect pid reuse */
+	uint64_t pid_start_time;      /* /proc/<pid>/stat field 22, to detect pid reuse */
 	struct spec_map cgroup_paths; /* hierarchy name -> absolute directory */
 	char *config_path;
 };

@@ -12,11 +12,13 @@
 #include "tables.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* clang-format off */
 #define NAME_TABLE(noun, array) { .what = (noun), .entries = (array), .n_entries = ARRAY_SIZE(array) }
 
 /* Values that Debian 12's kernel headers (Linux 6.1) do not define yet. */
 #define SPEC_SCHED_ISO 4 /* reserved by the kernel, never implemented */
 #define SPEC_MPOL_WEIGHTED_INTERLEAVE 6 /* Linux 6.9 */
+/* clang-format on */
 
 const struct spec_name_value *spec_table_lookup(const struct spec_name_table *table, const char *name)
 {
@@ -37,8 +39,8 @@ const char *spec_table_name(const struct spec_name_table *table, int64_t value)
 }
 
 static const struct spec_name_value namespace_types[] = {
-	{ "pid", SPEC_NS_PID },	      { "network", SPEC_NS_NETWORK }, { "mount", SPEC_NS_MOUNT },
-	{ "ipc", SPEC_NS_IPC },	      { "uts", SPEC_NS_UTS },	      { "user", SPEC_NS_USER },
+	{ "pid", SPEC_NS_PID },       { "network", SPEC_NS_NETWORK }, { "mount", SPEC_NS_MOUNT },
+	{ "ipc", SPEC_NS_IPC },       { "uts", SPEC_NS_UTS },         { "user", SPEC_NS_USER },
 	{ "cgroup", SPEC_NS_CGROUP }, { "time", SPEC_NS_TIME },
 };
 const struct spec_name_table spec_namespace_types = NAME_TABLE("namespace type", namespace_types);
@@ -123,20 +125,20 @@ const struct spec_name_table spec_seccomp_actions = NAME_TABLE("seccomp action",
 
 /* libseccomp numbers enum scmp_compare from 1 (SCMP_CMP_NE) to 7. */
 static const struct spec_name_value seccomp_operators[] = {
-	{ "SCMP_CMP_NE", 1 }, { "SCMP_CMP_LT", 2 }, { "SCMP_CMP_LE", 3 },	   { "SCMP_CMP_EQ", 4 },
+	{ "SCMP_CMP_NE", 1 }, { "SCMP_CMP_LT", 2 }, { "SCMP_CMP_LE", 3 },        { "SCMP_CMP_EQ", 4 },
 	{ "SCMP_CMP_GE", 5 }, { "SCMP_CMP_GT", 6 }, { "SCMP_CMP_MASKED_EQ", 7 },
 };
 const struct spec_name_table spec_seccomp_operators = NAME_TABLE("seccomp operator", seccomp_operators);
 
 static const struct spec_name_value seccomp_architectures[] = {
-	{ "SCMP_ARCH_X86", 0 },		   { "SCMP_ARCH_X86_64", 1 },	   { "SCMP_ARCH_X32", 2 },
-	{ "SCMP_ARCH_ARM", 3 },		   { "SCMP_ARCH_AARCH64", 4 },	   { "SCMP_ARCH_LOONGARCH64", 5 },
-	{ "SCMP_ARCH_M68K", 6 },	   { "SCMP_ARCH_MIPS", 7 },	   { "SCMP_ARCH_MIPS64", 8 },
-	{ "SCMP_ARCH_MIPS64N32", 9 },	   { "SCMP_ARCH_MIPSEL", 10 },	   { "SCMP_ARCH_MIPSEL64", 11 },
-	{ "SCMP_ARCH_MIPSEL64N32", 12 },   { "SCMP_ARCH_PPC", 13 },	   { "SCMP_ARCH_PPC64", 14 },
-	{ "SCMP_ARCH_PPC64LE", 15 },	   { "SCMP_ARCH_S390", 16 },	   { "SCMP_ARCH_S390X", 17 },
-	{ "SCMP_ARCH_SH", 18 },		   { "SCMP_ARCH_SHEB", 19 },	   { "SCMP_ARCH_PARISC", 20 },
-	{ "SCMP_ARCH_PARISC64", 21 },	   { "SCMP_ARCH_RISCV64", 22 },
+	{ "SCMP_ARCH_X86", 0 },          { "SCMP_ARCH_X86_64", 1 },   { "SCMP_ARCH_X32", 2 },
+	{ "SCMP_ARCH_ARM", 3 },          { "SCMP_ARCH_AARCH64", 4 },  { "SCMP_ARCH_LOONGARCH64", 5 },
+	{ "SCMP_ARCH_M68K", 6 },         { "SCMP_ARCH_MIPS", 7 },     { "SCMP_ARCH_MIPS64", 8 },
+	{ "SCMP_ARCH_MIPS64N32", 9 },    { "SCMP_ARCH_MIPSEL", 10 },  { "SCMP_ARCH_MIPSEL64", 11 },
+	{ "SCMP_ARCH_MIPSEL64N32", 12 }, { "SCMP_ARCH_PPC", 13 },     { "SCMP_ARCH_PPC64", 14 },
+	{ "SCMP_ARCH_PPC64LE", 15 },     { "SCMP_ARCH_S390", 16 },    { "SCMP_ARCH_S390X", 17 },
+	{ "SCMP_ARCH_SH", 18 },          { "SCMP_ARCH_SHEB", 19 },    { "SCMP_ARCH_PARISC", 20 },
+	{ "SCMP_ARCH_PARISC64", 21 },    { "SCMP_ARCH_RISCV64", 22 },
 };
 const struct spec_name_table spec_seccomp_architectures =
 	NAME_TABLE("seccomp architecture", seccomp_architectures);
@@ -150,8 +152,8 @@ static const struct spec_name_value seccomp_flags[] = {
 const struct spec_name_table spec_seccomp_flags = NAME_TABLE("seccomp flag", seccomp_flags);
 
 static const struct spec_name_value scheduler_policies[] = {
-	{ "SCHED_OTHER", SCHED_NORMAL }, { "SCHED_FIFO", SCHED_FIFO }, { "SCHED_RR", SCHED_RR },
-	{ "SCHED_BATCH", SCHED_BATCH },	 { "SCHED_ISO", SPEC_SCHED_ISO }, { "SCHED_IDLE", SCHED_IDLE },
+	{ "SCHED_OTHER", SCHED_NORMAL },      { "SCHED_FIFO", SCHED_FIFO },    { "SCHED_RR", SCHED_RR },
+	{ "SCHED_BATCH", SCHED_BATCH },       { "SCHED_ISO", SPEC_SCHED_ISO }, { "SCHED_IDLE", SCHED_IDLE },
 	{ "SCHED_DEADLINE", SCHED_DEADLINE },
 };
 const struct spec_name_table spec_scheduler_policies = NAME_TABLE("scheduler policy", scheduler_policies);
@@ -175,12 +177,9 @@ static const struct spec_name_value ioprio_classes[] = {
 const struct spec_name_table spec_ioprio_classes = NAME_TABLE("I/O priority class", ioprio_classes);
 
 static const struct spec_name_value memory_policy_modes[] = {
-	{ "MPOL_DEFAULT", MPOL_DEFAULT },
-	{ "MPOL_BIND", MPOL_BIND },
-	{ "MPOL_INTERLEAVE", MPOL_INTERLEAVE },
-	{ "MPOL_WEIGHTED_INTERLEAVE", SPEC_MPOL_WEIGHTED_INTERLEAVE },
-	{ "MPOL_PREFERRED", MPOL_PREFERRED },
-	{ "MPOL_PREFERRED_MANY", MPOL_PREFERRED_MANY },
+	{ "MPOL_DEFAULT", MPOL_DEFAULT },       { "MPOL_BIND", MPOL_BIND },
+	{ "MPOL_INTERLEAVE", MPOL_INTERLEAVE }, { "MPOL_WEIGHTED_INTERLEAVE", SPEC_MPOL_WEIGHTED_INTERLEAVE },
+	{ "MPOL_PREFERRED", MPOL_PREFERRED },   { "MPOL_PREFERRED_MANY", MPOL_PREFERRED_MANY },
 	{ "MPOL_LOCAL", MPOL_LOCAL },
 };
 const struct spec_name_table spec_memory_policy_modes = NAME_TABLE("memory policy mode", memory_policy_modes);

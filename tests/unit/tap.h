@@ -83,27 +83,28 @@ static inline void skip(const char *reason)
 
 #define ok(cond, ...) tap_report(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 
-#define is_int(got, expected, ...)                                                                       \
-	({                                                                                               \
-		long long tap_got_ = (long long)(got);                                                   \
-		long long tap_expected_ = (long long)(expected);                                         \
-		bool tap_passed_ = tap_report(tap_got_ == tap_expected_, __FILE__, __LINE__, __VA_ARGS__); \
-		if (!tap_passed_)                                                                        \
-			printf("#      got: %lld\n# expected: %lld\n", tap_got_, tap_expected_);         \
-		tap_passed_;                                                                             \
+#define is_int(got, expected, ...)                                                                           \
+	({                                                                                                   \
+		long long tap_got_ = (long long)(got);                                                       \
+		long long tap_expected_ = (long long)(expected);                                             \
+		bool tap_passed_ = tap_report(tap_got_ == tap_expected_, __FILE__, __LINE__, __VA_ARGS__);   \
+		if (!tap_passed_)                                                                            \
+			printf("#      got: %lld\n# expected: %lld\n", tap_got_, tap_expected_);             \
+		tap_passed_;                                                                                 \
 	})
 
-#define is_str(got, expected, ...)                                                                       \
-	({                                                                                               \
-		const char *tap_got_ = (got);                                                            \
-		const char *tap_expected_ = (expected);                                                  \
-		bool tap_same_ = (tap_got_ == NULL && tap_expected_ == NULL) ||                         \
-				 (tap_got_ != NULL && tap_expected_ != NULL && strcmp(tap_got_, tap_expected_) == 0); \
-		bool tap_passed_ = tap_report(tap_same_, __FILE__, __LINE__, __VA_ARGS__);               \
-		if (!tap_passed_)                                                                        \
-			printf("#      got: \"%s\"\n# expected: \"%s\"\n", tap_got_ ? tap_got_ : "(null)",     \
-			       tap_expected_ ? tap_expected_ : "(null)");                                \
-		tap_passed_;                                                                             \
+#define is_str(got, expected, ...)                                                                           \
+	({                                                                                                   \
+		const char *tap_got_ = (got);                                                                \
+		const char *tap_expected_ = (expected);                                                      \
+		bool tap_same_ =                                                                             \
+			(tap_got_ == NULL && tap_expected_ == NULL) ||                                       \
+			(tap_got_ != NULL && tap_expected_ != NULL && strcmp(tap_got_, tap_expected_) == 0); \
+		bool tap_passed_ = tap_report(tap_same_, __FILE__, __LINE__, __VA_ARGS__);                   \
+		if (!tap_passed_)                                                                            \
+			printf("#      got: \"%s\"\n# expected: \"%s\"\n", tap_got_ ? tap_got_ : "(null)",   \
+			       tap_expected_ ? tap_expected_ : "(null)");                                    \
+		tap_passed_;                                                                                 \
 	})
 
 /* Prints the plan if plan() was not called, and returns the exit status. */

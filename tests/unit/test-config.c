@@ -14,12 +14,12 @@
 #include "tap.h"
 
 /* Members added after a minimal valid document's ociVersion and root. */
-#define DOC(members) "{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"rootfs\"}, " members "}"
+#define DOC(members)     "{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"rootfs\"}, " members "}"
 #define PROCESS(members) DOC("\"process\": {\"cwd\": \"/\", \"args\": [\"sh\"], " members "}")
-#define LINUX(members) DOC("\"linux\": {" members "}")
-#define USERNS "\"namespaces\": [{\"type\": \"user\"}], "
-#define MAPPINGS                                                                                         \
-	"\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}], "                       \
+#define LINUX(members)   DOC("\"linux\": {" members "}")
+#define USERNS           "\"namespaces\": [{\"type\": \"user\"}], "
+#define MAPPINGS                                                                                             \
+	"\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}], "                           \
 	"\"gidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}]"
 #define SECCOMP(members) LINUX("\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", " members "}")
 
@@ -36,7 +36,8 @@ static const struct bad_case bad_cases[] = {
 	{ "", "invalid JSON at line 1, column 1: premature EOF" },
 	{ "{\"ociVersion\": \"1.0.0\"", "invalid JSON at line 1, column 23: premature EOF" },
 	{ "{} {}", "invalid JSON at line 1, column 4: trailing garbage" },
-	{ "{\"hostname\": \"a\\u0000b\"}", "invalid JSON at line 1, column 23: string contains a NUL character" },
+	{ "{\"hostname\": \"a\\u0000b\"}",
+	  "invalid JSON at line 1, column 23: string contains a NUL character" },
 	{ "[]", "expected a JSON object at the top level" },
 	{ "{\"root\": {\"path\": \"rootfs\"}}", "missing required field \"ociVersion\"" },
 	{ "{\"ociVersion\": \"1.0.0\"}", "missing required field \"root\"" },
@@ -54,31 +55,39 @@ static const struct bad_case bad_cases[] = {
 	  "ociVersion: invalid version \"1.0\", expected MAJOR.MINOR.PATCH" },
 	{ "{\"ociVersion\": \"01.0.0\", \"root\": {\"path\": \"rootfs\"}}",
 	  "ociVersion: invalid version \"01.0.0\", expected MAJOR.MINOR.PATCH" },
-	{ "{\"ociVersion\": 1, \"root\": {\"path\": \"rootfs\"}}", "ociVersion: expected a string, got a number" },
+	{ "{\"ociVersion\": 1, \"root\": {\"path\": \"rootfs\"}}",
+	  "ociVersion: expected a string, got a number" },
 	/* root and mounts */
 	{ "{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"\"}}", "root.path: must not be empty" },
 	{ "{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"rootfs\", \"readonly\": 1}}",
 	  "root.readonly: expected a boolean, got a number" },
 	{ DOC("\"mounts\": [{\"type\": \"proc\"}]"), "mounts[0]: missing required field \"destination\"" },
-	{ DOC("\"mounts\": [{\"destination\": \"/a\", \"uidMappings\": [{\"containerID\": 0, \"hostID\": 1, \"size\": 1}]}]"),
+	{ DOC("\"mounts\": [{\"destination\": \"/a\", \"uidMappings\": [{\"containerID\": 0, \"hostID\": 1, "
+	      "\"size\": 1}]}]"),
 	  "mounts[0]: uidMappings and gidMappings must be given together" },
 	{ DOC("\"mounts\": {}"), "mounts: expected an array, got an object" },
 	/* process */
 	{ PROCESS("\"terminal\": \"yes\""), "process.terminal: expected a boolean, got a string" },
 	{ DOC("\"process\": {\"args\": [\"sh\"]}"), "process: missing required field \"cwd\"" },
-	{ DOC("\"process\": {\"cwd\": \"tmp\", \"args\": [\"sh\"]}"), "process.cwd: \"tmp\" is not an absolute path" },
-	{ DOC("\"process\": {\"cwd\": \"/\", \"args\": []}"), "process.args: must contain at least one element" },
+	{ DOC("\"process\": {\"cwd\": \"tmp\", \"args\": [\"sh\"]}"),
+	  "process.cwd: \"tmp\" is not an absolute path" },
+	{ DOC("\"process\": {\"cwd\": \"/\", \"args\": []}"),
+	  "process.args: must contain at least one element" },
 	{ DOC("\"process\": {\"cwd\": \"/\"}"), "process.args: must contain at least one element" },
-	{ DOC("\"process\": {\"cwd\": \"/\", \"args\": [1]}"), "process.args[0]: expected a string, got a number" },
-	{ DOC("\"process\": {\"cwd\": \"/\", \"cwd\": \"/\", \"args\": [\"sh\"]}"), "process: duplicate key \"cwd\"" },
-	{ PROCESS("\"user\": {\"uid\": -1}"), "process.user.uid: value -1 is out of range (0 to 4294967295)" },
+	{ DOC("\"process\": {\"cwd\": \"/\", \"args\": [1]}"),
+	  "process.args[0]: expected a string, got a number" },
+	{ DOC("\"process\": {\"cwd\": \"/\", \"cwd\": \"/\", \"args\": [\"sh\"]}"),
+	  "process: duplicate key \"cwd\"" },
+	{ PROCESS("\"user\": {\"uid\": -1}"),
+	  "process.user.uid: value -1 is out of range (0 to 4294967295)" },
 	{ PROCESS("\"user\": {\"uid\": 4294967296}"),
 	  "process.user.uid: value 4294967296 is out of range (0 to 4294967295)" },
 	{ PROCESS("\"user\": {\"gid\": 1.5}"), "process.user.gid: expected an integer, got 1.5" },
 	{ PROCESS("\"user\": {\"gid\": 1e3}"), "process.user.gid: expected an integer, got 1e3" },
 	{ PROCESS("\"user\": {\"additionalGids\": [1, \"2\"]}"),
 	  "process.user.additionalGids[1]: expected an integer, got a string" },
-	{ PROCESS("\"user\": {\"umask\": 4096}"), "process.user.umask: value 4096 is greater than 07777 (4095)" },
+	{ PROCESS("\"user\": {\"umask\": 4096}"),
+	  "process.user.umask: value 4096 is greater than 07777 (4095)" },
 	{ PROCESS("\"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"soft\": 1, \"hard\": 1}, "
 		  "{\"type\": \"RLIMIT_NOFILE\", \"soft\": 2, \"hard\": 2}]"),
 	  "process.rlimits[1].type: duplicate rlimit \"RLIMIT_NOFILE\"" },
@@ -105,10 +114,12 @@ static const struct bad_case bad_cases[] = {
 	  "process.ioPriority.class: unknown I/O priority class \"IOPRIO_CLASS_NONE\"" },
 	{ PROCESS("\"ioPriority\": {\"class\": \"IOPRIO_CLASS_BE\", \"priority\": 8}"),
 	  "process.ioPriority.priority: value 8 is out of range (0 to 7)" },
-	{ PROCESS("\"oomScoreAdj\": 1001"), "process.oomScoreAdj: value 1001 is out of range (-1000 to 1000)" },
+	{ PROCESS("\"oomScoreAdj\": 1001"),
+	  "process.oomScoreAdj: value 1001 is out of range (-1000 to 1000)" },
 	{ PROCESS("\"execCPUAffinity\": {\"initial\": \"0-a\"}"),
 	  "process.execCPUAffinity.initial: invalid CPU list \"0-a\"" },
-	{ PROCESS("\"consoleSize\": {\"height\": 25}"), "process.consoleSize: missing required field \"width\"" },
+	{ PROCESS("\"consoleSize\": {\"height\": 25}"),
+	  "process.consoleSize: missing required field \"width\"" },
 	/* hooks */
 	{ DOC("\"hooks\": {\"prestart\": [{\"path\": \"hook\"}]}"),
 	  "hooks.prestart[0].path: \"hook\" is not an absolute path" },
@@ -140,7 +151,8 @@ static const struct bad_case bad_cases[] = {
 	  "linux.uidMappings[0]: missing required field \"size\"" },
 	{ LINUX("\"timeOffsets\": {\"monotonic\": {\"secs\": 10}}"),
 	  "linux.timeOffsets: time offsets need a \"time\" entry in linux.namespaces" },
-	{ LINUX("\"namespaces\": [{\"type\": \"time\"}], \"timeOffsets\": {\"boottime\": {\"nanosecs\": 1000000000}}"),
+	{ LINUX("\"namespaces\": [{\"type\": \"time\"}], \"timeOffsets\": {\"boottime\": {\"nanosecs\": "
+		"1000000000}}"),
 	  "linux.timeOffsets.boottime.nanosecs: value 1000000000 is not below 1000000000" },
 	/* devices and network devices */
 	{ LINUX("\"devices\": [{\"type\": \"x\", \"path\": \"/dev/x\", \"major\": 1, \"minor\": 1}]"),
@@ -149,20 +161,27 @@ static const struct bad_case bad_cases[] = {
 	  "linux.devices[0].path: \"dev/null\" is not an absolute path" },
 	{ LINUX("\"devices\": [{\"type\": \"c\", \"path\": \"/dev/null\", \"minor\": 3}]"),
 	  "linux.devices[0]: missing required field \"major\" for device type \"c\"" },
-	{ LINUX("\"devices\": [{\"type\": \"c\", \"path\": \"/dev/null\", \"major\": 1, \"minor\": 3, \"uid\": -1}]"),
+	{ LINUX("\"devices\": [{\"type\": \"c\", \"path\": \"/dev/null\", \"major\": 1, \"minor\": 3, "
+		"\"uid\": -1}]"),
 	  "linux.devices[0].uid: value -1 is out of range (0 to 4294967295)" },
-	{ LINUX("\"devices\": [{\"type\": \"c\", \"path\": \"/dev/null\", \"major\": 1, \"minor\": 3, \"fileMode\": 8630}]"),
+	{ LINUX("\"devices\": [{\"type\": \"c\", \"path\": \"/dev/null\", \"major\": 1, \"minor\": 3, "
+		"\"fileMode\": 8630}]"),
 	  "linux.devices[0].fileMode: value 8630 is greater than 07777 (4095)" },
-	{ LINUX("\"devices\": [{\"path\": \"/dev/null\"}]"), "linux.devices[0]: missing required field \"type\"" },
+	{ LINUX("\"devices\": [{\"path\": \"/dev/null\"}]"),
+	  "linux.devices[0]: missing required field \"type\"" },
 	{ LINUX("\"netDevices\": {\"a/b\": {}}"),
 	  "linux.netDevices: invalid network device name \"a/b\": name contains \"/\", \":\" or whitespace" },
-	{ LINUX("\"netDevices\": {\"..\": {}}"), "linux.netDevices: invalid network device name \"..\": name is \".\" or \"..\"" },
+	{ LINUX("\"netDevices\": {\"..\": {}}"),
+	  "linux.netDevices: invalid network device name \"..\": name is \".\" or \"..\"" },
 	{ LINUX("\"netDevices\": {\"eth0\": {\"name\": \"a-very-long-name-0\"}}"),
-	  "linux.netDevices.eth0.name: invalid network device name \"a-very-long-name-0\": name is longer than 15 characters" },
-	{ LINUX("\"netDevices\": {\"eth0\": {\"name\": 23}}"), "linux.netDevices.eth0.name: expected a string, got a number" },
+	  "linux.netDevices.eth0.name: invalid network device name \"a-very-long-name-0\": name is longer "
+	  "than 15 characters" },
+	{ LINUX("\"netDevices\": {\"eth0\": {\"name\": 23}}"),
+	  "linux.netDevices.eth0.name: expected a string, got a number" },
 	/* resources */
 	{ LINUX("\"resources\": {\"hugepageLimits\": [{\"pageSize\": \"64kB\", \"limit\": 1}]}"),
-	  "linux.resources.hugepageLimits[0].pageSize: invalid page size \"64kB\", expected a size such as \"2MB\"" },
+	  "linux.resources.hugepageLimits[0].pageSize: invalid page size \"64kB\", expected a size such as "
+	  "\"2MB\"" },
 	{ LINUX("\"resources\": {\"rdma\": {\"mlx5_1\": {\"hcaHandles\": \"many\"}}}"),
 	  "linux.resources.rdma.mlx5_1.hcaHandles: expected an integer, got a string" },
 	{ LINUX("\"resources\": {\"rdma\": {\"mlx5_1\": {}}}"),
@@ -174,7 +193,8 @@ static const struct bad_case bad_cases[] = {
 	{ LINUX("\"resources\": {\"devices\": [{\"allow\": true, \"type\": \"x\"}]}"),
 	  "linux.resources.devices[0].type: unknown device type \"x\", expected \"a\", \"c\" or \"b\"" },
 	{ LINUX("\"resources\": {\"devices\": [{\"allow\": true, \"access\": \"rwx\"}]}"),
-	  "linux.resources.devices[0].access: invalid access \"rwx\", expected a combination of \"r\", \"w\" and \"m\"" },
+	  "linux.resources.devices[0].access: invalid access \"rwx\", expected a combination of \"r\", \"w\" "
+	  "and \"m\"" },
 	{ LINUX("\"resources\": {\"devices\": [{\"access\": \"rwm\"}]}"),
 	  "linux.resources.devices[0]: missing required field \"allow\"" },
 	{ LINUX("\"resources\": {\"memory\": {\"limit\": \"1G\"}}"),
@@ -189,7 +209,8 @@ static const struct bad_case bad_cases[] = {
 	/* seccomp */
 	{ SECCOMP("\"syscalls\": [{\"names\": [\"read\"], \"action\": \"SCMP_ACT_NOPE\"}]"),
 	  "linux.seccomp.syscalls[0].action: unknown seccomp action \"SCMP_ACT_NOPE\"" },
-	{ LINUX("\"seccomp\": {\"syscalls\": []}"), "linux.seccomp: missing required field \"defaultAction\"" },
+	{ LINUX("\"seccomp\": {\"syscalls\": []}"),
+	  "linux.seccomp: missing required field \"defaultAction\"" },
 	{ SECCOMP("\"architectures\": [\"SCMP_ARCH_VAX\"]"),
 	  "linux.seccomp.architectures[0]: unknown seccomp architecture \"SCMP_ARCH_VAX\"" },
 	{ SECCOMP("\"flags\": [\"SECCOMP_FILTER_FLAG_NOPE\"]"),
@@ -201,13 +222,15 @@ static const struct bad_case bad_cases[] = {
 	  "linux.seccomp.syscalls[0].names: must contain at least one element" },
 	{ SECCOMP("\"syscalls\": [{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"errnoRet\": 1}]"),
 	  "linux.seccomp.syscalls[0].errnoRet: not allowed with action \"SCMP_ACT_ALLOW\"" },
-	{ SECCOMP("\"listenerMetadata\": \"x\""), "linux.seccomp.listenerMetadata: needs linux.seccomp.listenerPath" },
+	{ SECCOMP("\"listenerMetadata\": \"x\""),
+	  "linux.seccomp.listenerMetadata: needs linux.seccomp.listenerPath" },
 	{ SECCOMP("\"listenerPath\": \"run/listener.sock\""),
 	  "linux.seccomp.listenerPath: \"run/listener.sock\" is not an absolute path" },
 	/* other linux fields */
 	{ LINUX("\"memoryPolicy\": {\"mode\": \"MPOL_RANDOM\"}"),
 	  "linux.memoryPolicy.mode: unknown memory policy mode \"MPOL_RANDOM\"" },
-	{ LINUX("\"memoryPolicy\": {\"mode\": \"MPOL_BIND\", \"nodes\": \"0\", \"flags\": [\"MPOL_F_NONE\"]}"),
+	{ LINUX("\"memoryPolicy\": {\"mode\": \"MPOL_BIND\", \"nodes\": \"0\", \"flags\": "
+		"[\"MPOL_F_NONE\"]}"),
 	  "linux.memoryPolicy.flags[0]: unknown memory policy flag \"MPOL_F_NONE\"" },
 	{ LINUX("\"memoryPolicy\": {\"mode\": \"MPOL_BIND\"}"),
 	  "linux.memoryPolicy.nodes: mode \"MPOL_BIND\" needs at least one node" },
@@ -228,7 +251,8 @@ static const struct bad_case bad_cases[] = {
 	  "linux.sysctl.net.ipv4.ip_forward: expected a string, got a number" },
 	{ DOC("\"linux\": []"), "linux: expected an object, got an array" },
 	{ DOC("\"annotations\": {\"a\": \"1\", \"a\": \"2\"}"), "annotations: duplicate key \"a\"" },
-	{ DOC("\"annotations\": {\"org.example\": true}"), "annotations.org.example: expected a string, got a boolean" },
+	{ DOC("\"annotations\": {\"org.example\": true}"),
+	  "annotations.org.example: expected a string, got a boolean" },
 };
 
 static void test_bad_documents(void)
@@ -249,7 +273,8 @@ static void test_nul_and_depth(void)
 	static const char with_nul[] = "{\"ociVersion\": \"1.0.0\"\0}";
 	struct libct_error err = { 0 };
 	struct spec_config *config = NULL;
-	is_int(spec_config_parse(with_nul, sizeof(with_nul) - 1, &config, &err), -EINVAL, "NUL byte is rejected");
+	is_int(spec_config_parse(with_nul, sizeof(with_nul) - 1, &config, &err), -EINVAL,
+	       "NUL byte is rejected");
 	is_str(err.message, "invalid JSON at line 1, column 23: unexpected NUL byte", "NUL byte message");
 
 	char deep[200];
@@ -261,7 +286,8 @@ static void test_nul_and_depth(void)
 		deep[n++] = ']';
 	deep[n++] = '}';
 	is_int(spec_config_parse(deep, n, &config, &err), -EINVAL, "deep nesting is rejected");
-	is_str(err.message, "invalid JSON at line 1, column 69: nesting deeper than 64 levels", "deep nesting message");
+	is_str(err.message, "invalid JSON at line 1, column 69: nesting deeper than 64 levels",
+	       "deep nesting message");
 }
 
 static const char full_document[] =
@@ -281,7 +307,8 @@ static const char full_document[] =
 	"     \"flags\": [\"SCHED_FLAG_RECLAIM\"], \"runtime\": 1, \"deadline\": 2, \"period\": 3},"
 	"   \"selinuxLabel\": \"l\", \"ioPriority\": {\"class\": \"IOPRIO_CLASS_RT\", \"priority\": 7},"
 	"   \"execCPUAffinity\": {\"initial\": \"0-3,7\", \"final\": \"1\"}},"
-	" \"hooks\": {\"createRuntime\": [{\"path\": \"/bin/hook\", \"args\": [\"hook\", \"x\"], \"env\": [\"B=2\"],"
+	" \"hooks\": {\"createRuntime\": [{\"path\": \"/bin/hook\", \"args\": [\"hook\", \"x\"], \"env\": "
+	"[\"B=2\"],"
 	"   \"timeout\": 5}], \"poststop\": [{\"path\": \"/bin/stop\"}]},"
 	" \"annotations\": {\"org.example.key\": \"value\", \"second\": \"\"},"
 	" \"linux\": {\"namespaces\": [{\"type\": \"user\"}, {\"type\": \"time\"},"
@@ -289,7 +316,8 @@ static const char full_document[] =
 	"   \"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}],"
 	"   \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}],"
 	"   \"timeOffsets\": {\"monotonic\": {\"secs\": -10, \"nanosecs\": 5}},"
-	"   \"devices\": [{\"type\": \"p\", \"path\": \"/dev/fifo\"}, {\"type\": \"c\", \"path\": \"/dev/null\","
+	"   \"devices\": [{\"type\": \"p\", \"path\": \"/dev/fifo\"}, {\"type\": \"c\", \"path\": "
+	"\"/dev/null\","
 	"     \"major\": 1, \"minor\": 3, \"fileMode\": 438, \"uid\": 0, \"gid\": 0}],"
 	"   \"netDevices\": {\"eth0\": {\"name\": \"ceth0\"}, \"ens4\": {}},"
 	"   \"cgroupsPath\": \"/web\","
@@ -297,21 +325,24 @@ static const char full_document[] =
 	"     \"memory\": {\"limit\": 1048576, \"swap\": -1, \"disableOOMKiller\": false},"
 	"     \"cpu\": {\"shares\": 1024, \"quota\": -1, \"period\": 100000, \"cpus\": \"0-1\", \"idle\": 1},"
 	"     \"pids\": {\"limit\": 100},"
-	"     \"blockIO\": {\"weight\": 10, \"weightDevice\": [{\"major\": 8, \"minor\": 0, \"leafWeight\": 5}],"
+	"     \"blockIO\": {\"weight\": 10, \"weightDevice\": [{\"major\": 8, \"minor\": 0, \"leafWeight\": "
+	"5}],"
 	"       \"throttleReadBpsDevice\": [{\"major\": 8, \"minor\": 0, \"rate\": 600}]},"
 	"     \"hugepageLimits\": [{\"pageSize\": \"2MB\", \"limit\": 209715200}],"
 	"     \"network\": {\"classID\": 1048577, \"priorities\": [{\"name\": \"eth0\", \"priority\": 500}]},"
 	"     \"rdma\": {\"mlx5_1\": {\"hcaHandles\": 3, \"hcaObjects\": 10000}},"
 	"     \"unified\": {\"memory.high\": \"max\"}},"
 	"   \"intelRdt\": {\"closID\": \"g\", \"schemata\": [\"L3:0=7f0\"], \"enableMonitoring\": true},"
-	"   \"memoryPolicy\": {\"mode\": \"MPOL_INTERLEAVE\", \"nodes\": \"2-3\", \"flags\": [\"MPOL_F_STATIC_NODES\"]},"
+	"   \"memoryPolicy\": {\"mode\": \"MPOL_INTERLEAVE\", \"nodes\": \"2-3\", \"flags\": "
+	"[\"MPOL_F_STATIC_NODES\"]},"
 	"   \"sysctl\": {\"net.ipv4.ip_forward\": \"1\"},"
 	"   \"seccomp\": {\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 1,"
 	"     \"architectures\": [\"SCMP_ARCH_X86_64\"], \"flags\": [\"SECCOMP_FILTER_FLAG_LOG\"],"
 	"     \"listenerPath\": \"/run/l.sock\", \"listenerMetadata\": \"m\","
 	"     \"syscalls\": [{\"names\": [\"read\", \"write\"], \"action\": \"SCMP_ACT_ALLOW\","
 	"       \"args\": [{\"index\": 1, \"value\": 2, \"valueTwo\": 3, \"op\": \"SCMP_CMP_MASKED_EQ\"}]}]},"
-	"   \"rootfsPropagation\": \"slave\", \"maskedPaths\": [\"/proc/kcore\"], \"readonlyPaths\": [\"/proc/sys\"],"
+	"   \"rootfsPropagation\": \"slave\", \"maskedPaths\": [\"/proc/kcore\"], \"readonlyPaths\": "
+	"[\"/proc/sys\"],"
 	"   \"mountLabel\": \"m\", \"personality\": {\"domain\": \"LINUX32\"}},"
 	" \"unknownTopLevel\": {\"ignored\": [1, 2, {\"x\": null}]}, \"windows\": {\"layerFolders\": []}}";
 
@@ -439,14 +470,16 @@ static void test_minimal_document(void)
 
 static void test_versions(void)
 {
-	static const char *const accepted[] = { "1.0.0", "1.0.2-dev", "1.1.0-rc.1", "1.2.1", "1.3.0", "1.3.7+build.5",
-						"0.5.0-dev" };
+	static const char *const accepted[] = { "1.0.0", "1.0.2-dev",     "1.1.0-rc.1", "1.2.1",
+						"1.3.0", "1.3.7+build.5", "0.5.0-dev" };
 	for (size_t i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++) {
 		char json[128];
-		snprintf(json, sizeof(json), "{\"ociVersion\": \"%s\", \"root\": {\"path\": \"r\"}}", accepted[i]);
+		snprintf(json, sizeof(json), "{\"ociVersion\": \"%s\", \"root\": {\"path\": \"r\"}}",
+			 accepted[i]);
 		struct spec_config *config = NULL;
 		struct libct_error err = { 0 };
-		is_int(spec_config_parse(json, strlen(json), &config, &err), 0, "version %s is accepted", accepted[i]);
+		is_int(spec_config_parse(json, strlen(json), &config, &err), 0, "version %s is accepted",
+		       accepted[i]);
 		spec_config_free(config);
 	}
 }
@@ -456,8 +489,8 @@ static void test_default_config(bool rootless)
 	char *json = NULL;
 	size_t len = 0;
 	struct libct_error err = { 0 };
-	is_int(spec_config_default_json(rootless, 1000, 1001, &json, &len, &err), 0, "default config (rootless=%d)",
-	       rootless);
+	is_int(spec_config_default_json(rootless, 1000, 1001, &json, &len, &err), 0,
+	       "default config (rootless=%d)", rootless);
 	is_int(strlen(json), len, "default config length");
 
 	struct spec_config *config = NULL;
@@ -507,8 +540,8 @@ static void test_tables(void)
 	is_int(spec_namespace_type_from_name("cgroup"), SPEC_NS_CGROUP, "cgroup namespace");
 	is_int(spec_namespace_types.n_entries, SPEC_NS_COUNT, "namespace table covers the enum");
 	for (int type = 0; type < SPEC_NS_COUNT; type++)
-		is_int(spec_namespace_type_from_name(spec_namespace_type_name(type)), type, "namespace %d round trip",
-		       type);
+		is_int(spec_namespace_type_from_name(spec_namespace_type_name(type)), type,
+		       "namespace %d round trip", type);
 	is_str(spec_table_name(&spec_seccomp_flags, 2), "SECCOMP_FILTER_FLAG_LOG", "seccomp flag by value");
 	is_int(spec_table_lookup(&spec_ioprio_classes, "IOPRIO_CLASS_IDLE")->value, 3, "IOPRIO_CLASS_IDLE");
 }

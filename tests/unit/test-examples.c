@@ -21,8 +21,8 @@ struct expected_failure {
 /* Why each bad example is invalid, in ctrun's words. */
 static const struct expected_failure bad_examples[] = {
 	{ "invalid-json.json", "invalid JSON at line 1, column 2: invalid object key (must be a string)" },
-	{ "linux-hugepage.json",
-	  "linux.resources.hugepageLimits[0].pageSize: invalid page size \"64kB\", expected a size such as \"2MB\"" },
+	{ "linux-hugepage.json", "linux.resources.hugepageLimits[0].pageSize: invalid page size \"64kB\", "
+				 "expected a size such as \"2MB\"" },
 	{ "linux-netdevice.json", "linux.netDevices.eth0.name: expected a string, got a number" },
 	{ "linux-rdma.json", "linux.resources.rdma.mlx5_1.hcaHandles: expected an integer, got a string" },
 };

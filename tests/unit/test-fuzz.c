@@ -18,8 +18,8 @@
 
 #define MUTATIONS_PER_DOCUMENT 20000
 
-static const char replacement_bytes[] = { '{', '}', '[', ']', '"', ',', ':', '0', '9', '-', 'x', '\\', ' ', '.',
-					  'e', 'n', '\n', '\0', (char)0xff, (char)0xc3 };
+static const char replacement_bytes[] = { '{', '}',  '[', ']', '"', ',', ':',  '0',  '9',        '-',
+					  'x', '\\', ' ', '.', 'e', 'n', '\n', '\0', (char)0xff, (char)0xc3 };
 
 /* A fixed linear congruential generator, so that a failure can be replayed. */
 static unsigned long long fuzz_seed = 0x2545F4914F6CDD1DULL;
@@ -128,7 +128,8 @@ static void fuzz_nesting(void)
 		char *json = malloc(depth * unit + 1);
 		for (size_t i = 0; i < depth; i++)
 			memcpy(json + i * unit, openers[k], unit);
-		ok(parse_cleanly(json, depth * unit), "nesting of %zu \"%s\" is rejected cleanly", depth, openers[k]);
+		ok(parse_cleanly(json, depth * unit), "nesting of %zu \"%s\" is rejected cleanly", depth,
+		   openers[k]);
 		free(json);
 	}
 }
@@ -151,9 +152,10 @@ int main(void)
 		free(json);
 	}
 
-	static const char state[] = "{\"ociVersion\":\"1.3.0\",\"id\":\"c\",\"pid\":42,\"status\":\"running\","
-				    "\"bundle\":\"/b\",\"annotations\":{\"a\":\"b\"},\"ctrun\":{\"pidStartTime\":7,"
-				    "\"cgroupPaths\":{\"memory\":\"/sys/fs/cgroup/memory/c\"}}}";
+	static const char state[] =
+		"{\"ociVersion\":\"1.3.0\",\"id\":\"c\",\"pid\":42,\"status\":\"running\","
+		"\"bundle\":\"/b\",\"annotations\":{\"a\":\"b\"},\"ctrun\":{\"pidStartTime\":7,"
+		"\"cgroupPaths\":{\"memory\":\"/sys/fs/cgroup/memory/c\"}}}";
 	fuzz_document("state", state, sizeof(state) - 1);
 	fuzz_nesting();
 	return done_testing();

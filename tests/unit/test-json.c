@@ -55,7 +55,9 @@ static void test_pretty_document(void)
 
 	char *json = NULL;
 	is_int(spec_json_writer_finish(writer, &json, NULL, NULL), 0, "pretty document finishes");
-	is_str(json, "{\n\t\"args\": [\n\t\t\"sh\",\n\t\t\"-c\"\n\t],\n\t\"annotations\": {\n\t\t\"b\": \"2\",\n\t\t\"a\": \"1\"\n\t}\n}\n",
+	is_str(json,
+	       "{\n\t\"args\": [\n\t\t\"sh\",\n\t\t\"-c\"\n\t],\n\t\"annotations\": {\n\t\t\"b\": "
+	       "\"2\",\n\t\t\"a\": \"1\"\n\t}\n}\n",
 	       "pretty document text keeps map order");
 	free(json);
 }
@@ -128,7 +130,8 @@ static void too_deep(struct spec_json_writer *writer)
 
 static const struct misuse_case misuse_cases[] = {
 	{ "value as key", value_as_key, "write JSON: a value where an object key was expected" },
-	{ "key in array", key_in_array, "write JSON: an object key outside an object or where a value was expected" },
+	{ "key in array", key_in_array,
+	  "write JSON: an object key outside an object or where a value was expected" },
 	{ "key without value", key_without_value, "write JSON: an object key without a value" },
 	{ "unclosed array", unclosed, "write JSON: an incomplete document" },
 	{ "mismatched end", mismatched_end, "write JSON: an object end without a matching begin" },
@@ -144,7 +147,8 @@ static void test_misuse(void)
 		misuse_cases[i].build(writer);
 		char *json = NULL;
 		struct libct_error err = { 0 };
-		is_int(spec_json_writer_finish(writer, &json, NULL, &err), -EINVAL, "%s is rejected", misuse_cases[i].name);
+		is_int(spec_json_writer_finish(writer, &json, NULL, &err), -EINVAL, "%s is rejected",
+		       misuse_cases[i].name);
 		is_str(err.message, misuse_cases[i].message, "%s message", misuse_cases[i].name);
 		ok(json == NULL, "%s returns no document", misuse_cases[i].name);
 	}

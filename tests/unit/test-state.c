@@ -44,7 +44,8 @@ static void test_private_round_trip(void)
 	struct libct_error err = { 0 };
 	is_int(spec_state_serialize(state, true, &json, &len, &err), 0, "serialize with private fields");
 	ok(strchr(json, '\n') == NULL, "stored form is one line");
-	ok(strstr(json, "\"ctrun\":{\"pidStartTime\":18446744073709551615,") != NULL, "private object is written");
+	ok(strstr(json, "\"ctrun\":{\"pidStartTime\":18446744073709551615,") != NULL,
+	   "private object is written");
 
 	struct spec_state *parsed = NULL;
 	if (!is_int(spec_state_parse(json, len, &parsed, &err), 0, "parse stored form")) {
@@ -114,12 +115,15 @@ struct bad_state {
 };
 
 static const struct bad_state bad_states[] = {
-	{ "{\"id\": \"c\", \"status\": \"running\", \"bundle\": \"/b\"}", "missing required field \"ociVersion\"" },
+	{ "{\"id\": \"c\", \"status\": \"running\", \"bundle\": \"/b\"}",
+	  "missing required field \"ociVersion\"" },
 	{ "{\"ociVersion\": \"1.3.0\", \"id\": \"c\", \"status\": \"sleeping\", \"bundle\": \"/b\"}",
 	  "status: unknown container status \"sleeping\"" },
-	{ "{\"ociVersion\": \"1.3.0\", \"id\": \"c\", \"status\": \"running\", \"bundle\": \"/b\", \"pid\": -1}",
+	{ "{\"ociVersion\": \"1.3.0\", \"id\": \"c\", \"status\": \"running\", \"bundle\": \"/b\", \"pid\": "
+	  "-1}",
 	  "pid: value -1 is out of range (0 to 2147483647)" },
-	{ "{\"ociVersion\": \"1.3.0\", \"id\": \"c\", \"status\": \"running\"}", "missing required field \"bundle\"" },
+	{ "{\"ociVersion\": \"1.3.0\", \"id\": \"c\", \"status\": \"running\"}",
+	  "missing required field \"bundle\"" },
 	{ "{\"ociVersion\": \"1.3.0\", \"id\": \"c\", \"status\": \"running\", \"bundle\": \"/b\","
 	  " \"ctrun\": {\"pidStartTime\": \"7\"}}",
 	  "ctrun.pidStartTime: expected an integer, got a string" },
@@ -131,8 +135,8 @@ static void test_bad_states(void)
 	for (size_t i = 0; i < sizeof(bad_states) / sizeof(bad_states[0]); i++) {
 		struct spec_state *state = NULL;
 		struct libct_error err = { 0 };
-		is_int(spec_state_parse(bad_states[i].json, strlen(bad_states[i].json), &state, &err), -EINVAL,
-		       "bad state %zu is rejected", i);
+		is_int(spec_state_parse(bad_states[i].json, strlen(bad_states[i].json), &state, &err),
+		       -EINVAL, "bad state %zu is rejected", i);
 		is_str(err.message, bad_states[i].message, "bad state %zu message", i);
 		ok(state == NULL, "bad state %zu returns nothing", i);
 	}
@@ -163,7 +167,8 @@ static void test_schema(void)
 		 "d = pathlib.Path(sys.argv[1])\n"
 		 "schema = json.loads((d / \"state-schema.json\").read_text())\n"
 		 "resolver = jsonschema.RefResolver(d.as_uri() + \"/\", schema)\n"
-		 "jsonschema.validate(json.load(open(sys.argv[2])), schema, resolver=resolver)' '%s/../schema' '%s'",
+		 "jsonschema.validate(json.load(open(sys.argv[2])), schema, resolver=resolver)' "
+		 "'%s/../schema' '%s'",
 		 examples, path);
 	is_int(system(command), 0, "public state validates against state-schema.json");
 	unlink(path);
