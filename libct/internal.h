@@ -103,6 +103,9 @@ struct ct_init {
 	bool new_pid_ns;
 	bool new_cgroup_ns;
 	int sync_fd;              /* the child's end of the sync socket */
+	/* One entry per config.mounts: a detached idmapped tree made by
+	 * ct_mounts_prepare_idmap() before clone, or -1; NULL when none. */
+	int *idmap_fds;
 };
 
 /* Mount options (spec/mountopts.h has the table). */
@@ -122,6 +125,16 @@ struct ct_init {
  *   applies rootfsPropagation to "/" last, because an unbindable tree could
  *   not be cloned for the masks.
  */
+/*
+ * Runtime side, after ct_ns_plan() and before clone: when the container gets
+ * a user namespace, makes the idmapped mounts of config.mounts, which the
+ * init there could not make, and stores them in init->idmap_fds. The child
+ * inherits the fds; the runtime releases them after clone with
+ * ct_mounts_close_idmap(), which is also safe when nothing was prepared.
+ */
+int ct_mounts_prepare_idmap(struct ct_init *init, struct libct_error *err);
+void ct_mounts_close_idmap(struct ct_init *init);
+
 int ct_rootfs_prepare(struct ct_init *init, struct libct_error *err);
 int ct_rootfs_pivot(struct ct_init *init, struct libct_error *err);
 int ct_rootfs_finalize(struct ct_init *init, struct libct_error *err);

@@ -250,7 +250,15 @@ int ct_bind_mount(int root_fd, const struct ct_bind *bind, struct libct_error *e
 
 /* ------------------------------------------------------------- idmap */
 
-static int write_id_map(pid_t pid, const char *file, const struct spec_id_mapping *maps, size_t n_maps,
+/* The mappings of an idmapped mount. */
+struct idmap {
+	const struct spec_id_mapping *uid;
+	size_t n_uid;
+	const struct spec_id_mapping *gid;
+	size_t n_gid;
+};
+
+static int write_id_map(int proc_fd, const char *file, const struct spec_id_mapping *maps, size_t n_maps,
 			struct libct_error *err)
 {
 	_cleanup_free_ char *data = ct_strdup("");
@@ -259,73 +267,111 @@ static int write_id_map(pid_t pid, const char *file, const struct spec_id_mappin
 		free(data);
 		data = line;
 	}
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	return ct_write_file_at(AT_FDCWD, path, data, strlen(data), err);
+	return ct_write_file_at(proc_fd, file, data, strlen(data), err);
+}
+
+static void close_pair(int fds[2])
+{
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/* Runs in the helper: it shares the fd table with its parent, so the fd of
+ * its /proc/self directory is usable there, whatever pid namespace /proc
+ * belongs to. It waits until the parent closes the release pipe. */
+static void run_idmap_helper(int ready_fd, int release_fd)
+{
+	char byte;
+	int fd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (write(ready_fd, &fd, sizeof(fd)) != (ssize_t)sizeof(fd))
+		_exit(1);
+	while (read(release_fd, &byte, 1) < 0 && errno == EINTR)
+		;
+	_exit(0);
+}
+
+static int map_and_open_userns(int proc_fd, const struct idmap *map, struct libct_error *err)
+{
+	int r = write_id_map(proc_fd, "uid_map", map->uid, map->n_uid, err);
+	if (r == 0)
+		r = write_id_map(proc_fd, "gid_map", map->gid, map->n_gid, err);
+	if (r < 0)
+		return ct_error_prefix(err, "write the idmapping");
+
+	int fd = openat(proc_fd, "ns/user", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ct_error_sys(err, errno, "open the idmap user namespace");
+	return fd;
 }
 
 /*
  * Returns an fd of a new user namespace with the mount's mappings, for
- * MOUNT_ATTR_IDMAP. A user namespace takes its maps from another process, so
- * a short-lived child creates it and waits on a pipe while the maps are
- * written and the namespace is opened.
+ * MOUNT_ATTR_IDMAP. A user namespace takes its maps from a process in it, so
+ * a short-lived helper creates it, and the maps are written through its
+ * /proc directory: a pid would be wrong here, because /proc may still be
+ * the host's while this process is in a new pid namespace.
  */
-static int create_idmap_userns(const struct spec_mount *m, struct libct_error *err)
+static int create_idmap_userns(const struct idmap *map, struct libct_error *err)
 {
-	int pipe_fds[2];
-	if (pipe2(pipe_fds, O_CLOEXEC) < 0)
+	int ready[2];
+	int release[2];
+	if (pipe2(ready, O_CLOEXEC) < 0)
 		return ct_error_sys(err, errno, "create pipe for the idmap user namespace");
-
-	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
-	if (pid == 0) {
-		char byte;
-		close(pipe_fds[1]);
-		/* Returns at end of file, when the parent closes its end. */
-		(void)read(pipe_fds[0], &byte, 1);
-		_exit(0);
-	}
-	close(pipe_fds[0]);
-	if (pid < 0) {
+	if (pipe2(release, O_CLOEXEC) < 0) {
 		int saved = errno;
-		close(pipe_fds[1]);
-		return ct_error_sys(err, saved, "create the idmap user namespace");
+		close_pair(ready);
+		return ct_error_sys(err, saved, "create pipe for the idmap user namespace");
 	}
 
-	int r = write_id_map(pid, "uid_map", m->uid_mappings, m->n_uid_mappings, err);
+	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | CLONE_FILES | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid == 0)
+		run_idmap_helper(ready[1], release[0]);
+
+	int r = 0;
+	int proc_fd = -1;
+	if (pid < 0)
+		r = ct_error_sys(err, errno, "create the idmap user namespace");
+	else if (read(ready[0], &proc_fd, sizeof(proc_fd)) != (ssize_t)sizeof(proc_fd) || proc_fd < 0)
+		r = ct_error_set(err, EIO, "create the idmap user namespace: the helper process failed");
 	if (r == 0)
-		r = write_id_map(pid, "gid_map", m->gid_mappings, m->n_gid_mappings, err);
-	int fd = -1;
-	if (r == 0) {
-		char path[64];
-		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			r = ct_error_sys(err, errno, "open \"%s\"", path);
-	}
+		r = map_and_open_userns(proc_fd, map, err);
+	if (proc_fd >= 0)
+		close(proc_fd);
 
-	close(pipe_fds[1]);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	return r < 0 ? r : fd;
+	/* Closing the write end wakes the helper, which then exits. */
+	close(release[1]);
+	if (pid > 0)
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	close(release[0]);
+	close_pair(ready);
+	return r;
 }
 
-static int check_idmap(struct ct_init *init, const struct spec_mount *m, struct libct_error *err)
+/* Picks the mount's own mappings or else the container's, which the
+ * runtime-spec allows a runtime to use. */
+static int resolve_idmap(const struct ct_init *init, const struct spec_mount *m, struct idmap *ret_map,
+			 struct libct_error *err)
 {
-	if (m->n_uid_mappings == 0 || m->n_gid_mappings == 0)
-		return ct_error_set(err, EINVAL, "an idmapped mount needs both uidMappings and gidMappings");
-	/* The kernel allows an idmapped mount only to a process with
-	 * CAP_SYS_ADMIN in the user namespace that owns the filesystem, which
-	 * is the host's for a host directory, and the init of a container with
-	 * a new user namespace no longer has that. */
-	if (ct_init_in_user_ns(init))
-		return ct_error_set(err, EOPNOTSUPP,
-				    "idmapped mounts are not supported yet in a container with a user namespace");
+	const struct spec_linux *linux_config = &init->config->linux_config;
+
+	if (m->n_uid_mappings > 0 || m->n_gid_mappings > 0) {
+		if (m->n_uid_mappings == 0 || m->n_gid_mappings == 0)
+			return ct_error_set(err, EINVAL, "an idmapped mount needs both uidMappings and gidMappings");
+		*ret_map = (struct idmap){m->uid_mappings, m->n_uid_mappings, m->gid_mappings, m->n_gid_mappings};
+		return 0;
+	}
+	if (linux_config->n_uid_mappings == 0 || linux_config->n_gid_mappings == 0)
+		return ct_error_set(err, EINVAL,
+				    "an idmapped mount needs uidMappings and gidMappings, in the mount or in linux");
+	*ret_map = (struct idmap){linux_config->uid_mappings, linux_config->n_uid_mappings,
+				  linux_config->gid_mappings, linux_config->n_gid_mappings};
 	return 0;
 }
 
-static int set_idmap(int tree_fd, const struct spec_mount *m, bool recursive, struct libct_error *err)
+static int set_idmap(int tree_fd, const struct idmap *map, bool recursive, struct libct_error *err)
 {
-	_cleanup_close_ int userns_fd = create_idmap_userns(m, err);
+	_cleanup_close_ int userns_fd = create_idmap_userns(map, err);
 	if (userns_fd < 0)
 		return userns_fd;
 
@@ -339,8 +385,6 @@ static int set_idmap(int tree_fd, const struct spec_mount *m, bool recursive, st
 	return 0;
 }
 
-/* ------------------------------------------------------- config mounts */
-
 /* Resolves a bind source: absolute, or relative to the bundle. */
 static char *resolve_source(const struct ct_init *init, const char *source)
 {
@@ -348,6 +392,77 @@ static char *resolve_source(const struct ct_init *init, const char *source)
 		return ct_strdup(source);
 	return ct_asprintf("%s/%s", init->bundle, source);
 }
+
+/* Returns a detached, idmapped clone of the mount's source. */
+static int open_idmapped_tree(const struct ct_init *init, const struct spec_mount *m,
+			      const struct spec_mount_options *opts, struct libct_error *err)
+{
+	struct idmap map = {0};
+	int r = resolve_idmap(init, m, &map, err);
+	if (r < 0)
+		return r;
+	if (m->source == NULL)
+		return ct_error_set(err, EINVAL, "a bind mount needs a source");
+
+	_cleanup_free_ char *source = resolve_source(init, m->source);
+	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (opts->recursive ? AT_RECURSIVE : 0);
+	_cleanup_close_ int tree_fd = open_tree(AT_FDCWD, source, flags);
+	if (tree_fd < 0)
+		return ct_error_sys(err, errno, "open source \"%s\"", source);
+	r = set_idmap(tree_fd, &map, opts->recursive_idmap, err);
+	if (r < 0)
+		return r;
+	return ct_steal_fd(&tree_fd);
+}
+
+/*
+ * The kernel allows an idmapped mount only to a process with CAP_SYS_ADMIN
+ * in the user namespace that owns the filesystem, which is the host's for a
+ * host directory. The init of a container with a user namespace no longer
+ * has that, so the runtime makes these mounts before clone, detached, and
+ * the init only attaches them.
+ */
+int ct_mounts_prepare_idmap(struct ct_init *init, struct libct_error *err)
+{
+	init->idmap_fds = NULL;
+	if (!ct_init_in_user_ns(init))
+		return 0;
+
+	for (size_t i = 0; i < init->config->n_mounts; i++) {
+		const struct spec_mount *m = &init->config->mounts[i];
+		struct spec_mount_options opts;
+		int r = spec_mount_options_parse(m->options, m->n_options, &opts, err);
+		if (r < 0)
+			return ct_error_prefix(err, "mounts[%zu]", i);
+		if (opts.idmap && init->idmap_fds == NULL) {
+			init->idmap_fds = ct_malloc(init->config->n_mounts * sizeof(int));
+			for (size_t j = 0; j < init->config->n_mounts; j++)
+				init->idmap_fds[j] = -1;
+		}
+		int fd = opts.idmap ? open_idmapped_tree(init, m, &opts, err) : -1;
+		spec_mount_options_free(&opts);
+		if (fd >= 0)
+			init->idmap_fds[i] = fd;
+		if (opts.idmap && fd < 0) {
+			ct_mounts_close_idmap(init);
+			return ct_error_prefix(err, "mount \"%s\" on \"%s\"", m->source ? m->source : "none",
+					       m->destination);
+		}
+	}
+	return 0;
+}
+
+void ct_mounts_close_idmap(struct ct_init *init)
+{
+	if (init->idmap_fds == NULL)
+		return;
+	for (size_t i = 0; i < init->config->n_mounts; i++)
+		ct_closep(&init->idmap_fds[i]);
+	free(init->idmap_fds);
+	init->idmap_fds = NULL;
+}
+
+/* ------------------------------------------------------- config mounts */
 
 static int apply_propagations(int root_fd, const char *destination, const struct spec_mount_options *opts,
 			      struct libct_error *err)
@@ -379,7 +494,7 @@ static int apply_recursive_attrs(int root_fd, const char *destination, const str
 }
 
 static int mount_bind_entry(struct ct_init *init, int root_fd, const struct spec_mount *m,
-			    const struct spec_mount_options *opts, struct libct_error *err)
+			    const struct spec_mount_options *opts, int idmap_fd, struct libct_error *err)
 {
 	if (m->source == NULL)
 		return ct_error_set(err, EINVAL, "a bind mount needs a source");
@@ -392,22 +507,21 @@ static int mount_bind_entry(struct ct_init *init, int root_fd, const struct spec
 		.recursive = opts->recursive,
 	};
 	flags_to_attrs(opts->flags, opts->clear_flags, &bind.attr_set, &bind.attr_clr);
-
 	if (!opts->idmap)
 		return ct_bind_mount(root_fd, &bind, err);
 
-	int r = check_idmap(init, m, err);
-	if (r < 0)
-		return r;
-	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (bind.recursive ? AT_RECURSIVE : 0);
-	_cleanup_close_ int tree_fd = open_tree(AT_FDCWD, source, flags);
-	if (tree_fd < 0)
-		return ct_error_sys(err, errno, "open source");
-	r = set_idmap(tree_fd, m, opts->recursive_idmap, err);
-	if (r < 0)
-		return r;
+	_cleanup_close_ int tree_fd = -1;
+	if (idmap_fd < 0 && ct_init_in_user_ns(init))
+		return ct_error_set(err, EOPNOTSUPP, "an idmapped mount in a user namespace must be prepared by the "
+						     "runtime before clone, and it was not");
+	if (idmap_fd < 0) {
+		tree_fd = open_idmapped_tree(init, m, opts, err);
+		if (tree_fd < 0)
+			return tree_fd;
+		idmap_fd = tree_fd;
+	}
 	bind.source = NULL;
-	bind.source_fd = tree_fd;
+	bind.source_fd = idmap_fd;
 	return ct_bind_mount(root_fd, &bind, err);
 }
 
@@ -914,13 +1028,13 @@ static const char *mount_source_name(const struct spec_mount *m)
 }
 
 static int mount_entry(struct ct_init *init, int root_fd, const struct spec_mount *m,
-		       const struct spec_mount_options *opts, struct libct_error *err)
+		       const struct spec_mount_options *opts, int idmap_fd, struct libct_error *err)
 {
 	bool bind = opts->bind || streq(m->type, "bind");
 	if (opts->idmap && !bind)
 		return ct_error_set(err, EOPNOTSUPP, "idmap is supported only on bind mounts");
 	if (bind)
-		return mount_bind_entry(init, root_fd, m, opts, err);
+		return mount_bind_entry(init, root_fd, m, opts, idmap_fd, err);
 	if (m->type == NULL)
 		return ct_error_set(err, EINVAL, "a mount without \"bind\" or \"rbind\" needs a type");
 	if (opts->flags & MS_REMOUNT) {
@@ -943,7 +1057,8 @@ int ct_mount_entry(struct ct_init *init, int root_fd, size_t index, struct libct
 	if (r < 0)
 		return ct_error_prefix(err, "mounts[%zu]", index);
 
-	r = mount_entry(init, root_fd, m, &opts, err);
+	int idmap_fd = init->idmap_fds != NULL ? init->idmap_fds[index] : -1;
+	r = mount_entry(init, root_fd, m, &opts, idmap_fd, err);
 	if (r == 0)
 		r = apply_recursive_attrs(root_fd, m->destination, &opts, err);
 	if (r == 0)
