@@ -468,6 +468,21 @@ static void test_minimal_document(void)
 	spec_config_free(config);
 }
 
+static void test_unknown_keys_and_null_error(void)
+{
+	static const char json[] = "{\"ociVersion\": \"1.3.0\", \"root\": {\"path\": \"r\", \"future\": 1},"
+				   " \"process\": {\"cwd\": \"/\", \"args\": [\"sh\"], \"future\": {\"a\": [1]}},"
+				   " \"linux\": {\"future\": null, \"resources\": {\"future\": \"x\"}}}";
+	struct spec_config *config = NULL;
+	is_int(spec_config_parse(json, strlen(json), &config, NULL), 0, "unknown keys are ignored");
+	ok(config != NULL && config->linux_config.resources.set, "known siblings of unknown keys are parsed");
+	spec_config_free(config);
+
+	config = NULL;
+	is_int(spec_config_parse("{", 1, &config, NULL), -EINVAL, "error without an error object");
+	ok(config == NULL, "no config without an error object");
+}
+
 static void test_versions(void)
 {
 	static const char *const accepted[] = { "1.0.0", "1.0.2-dev",     "1.1.0-rc.1", "1.2.1",
@@ -552,6 +567,7 @@ int main(void)
 	test_nul_and_depth();
 	test_full_document();
 	test_minimal_document();
+	test_unknown_keys_and_null_error();
 	test_versions();
 	test_default_config(false);
 	test_default_config(true);
