@@ -4,8 +4,10 @@
  *
  * Conventions:
  * - Strings are NUL-terminated and owned by the structure; NULL means absent.
- * - An array is a pointer plus an `n_` count; a NULL pointer with count 0
- *   means absent or empty.
+ * - An array is a pointer plus an `n_` count, which is 0 when the array is
+ *   absent or empty (the pointer is NULL when absent). A parsed array of
+ *   strings also ends with a NULL entry, so that args and env can go to
+ *   execve() as they are.
  * - An optional scalar uses one of the spec_opt_* wrappers; `set` is false
  *   when the key was absent (or, for nullable fields, null).
  * - A JSON object of string values (annotations, sysctl, unified) is a
@@ -448,7 +450,9 @@ struct spec_config {
  * when err is not NULL, fills it with a message that names the JSON path and
  * the value, for example
  *   linux.namespaces[2].type: unknown namespace type "foo"
- * or, for malformed JSON, the line and column.
+ * or, for malformed JSON, the line and column. Unknown keys are ignored, a
+ * null value counts as an absent key, and a key repeated in one object is an
+ * error.
  */
 int spec_config_parse(const char *json, size_t len, struct spec_config **ret_config,
 		      struct libct_error *err);
