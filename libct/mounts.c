@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * One entry of config.mounts at a time: bind mounts through the new mount
- * API (open_tree, mount_setattr, move_mount), other filesystems with
- * mount(2) on the /proc/self/fd path of a target resolved inside the root,
- * and the cgroup filesystem laid out like the host's.
+ * One entry of config.mounts at a time. Bind mounts go through the new mount
+ * API (open_tree, mount_setattr, move_mount). Other filesystems are mounted
+ * with mount(2) on the /proc/self/fd path of a target resolved inside the
+ * root, and the cgroup filesystem is laid out like the host's.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -148,9 +148,9 @@ static void flags_to_attrs(unsigned long set, unsigned long clear, uint64_t *ret
 			attr_clr |= map[i].attr;
 	}
 
-	/* The atime mode is one value: noatime wins over strictatime, which
-	 * wins over relatime, as in mount(2); clearing any of them returns
-	 * to the kernel's default, relatime. */
+	/* The atime mode is one value, and noatime wins over strictatime,
+	 * which wins over relatime, as in mount(2). Clearing any of them
+	 * returns to the kernel's default, relatime. */
 	unsigned long atime = MS_NOATIME | MS_STRICTATIME | MS_RELATIME;
 	if ((set | clear) & atime)
 		attr_clr |= MOUNT_ATTR__ATIME;
@@ -166,9 +166,9 @@ static void flags_to_attrs(unsigned long set, unsigned long clear, uint64_t *ret
 /*
  * In a user namespace, the flags that the mount had when the namespace was
  * created are locked, and mount_setattr() fails with EPERM on an attempt to
- * clear one. mount(8) would fail too, but runc and crun keep such a flag and
- * go on, so ctrun does the same: it drops each clear of a flag that the
- * source has.
+ * clear one. A config that asks for "suid" or "rw" on such a source gets
+ * the locked flag kept instead of an error, because the clears of flags
+ * that the source has are dropped.
  */
 static uint64_t drop_locked_clears(int tree_fd, uint64_t attr_clr)
 {
@@ -307,9 +307,9 @@ static int map_and_open_userns(int proc_fd, const struct idmap *map, struct libc
 /*
  * Returns an fd of a new user namespace with the mount's mappings, for
  * MOUNT_ATTR_IDMAP. A user namespace takes its maps from a process in it, so
- * a short-lived helper creates it, and the maps are written through its
- * /proc directory: a pid would be wrong here, because /proc may still be
- * the host's while this process is in a new pid namespace.
+ * a short-lived helper creates it. The maps are written through the
+ * helper's /proc directory fd, not through its pid, because /proc may
+ * still be the host's while this process is in a new pid namespace.
  */
 static int create_idmap_userns(const struct idmap *map, struct libct_error *err)
 {

@@ -4,9 +4,9 @@
  * time), devices.c (/dev) and rootfs.c (the order of it all).
  *
  * Every path inside the container is resolved relative to root_fd, an
- * O_PATH fd of the container's root, with ct_open_in_root(), and every mount
- * goes to the fd it returned, so a symlink in the image cannot move a mount
- * onto the host.
+ * O_PATH fd of the container's root, with ct_open_in_root(). Every mount
+ * goes to the fd that it returned, so a symlink in the image cannot move a
+ * mount onto the host.
  */
 #ifndef LIBCT_MOUNTS_H
 #define LIBCT_MOUNTS_H
@@ -68,7 +68,7 @@ int ct_mount_propagation(int fd, unsigned long propagation, const char *what, st
 int ct_mount_error(struct libct_error *err, int errnum, unsigned long flags, const char *data);
 
 /* Creates /dev: the default devices, linux.devices and the standard
- * symlinks. dev_bind_mounted tells whether config.mounts bind-mounted /dev
+ * symlinks. dev_bind_mounted is true when config.mounts bind-mounted /dev
  * from outside, which brings its own devices and symlinks, so then only
  * linux.devices are created. */
 int ct_devices_create(struct ct_init *init, int root_fd, bool dev_bind_mounted, struct libct_error *err);

@@ -20,8 +20,9 @@
 
 /* ---------------------------------------------------------- propagation */
 
-/* Parses linux.rootfsPropagation; "r" spellings are accepted too, because
- * runc accepts them. Returns 0 with *ret_flags = 0 when it is not set. */
+/* Parses linux.rootfsPropagation into MS_* flags with MS_REC, and stores 0
+ * when it is not set. "rshared" and the other "r" spellings are accepted
+ * and mean the same, because the change always covers the whole tree. */
 static int parse_rootfs_propagation(const char *value, unsigned long *ret_flags, struct libct_error *err)
 {
 	*ret_flags = 0;
@@ -43,10 +44,10 @@ static int parse_rootfs_propagation(const char *value, unsigned long *ret_flags,
 }
 
 /*
- * Makes "/" a slave of the host (or what rootfsPropagation asks for) so that
+ * Makes "/" a slave of the host (or what rootfsPropagation requests) so that
  * no mount made for the container propagates back to the host. A private or
- * unbindable rootfsPropagation uses rprivate here, as runc does: making "/"
- * unbindable now would prevent the rootfs bind below.
+ * unbindable rootfsPropagation uses rprivate during the setup, because an
+ * unbindable "/" would prevent the rootfs bind below.
  */
 static int set_setup_propagation(struct ct_init *init, unsigned long *ret_final, struct libct_error *err)
 {
@@ -268,9 +269,9 @@ static bool has_namespace(const struct spec_config *config, enum spec_namespace_
 
 /*
  * Writing a sysctl that the container's namespaces do not isolate would
- * change the whole host, so only these are accepted: the IPC ones with an
- * IPC namespace, net.* with a network namespace, and the host and domain
- * names with a UTS namespace.
+ * change the whole host, so only three groups are accepted. The IPC ones
+ * need an IPC namespace, net.* needs a network namespace, and the host and
+ * domain names need a UTS namespace.
  */
 static int check_sysctl_namespaced(const struct spec_config *config, const char *key, struct libct_error *err)
 {
@@ -318,9 +319,10 @@ static char *sysctl_path(const char *key)
 
 /*
  * A container image can put a fake directory or symlink at /proc, and a
- * write through it could land on a host file (CVE-2019-16884 is one case of
- * this). So /proc must be a real procfs, and the lookup below it stays on
- * that mount, follows no symlink and cannot climb out with "..".
+ * write meant for the kernel would then land in an ordinary file or another
+ * mount (CVE-2019-16884 used a fake /proc to defeat AppArmor). So /proc
+ * must be a real procfs, and the lookup below it stays on that mount,
+ * follows no symlink and cannot climb out with "..".
  */
 static int open_proc(struct libct_error *err)
 {
