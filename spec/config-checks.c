@@ -527,6 +527,31 @@ static int check_path_lists(const struct spec_config *config, struct libct_error
 	return 0;
 }
 
+static int check_map_keys(const struct spec_config *config, struct libct_error *err)
+{
+	const struct spec_map *maps[] = { &config->annotations, &config->linux_config.sysctl,
+					  &config->linux_config.resources.unified };
+	const char *names[] = { "annotations", "linux.sysctl", "linux.resources.unified" };
+	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
+		for (size_t j = 0; j < maps[i]->n_entries; j++)
+			if (maps[i]->entries[j].key[0] == '\0')
+				return invalid(err, "%s: keys must not be empty", names[i]);
+	return 0;
+}
+
+/* Without its own UTS namespace, the container would rename the host. */
+static int check_hostname(const struct spec_config *config, struct libct_error *err)
+{
+	bool has_uts = has_namespace(&config->linux_config, SPEC_NS_UTS);
+	if (config->hostname != NULL && !has_uts)
+		return invalid(err, "hostname: setting \"%s\" needs a \"uts\" entry in linux.namespaces",
+			       config->hostname);
+	if (config->domainname != NULL && !has_uts)
+		return invalid(err, "domainname: setting \"%s\" needs a \"uts\" entry in linux.namespaces",
+			       config->domainname);
+	return 0;
+}
+
 /* ------------------------------------------------------------- list */
 
 struct config_check {
@@ -554,6 +579,8 @@ static const struct config_check config_checks[] = {
 	{ "memory policy", check_memory_policy },
 	{ "personality", check_personality },
 	{ "masked and read-only paths", check_path_lists },
+	{ "map keys", check_map_keys },
+	{ "hostname", check_hostname },
 };
 
 int spec_config_check(const struct spec_config *config, struct libct_error *err)

@@ -251,6 +251,11 @@ static const struct bad_case bad_cases[] = {
 	  "linux.sysctl.net.ipv4.ip_forward: expected a string, got a number" },
 	{ DOC("\"linux\": []"), "linux: expected an object, got an array" },
 	{ DOC("\"annotations\": {\"a\": \"1\", \"a\": \"2\"}"), "annotations: duplicate key \"a\"" },
+	{ DOC("\"annotations\": {\"\": \"1\"}"), "annotations: keys must not be empty" },
+	{ LINUX("\"sysctl\": {\"\": \"1\"}"), "linux.sysctl: keys must not be empty" },
+	{ DOC("\"hostname\": \"web\""), "hostname: setting \"web\" needs a \"uts\" entry in linux.namespaces" },
+	{ DOC("\"domainname\": \"example.org\", \"linux\": {\"namespaces\": [{\"type\": \"pid\"}]}"),
+	  "domainname: setting \"example.org\" needs a \"uts\" entry in linux.namespaces" },
 	{ DOC("\"annotations\": {\"org.example\": true}"),
 	  "annotations.org.example: expected a string, got a boolean" },
 };
@@ -312,7 +317,7 @@ static const char full_document[] =
 	"   \"timeout\": 5}], \"poststop\": [{\"path\": \"/bin/stop\"}]},"
 	" \"annotations\": {\"org.example.key\": \"value\", \"second\": \"\"},"
 	" \"linux\": {\"namespaces\": [{\"type\": \"user\"}, {\"type\": \"time\"},"
-	"   {\"type\": \"network\", \"path\": \"/run/netns/x\"}],"
+	"   {\"type\": \"network\", \"path\": \"/run/netns/x\"}, {\"type\": \"uts\"}],"
 	"   \"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}],"
 	"   \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}],"
 	"   \"timeOffsets\": {\"monotonic\": {\"secs\": -10, \"nanosecs\": 5}},"
