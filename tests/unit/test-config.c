@@ -253,7 +253,8 @@ static const struct bad_case bad_cases[] = {
 	{ DOC("\"annotations\": {\"a\": \"1\", \"a\": \"2\"}"), "annotations: duplicate key \"a\"" },
 	{ DOC("\"annotations\": {\"\": \"1\"}"), "annotations: keys must not be empty" },
 	{ LINUX("\"sysctl\": {\"\": \"1\"}"), "linux.sysctl: keys must not be empty" },
-	{ DOC("\"hostname\": \"web\""), "hostname: setting \"web\" needs a \"uts\" entry in linux.namespaces" },
+	{ DOC("\"hostname\": \"web\""),
+	  "hostname: setting \"web\" needs a \"uts\" entry in linux.namespaces" },
 	{ DOC("\"domainname\": \"example.org\", \"linux\": {\"namespaces\": [{\"type\": \"pid\"}]}"),
 	  "domainname: setting \"example.org\" needs a \"uts\" entry in linux.namespaces" },
 	{ DOC("\"annotations\": {\"org.example\": true}"),
@@ -475,9 +476,10 @@ static void test_minimal_document(void)
 
 static void test_unknown_keys_and_null_error(void)
 {
-	static const char json[] = "{\"ociVersion\": \"1.3.0\", \"root\": {\"path\": \"r\", \"future\": 1},"
-				   " \"process\": {\"cwd\": \"/\", \"args\": [\"sh\"], \"future\": {\"a\": [1]}},"
-				   " \"linux\": {\"future\": null, \"resources\": {\"future\": \"x\"}}}";
+	static const char json[] =
+		"{\"ociVersion\": \"1.3.0\", \"root\": {\"path\": \"r\", \"future\": 1},"
+		" \"process\": {\"cwd\": \"/\", \"args\": [\"sh\"], \"future\": {\"a\": [1]}},"
+		" \"linux\": {\"future\": null, \"resources\": {\"future\": \"x\"}}}";
 	struct spec_config *config = NULL;
 	is_int(spec_config_parse(json, strlen(json), &config, NULL), 0, "unknown keys are ignored");
 	ok(config != NULL && config->linux_config.resources.set, "known siblings of unknown keys are parsed");
