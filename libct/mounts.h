@@ -17,11 +17,17 @@
 #include "internal.h"
 #include "mountopts.h"
 
-/* Tells whether the init runs in a user namespace other than the host's,
+/* Returns true when the container has a user namespace, new or joined,
  * where mknod of devices and some mounts are not allowed. */
 static inline bool ct_init_in_user_ns(const struct ct_init *init)
 {
-	return init->new_user_ns || init->join_fds[SPEC_NS_USER] >= 0;
+	const struct spec_linux *linux_config = &init->config->linux_config;
+	if (init->new_user_ns)
+		return true;
+	for (size_t i = 0; i < linux_config->n_namespaces; i++)
+		if (linux_config->namespaces[i].type == SPEC_NS_USER)
+			return true;
+	return false;
 }
 
 /* Enough for "/proc/self/fd/" and any int. */

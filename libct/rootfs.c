@@ -6,7 +6,6 @@
  * linux.rootfsPropagation on the new "/").
  */
 #include <fcntl.h>
-#include <sched.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
 #include <string.h>
@@ -147,9 +146,10 @@ static bool is_dev_bind(const struct spec_mount *m)
 	return false;
 }
 
+/* A joined mount namespace is used as it is: it already has its root. */
 static bool has_mount_namespace(const struct ct_init *init)
 {
-	return init->new_mount_ns || init->unshare_flags & CLONE_NEWNS;
+	return init->new_mount_ns;
 }
 
 int ct_rootfs_prepare(struct ct_init *init, struct libct_error *err)
