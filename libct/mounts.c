@@ -659,10 +659,12 @@ static int check_real_directory(int root_fd, const char *destination, struct lib
 
 /* In a user namespace without its own network (or IPC) namespace, the
  * kernel refuses a new sysfs (or mqueue), so the host's is bound instead,
- * read-only unless the config asked otherwise. */
+ * with the flags that the config requested. mount_err is the refusal,
+ * reported along with the bind's failure if that fails too. */
 static int bind_host_instead(int root_fd, const struct spec_mount *m, const struct spec_mount_options *opts,
-			     const char *host_path, struct libct_error *err)
+			     const struct libct_error *mount_err, struct libct_error *err)
 {
+	const char *host_path = streq(m->type, "sysfs") ? "/sys" : "/dev/mqueue";
 	struct ct_bind bind = {
 		.source = host_path,
 		.source_fd = -1,
@@ -670,7 +672,21 @@ static int bind_host_instead(int root_fd, const struct spec_mount *m, const stru
 		.recursive = true,
 	};
 	flags_to_attrs(opts->flags, opts->clear_flags, &bind.attr_set, &bind.attr_clr);
-	return ct_bind_mount(root_fd, &bind, err);
+
+	struct libct_error bind_err = {0};
+	int r = ct_bind_mount(root_fd, &bind, &bind_err);
+	if (r < 0)
+		return ct_error_set(err, mount_err->code, "%s, and a bind of the host's \"%s\" instead failed too: %s",
+				    mount_err->message, host_path, bind_err.message);
+
+	/* The host's tree has mounts below it, such as its cgroups under
+	 * /sys, and "ro" must cover those too. */
+	if (!(opts->flags & MS_RDONLY))
+		return 0;
+	_cleanup_close_ int fd = ct_open_in_root(root_fd, m->destination, O_PATH, 0, err);
+	if (fd < 0)
+		return fd;
+	return ct_mount_setattr(fd, true, MOUNT_ATTR_RDONLY, 0, m->destination, err);
 }
 
 /* Removes "gid=N" from a devpts data string: in a user namespace where that
@@ -739,10 +755,8 @@ static int mount_filesystem_entry(struct ct_init *init, int root_fd, const struc
 
 	struct libct_error mount_err = {0};
 	int r = mount_new_filesystem(init, target_fd, m, opts, &mount_err);
-	if (r == -EPERM && ct_init_in_user_ns(init) && streq(m->type, "sysfs"))
-		r = bind_host_instead(root_fd, m, opts, "/sys", err);
-	else if (r == -EPERM && ct_init_in_user_ns(init) && streq(m->type, "mqueue"))
-		r = bind_host_instead(root_fd, m, opts, "/dev/mqueue", err);
+	if (r == -EPERM && ct_init_in_user_ns(init) && (streq(m->type, "sysfs") || streq(m->type, "mqueue")))
+		r = bind_host_instead(root_fd, m, opts, &mount_err, err);
 	else if (r < 0 && err != NULL)
 		*err = mount_err;
 	if (r < 0 || lower_fd < 0)
