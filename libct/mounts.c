@@ -94,11 +94,10 @@ int ct_mount_propagation(int fd, unsigned long propagation, const char *what, st
 
 /* ------------------------------------------------------------ targets */
 
-static int split_parent(const char *path, char **ret_parent)
+static char *parent_path(const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	*ret_parent = slash == NULL ? ct_strdup("/") : ct_strndup(path, (size_t)(slash - path));
-	return 0;
+	return slash == NULL ? ct_strdup("/") : ct_strndup(path, (size_t)(slash - path));
 }
 
 /* Creates target inside root_fd as a directory, or as an empty file when
@@ -108,12 +107,17 @@ static int create_mount_target(int root_fd, const char *target, bool directory, 
 	if (directory)
 		return ct_mkdir_p_in_root(root_fd, target, 0755, err);
 
-	int fd = ct_open_in_root(root_fd, target, O_PATH, 0, NULL);
-	if (fd >= 0 || fd != -ENOENT)
-		return fd >= 0 ? fd : ct_open_in_root(root_fd, target, O_PATH, 0, err);
+	struct libct_error lookup_err = {0};
+	int fd = ct_open_in_root(root_fd, target, O_PATH, 0, &lookup_err);
+	if (fd >= 0)
+		return fd;
+	if (fd != -ENOENT) {
+		if (err != NULL)
+			*err = lookup_err;
+		return fd;
+	}
 
-	_cleanup_free_ char *parent = NULL;
-	split_parent(target, &parent);
+	_cleanup_free_ char *parent = parent_path(target);
 	_cleanup_close_ int parent_fd = ct_mkdir_p_in_root(root_fd, parent, 0755, err);
 	if (parent_fd < 0)
 		return parent_fd;
