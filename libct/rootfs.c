@@ -392,6 +392,17 @@ static int attach(int tree_fd, int target_fd, const char *what, struct libct_err
 	return 0;
 }
 
+/* Opens path inside the root, or returns -ENOENT without touching err,
+ * because a missing masked or read-only path is skipped. */
+static int open_existing(int root_fd, const char *path, struct libct_error *err)
+{
+	struct libct_error lookup_err = {0};
+	int fd = ct_open_in_root(root_fd, path, O_PATH, 0, &lookup_err);
+	if (fd < 0 && fd != -ENOENT && err != NULL)
+		*err = lookup_err;
+	return fd;
+}
+
 static int new_readonly_tmpfs(struct libct_error *err)
 {
 	_cleanup_close_ int fs_fd = fsopen("tmpfs", FSOPEN_CLOEXEC);
@@ -427,11 +438,9 @@ static int open_null_tree(int root_fd, struct libct_error *err)
 
 static int mask_path(int root_fd, const char *path, struct libct_error *err)
 {
-	_cleanup_close_ int target = ct_open_in_root(root_fd, path, O_PATH, 0, err);
-	if (target == -ENOENT)
-		return 0;
+	_cleanup_close_ int target = open_existing(root_fd, path, err);
 	if (target < 0)
-		return target;
+		return target == -ENOENT ? 0 : target;
 	struct stat st;
 	if (fstat(target, &st) < 0)
 		return ct_error_sys(err, errno, "stat \"%s\"", path);
@@ -448,11 +457,9 @@ static int mask_path(int root_fd, const char *path, struct libct_error *err)
  * stay as they were, which a user namespace requires when they are locked. */
 static int make_readonly(int root_fd, const char *path, struct libct_error *err)
 {
-	_cleanup_close_ int target = ct_open_in_root(root_fd, path, O_PATH, 0, err);
-	if (target == -ENOENT)
-		return 0;
+	_cleanup_close_ int target = open_existing(root_fd, path, err);
 	if (target < 0)
-		return target;
+		return target == -ENOENT ? 0 : target;
 
 	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE;
 	_cleanup_close_ int tree = open_tree(target, "", flags);
