@@ -82,8 +82,7 @@ static int make_node(int root_fd, const struct device_node *node, struct libct_e
 	if (fchownat(parent_fd, name, node->uid, node->gid, AT_SYMLINK_NOFOLLOW) < 0)
 		return ct_error_sys(err, errno, "change owner of \"%s\" to %u:%u", node->path, (unsigned)node->uid,
 				    (unsigned)node->gid);
-	/* mknod applied the umask, and chown cleared no bit of a device, so
-	 * the mode is set once more. */
+	/* mknod applied the umask, so the requested mode is set here. */
 	if (fchmodat(parent_fd, name, node->mode & 07777, 0) < 0)
 		return ct_error_sys(err, errno, "change mode of \"%s\"", node->path);
 	return 0;
