@@ -4,6 +4,7 @@
 #include "base.h"
 #include "defaults.h"
 #include "json.h"
+#include "tables.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -166,7 +167,7 @@ int spec_config_default_json(bool rootless, uint32_t host_uid, uint32_t host_gid
 	struct spec_json_writer *writer = spec_json_writer_new(true);
 
 	spec_json_writer_begin_object(writer);
-	spec_json_writer_key_string(writer, "ociVersion", "1.3.0");
+	spec_json_writer_key_string(writer, "ociVersion", SPEC_OCI_VERSION);
 	write_process(writer);
 	spec_json_writer_key(writer, "root");
 	spec_json_writer_begin_object(writer);

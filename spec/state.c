@@ -101,7 +101,7 @@ int spec_state_serialize(const struct spec_state *state, bool with_private, char
 
 	spec_json_writer_begin_object(writer);
 	spec_json_writer_key_string(writer, "ociVersion",
-				    state->oci_version != NULL ? state->oci_version : "1.3.0");
+				    state->oci_version != NULL ? state->oci_version : SPEC_OCI_VERSION);
 	spec_json_writer_key_string(writer, "id", state->id);
 	spec_json_writer_key_int(writer, "pid", state->pid);
 	spec_json_writer_key_string(writer, "status", spec_state_status_name(state->status));

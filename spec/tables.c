@@ -38,6 +38,12 @@ const char *spec_table_name(const struct spec_name_table *table, int64_t value)
 	return NULL;
 }
 
+static const struct spec_name_value hook_names[] = {
+	{ "prestart", 0 },	 { "createRuntime", 1 }, { "createContainer", 2 },
+	{ "startContainer", 3 }, { "poststart", 4 },	 { "poststop", 5 },
+};
+const struct spec_name_table spec_hook_names = NAME_TABLE("hook", hook_names);
+
 static const struct spec_name_value namespace_types[] = {
 	{ "pid", SPEC_NS_PID },       { "network", SPEC_NS_NETWORK }, { "mount", SPEC_NS_MOUNT },
 	{ "ipc", SPEC_NS_IPC },       { "uts", SPEC_NS_UTS },         { "user", SPEC_NS_USER },

@@ -17,6 +17,11 @@
 
 #include "config.h"
 
+/* The runtime-spec versions that config.json may declare in ociVersion: any
+ * 1.0.0 to 1.3.x (pre-releases included), and SPEC_OCI_VERSION is written. */
+#define SPEC_OCI_VERSION_MIN "1.0.0"
+#define SPEC_OCI_VERSION     "1.3.0"
+
 struct spec_name_value {
 	const char *name;
 	int64_t value;
@@ -33,6 +38,10 @@ const struct spec_name_value *spec_table_lookup(const struct spec_name_table *ta
 
 /* Returns the name of the first entry whose value is value, or NULL. */
 const char *spec_table_name(const struct spec_name_table *table, int64_t value);
+
+/* The keys of config.json's hooks object, in the order they run; value:
+ * position in the table. */
+extern const struct spec_name_table spec_hook_names;
 
 /* linux.namespaces[].type; value: enum spec_namespace_type. */
 extern const struct spec_name_table spec_namespace_types;
