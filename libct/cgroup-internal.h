@@ -87,6 +87,14 @@ int ct_cgroup_v1_freeze(const char *dir, struct libct_error *err);
 /* Thaws dir; a missing freezer.state is not an error. */
 int ct_cgroup_v1_thaw(const char *dir, struct libct_error *err);
 
+/* Write linux.resources.memory, .pids.limit, the CFS and realtime parts of
+ * .cpu, and .cpu.cpus and .mems to the v1 cgroup dir of the matching
+ * controller. Errors name the config field. */
+int ct_cgroup_v1_set_memory(const char *dir, const struct spec_memory *memory, struct libct_error *err);
+int ct_cgroup_v1_set_pids(const char *dir, const struct spec_opt_i64 *limit, struct libct_error *err);
+int ct_cgroup_v1_set_cpu(const char *dir, const struct spec_cpu *cpu, struct libct_error *err);
+int ct_cgroup_v1_set_cpuset(const char *dir, const struct spec_cpu *cpu, struct libct_error *err);
+
 /* --------------------------------------------------------- cgroup-v2.c */
 
 /* Reads the controllers listed in dir/cgroup.controllers (an empty list

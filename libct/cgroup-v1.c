@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Operations that exist only in cgroup v1 hierarchies: controllers named by
- * mount options, the cpuset inheritance quirk and the freezer.
+ * mount options, the cpuset inheritance quirk, the freezer and the files of
+ * the memory, pids, cpu and cpuset limits.
  */
+#include <inttypes.h>
 #include <string.h>
 
 #include "cgroup-internal.h"
@@ -139,4 +141,188 @@ int ct_cgroup_v1_thaw(const char *dir, struct libct_error *err)
 	if (r < 0 && err != NULL)
 		*err = local;
 	return r;
+}
+
+/* ------------------------------------------------------------ resources */
+
+/* One value of linux.resources and the control file it goes to. */
+struct setting {
+	const char *field; /* the config field, for error messages */
+	const char *file;
+	bool set;
+	char buffer[32];   /* a number as text */
+	const char *value; /* a fixed text, or NULL to use buffer */
+};
+
+static const char *setting_text(const struct setting *setting)
+{
+	return setting->value != NULL ? setting->value : setting->buffer;
+}
+
+static struct setting setting_i64(const char *field, const char *file, const struct spec_opt_i64 *option)
+{
+	struct setting setting = {.field = field, .file = file, .set = option->set};
+	(void)snprintf(setting.buffer, sizeof(setting.buffer), "%" PRId64, option->value); /* always fits */
+	return setting;
+}
+
+static struct setting setting_u64(const char *field, const char *file, const struct spec_opt_u64 *option)
+{
+	struct setting setting = {.field = field, .file = file, .set = option->set};
+	(void)snprintf(setting.buffer, sizeof(setting.buffer), "%" PRIu64, option->value); /* always fits */
+	return setting;
+}
+
+static struct setting setting_bool(const char *field, const char *file, const struct spec_opt_bool *option)
+{
+	return (struct setting){
+	    .field = field, .file = file, .set = option->set, .value = option->value ? "1" : "0"};
+}
+
+static struct setting setting_string(const char *field, const char *file, const char *value)
+{
+	return (struct setting){.field = field, .file = file, .set = value != NULL, .value = value};
+}
+
+static int write_setting(const char *dir, const struct setting *setting, struct libct_error *err)
+{
+	if (!setting->set)
+		return 0;
+	int r = ct_cgroup_write(dir, setting->file, setting_text(setting), err);
+	if (r < 0)
+		return ct_error_prefix(err, "%s", setting->field);
+	return 0;
+}
+
+/*
+ * Writes two settings that the kernel checks against each other's current
+ * value, such as a limit and the bound it must stay below. first goes
+ * first, unless the kernel rejects it with EINVAL against the old value of
+ * second, which then goes first.
+ */
+static int write_pair(const char *dir, const struct setting *first, const struct setting *second,
+                      struct libct_error *err)
+{
+	if (!first->set || !second->set) {
+		int r = write_setting(dir, first, err);
+		return r < 0 ? r : write_setting(dir, second, err);
+	}
+
+	struct libct_error local = {0};
+	int r = ct_cgroup_write(dir, first->file, setting_text(first), &local);
+	if (r == -EINVAL) {
+		r = write_setting(dir, second, err);
+		return r < 0 ? r : write_setting(dir, first, err);
+	}
+	if (r < 0) {
+		if (err != NULL)
+			*err = local;
+		return ct_error_prefix(err, "%s", first->field);
+	}
+	return write_setting(dir, second, err);
+}
+
+static bool has_file(const char *dir, const char *file)
+{
+	_cleanup_free_ char *path = ct_asprintf("%s/%s", dir, file);
+	return access(path, F_OK) == 0;
+}
+
+/* checkBeforeUpdate: a limit below the current usage is rejected here
+ * instead of making the kernel reclaim or fail. */
+static int check_usage(const char *dir, const struct spec_memory *memory, struct libct_error *err)
+{
+	if (!memory->check_before_update.value || !memory->limit.set || memory->limit.value < 0)
+		return 0;
+
+	_cleanup_free_ char *text = NULL;
+	int r = ct_cgroup_read(dir, "memory.usage_in_bytes", &text, err);
+	if (r < 0)
+		return ct_error_prefix(err, "linux.resources.memory.checkBeforeUpdate");
+	long long usage = strtoll(text, NULL, 10);
+	if (usage > memory->limit.value)
+		return ct_error_set(err, EBUSY,
+		                    "linux.resources.memory.limit: %" PRId64
+		                    " is below the current usage of %lld "
+		                    "bytes, and checkBeforeUpdate is set",
+		                    memory->limit.value, usage);
+	return 0;
+}
+
+int ct_cgroup_v1_set_memory(const char *dir, const struct spec_memory *memory, struct libct_error *err)
+{
+	struct setting limit =
+	    setting_i64("linux.resources.memory.limit", "memory.limit_in_bytes", &memory->limit);
+	struct setting swap =
+	    setting_i64("linux.resources.memory.swap", "memory.memsw.limit_in_bytes", &memory->swap);
+	bool has_swap_accounting = has_file(dir, swap.file);
+	if (swap.set && !has_swap_accounting)
+		return ct_error_set(err, ENOTSUP,
+		                    "linux.resources.memory.swap: not supported, because the kernel does not "
+		                    "account swap (\"%s\" is missing; boot with swapaccount=1)",
+		                    swap.file);
+	/* Lifting the memory limit lifts the memory+swap limit too, because
+	 * the kernel keeps memory+swap at or above memory. */
+	if (limit.set && memory->limit.value == -1 && !swap.set && has_swap_accounting)
+		swap = setting_string("linux.resources.memory.limit", swap.file, "-1");
+
+	struct setting settings[] = {
+	    setting_i64("linux.resources.memory.reservation", "memory.soft_limit_in_bytes",
+	                &memory->reservation),
+	    setting_u64("linux.resources.memory.swappiness", "memory.swappiness", &memory->swappiness),
+	    setting_bool("linux.resources.memory.disableOOMKiller", "memory.oom_control",
+	                 &memory->disable_oom_killer),
+	    setting_bool("linux.resources.memory.useHierarchy", "memory.use_hierarchy",
+	                 &memory->use_hierarchy),
+	};
+
+	int r = check_usage(dir, memory, err);
+	if (r == 0)
+		r = write_pair(dir, &limit, &swap, err);
+	for (size_t i = 0; r == 0 && i < sizeof(settings) / sizeof(settings[0]); i++)
+		r = write_setting(dir, &settings[i], err);
+	return r;
+}
+
+int ct_cgroup_v1_set_pids(const char *dir, const struct spec_opt_i64 *limit, struct libct_error *err)
+{
+	struct setting setting = setting_i64("linux.resources.pids.limit", "pids.max", limit);
+	/* -1 means no limit, which pids.max spells "max". */
+	if (limit->value < 0)
+		setting.value = "max";
+	return write_setting(dir, &setting, err);
+}
+
+int ct_cgroup_v1_set_cpu(const char *dir, const struct spec_cpu *cpu, struct libct_error *err)
+{
+	struct setting shares = setting_u64("linux.resources.cpu.shares", "cpu.shares", &cpu->shares);
+	struct setting period = setting_u64("linux.resources.cpu.period", "cpu.cfs_period_us", &cpu->period);
+	struct setting quota = setting_i64("linux.resources.cpu.quota", "cpu.cfs_quota_us", &cpu->quota);
+	struct setting burst = setting_u64("linux.resources.cpu.burst", "cpu.cfs_burst_us", &cpu->burst);
+	struct setting rt_period =
+	    setting_u64("linux.resources.cpu.realtimePeriod", "cpu.rt_period_us", &cpu->realtime_period);
+	struct setting rt_runtime =
+	    setting_i64("linux.resources.cpu.realtimeRuntime", "cpu.rt_runtime_us", &cpu->realtime_runtime);
+	struct setting idle = setting_i64("linux.resources.cpu.idle", "cpu.idle", &cpu->idle);
+
+	/* The kernel keeps burst at or below quota, and the realtime runtime
+	 * at or below its period. */
+	int r = write_setting(dir, &shares, err);
+	if (r == 0)
+		r = write_setting(dir, &period, err);
+	if (r == 0)
+		r = write_pair(dir, &quota, &burst, err);
+	if (r == 0)
+		r = write_pair(dir, &rt_period, &rt_runtime, err);
+	if (r == 0)
+		r = write_setting(dir, &idle, err);
+	return r;
+}
+
+int ct_cgroup_v1_set_cpuset(const char *dir, const struct spec_cpu *cpu, struct libct_error *err)
+{
+	struct setting cpus = setting_string("linux.resources.cpu.cpus", "cpuset.cpus", cpu->cpus);
+	struct setting mems = setting_string("linux.resources.cpu.mems", "cpuset.mems", cpu->mems);
+	int r = write_setting(dir, &cpus, err);
+	return r < 0 ? r : write_setting(dir, &mems, err);
 }

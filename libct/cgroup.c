@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -1187,4 +1188,117 @@ int ct_cgroup_from_map(const struct spec_map *map, struct ct_cgroup **ret_cgroup
 		cgroup->layout = unified ? CT_CGROUP_LAYOUT_HYBRID : CT_CGROUP_LAYOUT_V1;
 	*ret_cgroup = ct_steal_pointer(&cgroup);
 	return 0;
+}
+
+/* ------------------------------------------------------------ resources */
+
+static bool cpu_bandwidth_set(const struct spec_cpu *cpu)
+{
+	return cpu->shares.set || cpu->quota.set || cpu->burst.set || cpu->period.set ||
+	       cpu->realtime_runtime.set || cpu->realtime_period.set || cpu->idle.set;
+}
+
+/* Returns the first field of linux.resources that no layout supports yet,
+ * or NULL. */
+static const char *find_unsupported_resource(const struct spec_resources *resources)
+{
+	if (resources->n_devices > 0)
+		return "linux.resources.devices";
+	if (resources->block_io.set)
+		return "linux.resources.blockIO";
+	if (resources->n_hugepage_limits > 0)
+		return "linux.resources.hugepageLimits";
+	if (resources->network.set)
+		return "linux.resources.network";
+	if (resources->n_rdma > 0)
+		return "linux.resources.rdma";
+	if (resources->unified.n_entries > 0)
+		return "linux.resources.unified";
+	/* Deprecated by the runtime spec, and Linux 6.x no longer limits
+	 * kernel memory separately. */
+	if (resources->memory.kernel.set)
+		return "linux.resources.memory.kernel";
+	if (resources->memory.kernel_tcp.set)
+		return "linux.resources.memory.kernelTCP";
+	return NULL;
+}
+
+/* Checks that controller is mounted as a v1 hierarchy, the only kind whose
+ * files ctrun writes so far. */
+static int check_v1_controller(const struct ct_cgroup *cgroup, const char *controller, const char *field,
+                               struct libct_error *err)
+{
+	const struct ct_cgroup_hierarchy *hierarchy = ct_cgroup_find(cgroup, controller);
+	if (hierarchy == NULL)
+		return ct_error_set(err, ENOTSUP,
+		                    "%s: not supported, because no \"%s\" cgroup controller is mounted",
+		                    field, controller);
+	if (hierarchy->unified)
+		return ct_error_set(err, ENOTSUP, "%s: not supported on cgroup2 yet", field);
+	return 0;
+}
+
+static int check_resource_values(const struct spec_resources *resources, struct libct_error *err)
+{
+	const struct spec_memory *memory = &resources->memory;
+	const struct spec_cpu *cpu = &resources->cpu;
+
+	if (memory->swappiness.set && memory->swappiness.value > 100)
+		return ct_error_set(err, EINVAL,
+		                    "linux.resources.memory.swappiness: invalid value %" PRIu64
+		                    ", expected 0 to 100",
+		                    memory->swappiness.value);
+	if (resources->pids_limit.set && resources->pids_limit.value < -1)
+		return ct_error_set(err, EINVAL,
+		                    "linux.resources.pids.limit: invalid value %" PRId64
+		                    ", expected -1 (no limit) or a count",
+		                    resources->pids_limit.value);
+	if (cpu->idle.set && cpu->idle.value != 0 && cpu->idle.value != 1)
+		return ct_error_set(err, EINVAL,
+		                    "linux.resources.cpu.idle: invalid value %" PRId64 ", expected 0 or 1",
+		                    cpu->idle.value);
+	if (cpu->burst.set && cpu->quota.set && cpu->quota.value > 0 &&
+	    cpu->burst.value > (uint64_t)cpu->quota.value)
+		return ct_error_set(
+		    err, EINVAL, "linux.resources.cpu.burst: %" PRIu64 " is larger than the quota %" PRId64,
+		    cpu->burst.value, cpu->quota.value);
+	return 0;
+}
+
+int ct_cgroup_check_resources(const struct ct_cgroup *cgroup, const struct spec_resources *resources,
+                              struct libct_error *err)
+{
+	const char *unsupported = find_unsupported_resource(resources);
+	if (unsupported != NULL)
+		return ct_error_set(err, ENOTSUP, "%s: not supported", unsupported);
+
+	int r = check_resource_values(resources, err);
+	if (r == 0 && resources->memory.set)
+		r = check_v1_controller(cgroup, "memory", "linux.resources.memory", err);
+	if (r == 0 && resources->pids_limit.set)
+		r = check_v1_controller(cgroup, "pids", "linux.resources.pids", err);
+	if (r == 0 && cpu_bandwidth_set(&resources->cpu))
+		r = check_v1_controller(cgroup, "cpu", "linux.resources.cpu", err);
+	if (r == 0 && (resources->cpu.cpus != NULL || resources->cpu.mems != NULL))
+		r = check_v1_controller(cgroup, "cpuset", "linux.resources.cpu.cpus", err);
+	return r;
+}
+
+int ct_cgroup_set_resources(struct ct_cgroup *cgroup, const struct spec_resources *resources,
+                            struct libct_error *err)
+{
+	int r = ct_cgroup_check_resources(cgroup, resources, err);
+	if (r < 0)
+		return r;
+
+	const struct spec_cpu *cpu = &resources->cpu;
+	if (resources->memory.set)
+		r = ct_cgroup_v1_set_memory(ct_cgroup_find(cgroup, "memory")->dir, &resources->memory, err);
+	if (r == 0 && resources->pids_limit.set)
+		r = ct_cgroup_v1_set_pids(ct_cgroup_find(cgroup, "pids")->dir, &resources->pids_limit, err);
+	if (r == 0 && cpu_bandwidth_set(cpu))
+		r = ct_cgroup_v1_set_cpu(ct_cgroup_find(cgroup, "cpu")->dir, cpu, err);
+	if (r == 0 && (cpu->cpus != NULL || cpu->mems != NULL))
+		r = ct_cgroup_v1_set_cpuset(ct_cgroup_find(cgroup, "cpuset")->dir, cpu, err);
+	return r;
 }

@@ -181,6 +181,20 @@ int ct_cgroup_kill(struct ct_cgroup *cgroup, int sig, struct libct_error *err);
 /* Removes the container's directories bottom-up, retrying while busy. */
 int ct_cgroup_destroy(struct ct_cgroup *cgroup, struct libct_error *err);
 
+/*
+ * Checks linux.resources against what the host's layout lets ctrun apply,
+ * without side effects: a field that cannot be applied yet fails with
+ * ENOTSUP and "<field>: not supported", an invalid value with EINVAL. So
+ * far memory, pids.limit and cpu are applied, on v1 hierarchies only.
+ */
+int ct_cgroup_check_resources(const struct ct_cgroup *cgroup, const struct spec_resources *resources,
+			      struct libct_error *err);
+/* Checks as above, then writes linux.resources to the container's cgroups.
+ * Call it after ct_cgroup_create() and before the init enters, so that the
+ * limits hold from the first instruction; `update` calls it again. */
+int ct_cgroup_set_resources(struct ct_cgroup *cgroup, const struct spec_resources *resources,
+			    struct libct_error *err);
+
 /* Serialises the resolved directories for state.json (hierarchy name, such
  * as "memory" or "unified", to absolute directory) and restores them. For
  * each hierarchy where ct_cgroup_create() made directories, the map also

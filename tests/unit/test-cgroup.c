@@ -117,6 +117,10 @@ static void add_v1(const struct fixture *fixture, FILE *mountinfo, FILE *self)
 	fprintf(mountinfo, "37 31 0:34 / %s/freezer rw,relatime - cgroup cgroup rw,freezer\n", r);
 	fprintf(mountinfo, "38 31 0:35 / %s/blkio ro,relatime - cgroup cgroup rw,blkio\n", r);
 	fprintf(mountinfo, "40 31 0:37 / %s/systemd rw,relatime - cgroup cgroup rw,xattr,name=systemd\n", r);
+	fprintf(mountinfo, "42 31 0:39 / %s/pids rw,relatime - cgroup cgroup rw,pids\n", r);
+	fprintf(mountinfo, "43 31 0:40 / %s/cpuset rw,relatime - cgroup cgroup rw,cpuset,clone_children\n",
+	        r);
+	fprintf(self, "7:cpuset:/\n6:pids:/\n");
 	fprintf(self, "5:blkio:/\n4:name=systemd:/user.slice/session-1.scope\n3:freezer:/\n");
 	fprintf(self, "2:memory:/process_api/abc\n1:cpu,cpuacct:/\n");
 
@@ -126,8 +130,8 @@ static void add_v1(const struct fixture *fixture, FILE *mountinfo, FILE *self)
 	path = ct_asprintf("%s/systemd/user.slice/session-1.scope", r);
 	make_dirs(path);
 	free(path);
-	const char *names[] = {"cpu,cpuacct", "freezer", "blkio"};
-	for (size_t i = 0; i < 3; i++) {
+	const char *names[] = {"cpu,cpuacct", "freezer", "blkio", "pids", "cpuset"};
+	for (size_t i = 0; i < 5; i++) {
 		path = ct_asprintf("%s/%s", r, names[i]);
 		make_dirs(path);
 		free(path);
@@ -254,7 +258,7 @@ static void test_default_path_v1(void)
 	          "default path v1");
 	is_str(map_value(&map, "blkio"), NULL, "default path v1: read-only blkio skipped");
 	is_str(map_value(&map, "unified"), NULL, "default path v1: no unified hierarchy");
-	is_int(map.n_entries, 4, "default path v1: four hierarchies");
+	is_int(map.n_entries, 6, "default path v1: six hierarchies");
 	map_clear(&map);
 
 	/* An empty string is how Go callers write an absent path. */
@@ -274,7 +278,7 @@ static void test_paths_hybrid(void)
 	check_dir(&map, "unified", fixture.root, "unified/user.slice/session-1.scope/ctrun/web",
 	          "default path hybrid");
 	check_dir(&map, "memory", fixture.root, "memory/process_api/abc/ctrun/web", "default path hybrid");
-	is_int(map.n_entries, 5, "default path hybrid: five hierarchies");
+	is_int(map.n_entries, 7, "default path hybrid: seven hierarchies");
 	map_clear(&map);
 
 	is_int(resolve(&fixture, "pods/./x//y/", &map, &err), 0, "relative path: resolves");
@@ -379,6 +383,16 @@ static void test_mount_of_subtree(void)
 	check_dir(&map, "memory", fixture.root, "memory/other", "subtree mount absolute");
 	map_clear(&map);
 
+	struct ct_cgroup_params params = fixture_params(&fixture, NULL);
+	struct ct_cgroup *cgroup = NULL;
+	is_int(ct_cgroup_new(&params, &cgroup, NULL), 0, "memory only: new succeeds");
+	struct spec_resources pids = {.pids_set = true, .pids_limit = {true, 10}};
+	is_int(ct_cgroup_check_resources(cgroup, &pids, &err), -ENOTSUP, "memory only: pids limit rejected");
+	is_str(err.message,
+	       "linux.resources.pids: not supported, because no \"pids\" cgroup controller is mounted",
+	       "memory only: pids limit message");
+	ct_cgroup_free(cgroup);
+
 	is_int(resolve(&fixture, "/elsewhere", &map, &err), -ENOENT, "subtree mount: absolute outside fails");
 	char *expected = ct_asprintf("cgroup \"/elsewhere\" of hierarchy \"memory\" is outside the part "
 	                             "\"/process_api\" mounted at \"%s/memory\"",
@@ -415,7 +429,7 @@ static void test_create_destroy(void)
 	check_dir(&map, "created:memory", fixture.root, "memory/process_api/abc/ctrun", "create hybrid");
 	check_dir(&map, "created:unified", fixture.root, "unified/user.slice/session-1.scope/ctrun",
 	          "create hybrid");
-	is_int(map.n_entries, 10, "create hybrid: five directories and five markers");
+	is_int(map.n_entries, 14, "create hybrid: seven directories and seven markers");
 
 	/* Sub-cgroups made inside the container go first. */
 	char *nested = ct_asprintf("%s/inner/deeper", map_value(&map, "memory"));
@@ -668,6 +682,222 @@ static void test_enable_controllers(void)
 	fixture_free(&fixture);
 }
 
+/* ------------------------------------------------------------ resources */
+
+static void check_resources_rejected(const struct ct_cgroup *cgroup, const struct spec_resources *resources,
+                                     int expected_errno, const char *expected_message)
+{
+	struct libct_error err = {0};
+	is_int(ct_cgroup_check_resources(cgroup, resources, &err), -expected_errno, "resources rejected: %s",
+	       expected_message);
+	is_str(err.message, expected_message, "resources rejected: message");
+}
+
+static void test_resources_rejected(void)
+{
+	struct fixture fixture = fixture_new(FIXTURE_V1);
+	struct ct_cgroup_params params = fixture_params(&fixture, NULL);
+	struct ct_cgroup *cgroup = NULL;
+	is_int(ct_cgroup_new(&params, &cgroup, NULL), 0, "resources rejected: new succeeds");
+
+	struct spec_device_rule rule = {.allow = false};
+	struct spec_hugepage_limit hugepage = {.page_size = "2MB", .limit = 1};
+	struct spec_map_entry unified_entry = {.key = "memory.max", .value = "1"};
+	const struct {
+		struct spec_resources resources;
+		const char *message;
+	} unsupported[] = {
+	    {{.devices = &rule, .n_devices = 1}, "linux.resources.devices: not supported"},
+	    {{.block_io = {.set = true}}, "linux.resources.blockIO: not supported"},
+	    {{.hugepage_limits = &hugepage, .n_hugepage_limits = 1},
+	     "linux.resources.hugepageLimits: not supported"},
+	    {{.network = {.set = true}}, "linux.resources.network: not supported"},
+	    {{.unified = {.entries = &unified_entry, .n_entries = 1}},
+	     "linux.resources.unified: not supported"},
+	    {{.memory = {.set = true, .kernel = {true, 1 << 20}}},
+	     "linux.resources.memory.kernel: not supported"},
+	};
+	for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++)
+		check_resources_rejected(cgroup, &unsupported[i].resources, ENOTSUP, unsupported[i].message);
+
+	struct spec_resources swappiness = {.memory = {.set = true, .swappiness = {true, 101}}};
+	check_resources_rejected(cgroup, &swappiness, EINVAL,
+	                         "linux.resources.memory.swappiness: invalid value 101, expected 0 to 100");
+	struct spec_resources pids = {.pids_set = true, .pids_limit = {true, -2}};
+	check_resources_rejected(
+	    cgroup, &pids, EINVAL,
+	    "linux.resources.pids.limit: invalid value -2, expected -1 (no limit) or a count");
+	struct spec_resources idle = {.cpu = {.set = true, .idle = {true, 2}}};
+	check_resources_rejected(cgroup, &idle, EINVAL,
+	                         "linux.resources.cpu.idle: invalid value 2, expected 0 or 1");
+	struct spec_resources burst = {.cpu = {.set = true, .quota = {true, 1000}, .burst = {true, 2000}}};
+	check_resources_rejected(cgroup, &burst, EINVAL,
+	                         "linux.resources.cpu.burst: 2000 is larger than the quota 1000");
+	ct_cgroup_free(cgroup);
+	fixture_free(&fixture);
+
+	fixture = fixture_new(FIXTURE_V2);
+	params = fixture_params(&fixture, NULL);
+	is_int(ct_cgroup_new(&params, &cgroup, NULL), 0, "resources rejected v2: new succeeds");
+	struct spec_resources memory = {.memory = {.set = true, .limit = {true, 1 << 20}}};
+	check_resources_rejected(cgroup, &memory, ENOTSUP,
+	                         "linux.resources.memory: not supported on cgroup2 yet");
+	struct spec_resources empty = {.set = true};
+	is_int(ct_cgroup_check_resources(cgroup, &empty, NULL), 0,
+	       "resources v2: an empty object is accepted");
+	ct_cgroup_free(cgroup);
+	fixture_free(&fixture);
+}
+
+/* Writes the initial content of control files, as the kernel shows them in
+ * a new cgroup. */
+static void add_control_files(const char *dir, const char *const *files, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		char *path = ct_asprintf("%s/%s", dir, files[i]);
+		write_text(path, "");
+		free(path);
+	}
+}
+
+static void remove_control_files(const char *dir, const char *const *files, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		char *path = ct_asprintf("%s/%s", dir, files[i]);
+		unlink(path);
+		free(path);
+	}
+}
+
+static void check_file(const char *dir, const char *file, const char *expected, const char *name)
+{
+	char *path = ct_asprintf("%s/%s", dir, file);
+	char *text = read_text(path);
+	is_str(text, expected, "%s: %s", name, file);
+	free(text);
+	free(path);
+}
+
+static const char *const memory_files[] = {
+    "memory.limit_in_bytes", "memory.memsw.limit_in_bytes", "memory.soft_limit_in_bytes", "memory.swappiness",
+    "memory.oom_control",    "memory.use_hierarchy",        "memory.usage_in_bytes",
+};
+static const char *const cpu_files[] = {
+    "cpu.shares",       "cpu.cfs_period_us", "cpu.cfs_quota_us", "cpu.cfs_burst_us",
+    "cpu.rt_period_us", "cpu.rt_runtime_us", "cpu.idle",
+};
+static const char *const cpuset_files[] = {"cpuset.cpus", "cpuset.mems"};
+static const char *const pids_files[] = {"pids.max"};
+#define COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
+static const struct spec_resources fixture_resources = {
+    .set = true,
+    .memory = {.set = true,
+               .limit = {true, 64 << 20},
+               .reservation = {true, 32 << 20},
+               .swap = {true, 128 << 20},
+               .swappiness = {true, 10},
+               .disable_oom_killer = {true, true},
+               .use_hierarchy = {true, true}},
+    .cpu = {.set = true,
+            .shares = {true, 512},
+            .quota = {true, 50000},
+            .burst = {true, 10000},
+            .period = {true, 100000},
+            .realtime_runtime = {true, 0},
+            .realtime_period = {true, 500000},
+            .cpus = "0",
+            .mems = "0",
+            .idle = {true, 1}},
+    .pids_set = true,
+    .pids_limit = {true, 100},
+};
+
+static void test_resources_fixture(void)
+{
+	struct fixture fixture = fixture_new(FIXTURE_HYBRID);
+	struct ct_cgroup *cgroup = new_created(&fixture, "c", "resources fixture");
+	struct spec_map map = {0};
+	ct_cgroup_to_map(cgroup, &map);
+	const char *memory = map_value(&map, "memory");
+	const char *cpu = map_value(&map, "cpu,cpuacct");
+	const char *cpuset = map_value(&map, "cpuset");
+	const char *pids = map_value(&map, "pids");
+	add_control_files(memory, memory_files, COUNT(memory_files));
+	add_control_files(cpu, cpu_files, COUNT(cpu_files));
+	add_control_files(cpuset, cpuset_files, COUNT(cpuset_files));
+	add_control_files(pids, pids_files, COUNT(pids_files));
+
+	struct libct_error err = {0};
+	if (!is_int(ct_cgroup_set_resources(cgroup, &fixture_resources, &err), 0,
+	            "resources fixture: set succeeds"))
+		diag("%s", err.message);
+	const char *name = "resources fixture";
+	check_file(memory, "memory.limit_in_bytes", "67108864", name);
+	check_file(memory, "memory.memsw.limit_in_bytes", "134217728", name);
+	check_file(memory, "memory.soft_limit_in_bytes", "33554432", name);
+	check_file(memory, "memory.swappiness", "10", name);
+	check_file(memory, "memory.oom_control", "1", name);
+	check_file(memory, "memory.use_hierarchy", "1", name);
+	check_file(cpu, "cpu.shares", "512", name);
+	check_file(cpu, "cpu.cfs_period_us", "100000", name);
+	check_file(cpu, "cpu.cfs_quota_us", "50000", name);
+	check_file(cpu, "cpu.cfs_burst_us", "10000", name);
+	check_file(cpu, "cpu.rt_period_us", "500000", name);
+	check_file(cpu, "cpu.rt_runtime_us", "0", name);
+	check_file(cpu, "cpu.idle", "1", name);
+	check_file(cpuset, "cpuset.cpus", "0", name);
+	check_file(cpuset, "cpuset.mems", "0", name);
+	check_file(pids, "pids.max", "100", name);
+
+	/* -1 lifts a limit: pids.max spells it "max", and memory+swap follows
+	 * the memory limit. The files are emptied first because, unlike
+	 * cgroupfs, a plain file keeps the tail of a longer old value. */
+	add_control_files(memory, memory_files, COUNT(memory_files));
+	add_control_files(pids, pids_files, COUNT(pids_files));
+	struct spec_resources unlimited = {
+	    .memory = {.set = true, .limit = {true, -1}}, .pids_set = true, .pids_limit = {true, -1}};
+	is_int(ct_cgroup_set_resources(cgroup, &unlimited, &err), 0, "resources unlimited: set succeeds");
+	check_file(memory, "memory.limit_in_bytes", "-1", "resources unlimited");
+	check_file(memory, "memory.memsw.limit_in_bytes", "-1", "resources unlimited");
+	check_file(pids, "pids.max", "max", "resources unlimited");
+
+	/* checkBeforeUpdate compares the new limit with memory.usage_in_bytes. */
+	char *usage = ct_asprintf("%s/memory.usage_in_bytes", memory);
+	write_text(usage, "8388608\n");
+	free(usage);
+	struct spec_resources below = {
+	    .memory = {.set = true, .limit = {true, 4 << 20}, .check_before_update = {true, true}}};
+	is_int(ct_cgroup_set_resources(cgroup, &below, &err), -EBUSY,
+	       "check before update: limit below usage fails");
+	is_str(err.message,
+	       "linux.resources.memory.limit: 4194304 is below the current usage of 8388608 bytes, and "
+	       "checkBeforeUpdate is set",
+	       "check before update: message");
+	check_file(memory, "memory.limit_in_bytes", "-1", "check before update: limit unchanged");
+
+	remove_control_files(memory, memory_files, COUNT(memory_files));
+	remove_control_files(cpu, cpu_files, COUNT(cpu_files));
+	remove_control_files(cpuset, cpuset_files, COUNT(cpuset_files));
+	remove_control_files(pids, pids_files, COUNT(pids_files));
+	char *swap = ct_asprintf("%s/memory.memsw.limit_in_bytes", memory);
+	ok(!exists(swap), "resources fixture: control files removed");
+	free(swap);
+
+	/* Without memory.memsw.limit_in_bytes the kernel does not account swap. */
+	struct spec_resources with_swap = {.memory = {.set = true, .swap = {true, 1 << 20}}};
+	is_int(ct_cgroup_set_resources(cgroup, &with_swap, &err), -ENOTSUP, "swap without accounting: fails");
+	is_str(err.message,
+	       "linux.resources.memory.swap: not supported, because the kernel does not account swap "
+	       "(\"memory.memsw.limit_in_bytes\" is missing; boot with swapaccount=1)",
+	       "swap without accounting: message");
+
+	is_int(ct_cgroup_destroy(cgroup, &err), 0, "resources fixture: destroy succeeds");
+	map_clear(&map);
+	ct_cgroup_free(cgroup);
+	fixture_free(&fixture);
+}
+
 /* ----------------------------------------------------------------- maps */
 
 static void test_map_round_trip(void)
@@ -812,6 +1042,118 @@ static void check_paused_kill(struct ct_cgroup *cgroup, struct spec_map *map)
 	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM, "paused kill: SIGTERM delivered after thaw");
 }
 
+/* Checks a control file of the real hierarchy, which ends with a newline. */
+static void check_real_file(const char *dir, const char *file, const char *expected, const char *name)
+{
+	char *path = ct_asprintf("%s/%s", dir, file);
+	char *text = read_text(path);
+	if (text != NULL)
+		text[strcspn(text, "\n")] = '\0';
+	is_str(text, expected, "%s: %s", name, file);
+	free(text);
+	free(path);
+}
+
+/* Forks a child that, once told through the pipe, touches 16 MiB so that
+ * its memory cgroup is charged, reports back and waits for signals. */
+static pid_t fork_memory_user(int *ret_go_fd, int *ret_ready_fd)
+{
+	int go[2], ready[2];
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0)
+		exit(2);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char byte;
+		if (read(go[0], &byte, 1) != 1)
+			_exit(1);
+		size_t size = 16 << 20;
+		char *memory = malloc(size);
+		memset(memory, 1, size);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(go[0]);
+	close(ready[1]);
+	*ret_go_fd = go[1];
+	*ret_ready_fd = ready[0];
+	return pid;
+}
+
+static void check_real_usage_check(struct ct_cgroup *cgroup)
+{
+	struct libct_error err = {0};
+	int go_fd = -1;
+	int ready_fd = -1;
+	pid_t child = fork_memory_user(&go_fd, &ready_fd);
+	is_int(ct_cgroup_enter(cgroup, child, &err), 0, "real usage check: enter succeeds");
+	char byte = 0;
+	is_int(write(go_fd, "g", 1), 1, "real usage check: child started");
+	is_int(read(ready_fd, &byte, 1), 1, "real usage check: child touched its memory");
+
+	struct spec_resources below = {
+	    .memory = {.set = true, .limit = {true, 4 << 20}, .check_before_update = {true, true}}};
+	is_int(ct_cgroup_set_resources(cgroup, &below, &err), -EBUSY,
+	       "real usage check: limit below usage fails");
+	diag("%s", err.message);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	close(go_fd);
+	close(ready_fd);
+}
+
+static void check_real_resources(struct ct_cgroup *cgroup, const struct spec_map *map)
+{
+	struct libct_error err = {0};
+	/* An idle cgroup has the minimum weight, so cpu.shares would read 3.
+	 * The update below sets idle instead. */
+	struct spec_resources resources = fixture_resources;
+	resources.cpu.idle.value = 0;
+	if (!is_int(ct_cgroup_set_resources(cgroup, &resources, &err), 0, "real resources: set succeeds"))
+		diag("%s", err.message);
+	const char *memory = map_value(map, "memory");
+	const char *cpu = map_value(map, "cpu");
+	const char *cpuset = map_value(map, "cpuset");
+	const char *pids = map_value(map, "pids");
+	const char *name = "real resources";
+	check_real_file(memory, "memory.limit_in_bytes", "67108864", name);
+	check_real_file(memory, "memory.memsw.limit_in_bytes", "134217728", name);
+	check_real_file(memory, "memory.soft_limit_in_bytes", "33554432", name);
+	check_real_file(memory, "memory.swappiness", "10", name);
+	check_real_file(memory, "memory.oom_control", "oom_kill_disable 1", name);
+	check_real_file(memory, "memory.use_hierarchy", "1", name);
+	check_real_file(cpu, "cpu.shares", "512", name);
+	check_real_file(cpu, "cpu.cfs_period_us", "100000", name);
+	check_real_file(cpu, "cpu.cfs_quota_us", "50000", name);
+	check_real_file(cpu, "cpu.cfs_burst_us", "10000", name);
+	check_real_file(cpu, "cpu.rt_period_us", "500000", name);
+	check_real_file(cpu, "cpu.rt_runtime_us", "0", name);
+	check_real_file(cpu, "cpu.idle", "0", name);
+	check_real_file(cpuset, "cpuset.cpus", "0", name);
+	check_real_file(cpuset, "cpuset.mems", "0", name);
+	check_real_file(pids, "pids.max", "100", name);
+
+	/* Raising memory above the old memory+swap limit, and lowering the
+	 * quota below the old burst, need the second file written first. */
+	struct spec_resources update = {
+	    .memory = {.set = true, .limit = {true, 256 << 20}, .swap = {true, 512 << 20}},
+	    .cpu = {.set = true, .quota = {true, 5000}, .burst = {true, 1000}, .idle = {true, 1}},
+	    .pids_set = true,
+	    .pids_limit = {true, -1},
+	};
+	if (!is_int(ct_cgroup_set_resources(cgroup, &update, &err), 0, "real update: set succeeds"))
+		diag("%s", err.message);
+	check_real_file(memory, "memory.limit_in_bytes", "268435456", "real update");
+	check_real_file(memory, "memory.memsw.limit_in_bytes", "536870912", "real update");
+	check_real_file(cpu, "cpu.cfs_quota_us", "5000", "real update");
+	check_real_file(cpu, "cpu.cfs_burst_us", "1000", "real update");
+	check_real_file(cpu, "cpu.idle", "1", "real update");
+	check_real_file(pids, "pids.max", "max", "real update");
+
+	check_real_usage_check(cgroup);
+}
+
 /* Reaps the child while destroy waits: a zombie still counts as a member
  * of its cgroups, and the runtime's caller (the shim) reaps the container's
  * init the same way. */
@@ -881,6 +1223,7 @@ static void test_real_hierarchy(void)
 	for (size_t i = 0; i < map.n_entries; i++)
 		ok(exists(map.entries[i].value), "real: \"%s\" exists", map.entries[i].key);
 
+	check_real_resources(cgroup, &map);
 	check_kill(cgroup, SIGTERM, "real SIGTERM");
 	check_kill(cgroup, SIGKILL, "real SIGKILL");
 	check_paused_kill(cgroup, &map);
@@ -931,6 +1274,8 @@ int main(void)
 	test_enter_and_pids();
 	test_clone_fd_v2();
 	test_enable_controllers();
+	test_resources_rejected();
+	test_resources_fixture();
 	test_map_round_trip();
 	test_from_map_rejects();
 	test_real_hierarchy();
