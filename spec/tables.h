@@ -17,8 +17,9 @@
 
 #include "config.h"
 
-/* The runtime-spec versions that config.json may declare in ociVersion: any
- * 1.0.0 to 1.3.x (pre-releases included), and SPEC_OCI_VERSION is written. */
+/* config.json may declare any ociVersion from SPEC_OCI_VERSION_MIN to 1.3.x
+ * (pre-releases included, and 0.x drafts too). ctrun writes SPEC_OCI_VERSION
+ * in the documents it creates. */
 #define SPEC_OCI_VERSION_MIN "1.0.0"
 #define SPEC_OCI_VERSION     "1.3.0"
 
