@@ -424,15 +424,41 @@ static int parse_u32_array(struct spec_parser *parser, const struct spec_field *
 	return 0;
 }
 
+static int compare_keys(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Returns a key that appears twice among keys[0..count), or NULL. Large
+ * objects (annotations can be big) are sorted so that this stays O(n log n). */
+static const char *find_duplicate_key(const char **keys, size_t count)
+{
+	if (count <= 16) {
+		for (size_t i = 1; i < count; i++)
+			for (size_t j = 0; j < i; j++)
+				if (strcmp(keys[i], keys[j]) == 0)
+					return keys[i];
+		return NULL;
+	}
+
+	const char **sorted = ct_malloc(count * sizeof(*sorted));
+	memcpy(sorted, keys, count * sizeof(*sorted));
+	qsort(sorted, count, sizeof(*sorted), compare_keys);
+	const char *duplicate = NULL;
+	for (size_t i = 1; i < count && duplicate == NULL; i++)
+		if (strcmp(sorted[i], sorted[i - 1]) == 0)
+			duplicate = sorted[i];
+	free(sorted);
+	return duplicate;
+}
+
 /* A key that appears twice in one object would be ambiguous (and would
  * leak the first value), so it is rejected. */
 static int check_unique_keys(struct spec_parser *parser, yajl_val object)
 {
-	for (size_t i = 1; i < object->u.object.len; i++)
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(object->u.object.keys[i], object->u.object.keys[j]) == 0)
-				return spec_parser_error(parser, "duplicate key \"%s\"",
-							 object->u.object.keys[i]);
+	const char *duplicate = find_duplicate_key(object->u.object.keys, object->u.object.len);
+	if (duplicate != NULL)
+		return spec_parser_error(parser, "duplicate key \"%s\"", duplicate);
 	return 0;
 }
 

@@ -361,6 +361,32 @@ static void test_process_values(const struct spec_process *process)
 	is_int(process->user.umask.value, 18, "user.umask");
 }
 
+static void test_large_annotations(void)
+{
+	size_t count = 20000;
+	size_t size = count * 32 + 128;
+	char *json = malloc(size);
+	size_t n = (size_t)snprintf(json, size,
+				    "{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"r\"}, \"annotations\": {");
+	for (size_t i = 0; i < count; i++)
+		n += (size_t)snprintf(json + n, size - n, "%s\"k%zu\": \"v\"", i ? ", " : "", i);
+	snprintf(json + n, size - n, "}}");
+
+	struct spec_config *config = NULL;
+	is_int(spec_config_parse(json, strlen(json), &config, NULL), 0, "20000 annotations parse");
+	if (config != NULL)
+		is_str(spec_map_get(&config->annotations, "k19999"), "v", "last annotation");
+	spec_config_free(config);
+
+	/* The same key again at the end. */
+	snprintf(json + n, size - n, ", \"k7\": \"w\"}}");
+	struct libct_error err = { 0 };
+	config = NULL;
+	is_int(spec_config_parse(json, strlen(json), &config, &err), -EINVAL, "duplicate among many keys");
+	is_str(err.message, "annotations: duplicate key \"k7\"", "duplicate among many keys message");
+	free(json);
+}
+
 static void test_full_document(void)
 {
 	struct spec_config *config = NULL;
@@ -573,6 +599,7 @@ int main(void)
 	test_bad_documents();
 	test_nul_and_depth();
 	test_full_document();
+	test_large_annotations();
 	test_minimal_document();
 	test_unknown_keys_and_null_error();
 	test_versions();
