@@ -1214,8 +1214,8 @@ static const char *find_unsupported_resource(const struct spec_resources *resour
 		return "linux.resources.rdma";
 	if (resources->unified.n_entries > 0)
 		return "linux.resources.unified";
-	/* Deprecated by the runtime spec, and Linux 6.x no longer limits
-	 * kernel memory separately. */
+	/* The runtime spec marks both "NOT RECOMMENDED", and Linux 6.18 takes
+	 * a write to memory.kmem.limit_in_bytes but keeps no limit. */
 	if (resources->memory.kernel.set)
 		return "linux.resources.memory.kernel";
 	if (resources->memory.kernel_tcp.set)

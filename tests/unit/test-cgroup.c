@@ -1054,8 +1054,9 @@ static void check_real_file(const char *dir, const char *file, const char *expec
 	free(path);
 }
 
-/* Forks a child that, once told through the pipe, touches 16 MiB so that
- * its memory cgroup is charged, reports back and waits for signals. */
+/* Forks a child that waits for a byte on the first pipe, then touches
+ * 16 MiB so that its memory cgroup is charged, writes a byte to the second
+ * pipe and waits for signals. */
 static pid_t fork_memory_user(int *ret_go_fd, int *ret_ready_fd)
 {
 	int go[2], ready[2];
@@ -1066,9 +1067,12 @@ static pid_t fork_memory_user(int *ret_go_fd, int *ret_ready_fd)
 		char byte;
 		if (read(go[0], &byte, 1) != 1)
 			_exit(1);
+		/* volatile, because the compiler may drop a buffer that is
+		 * written but never read. */
 		size_t size = 16 << 20;
-		char *memory = malloc(size);
-		memset(memory, 1, size);
+		volatile char *memory = malloc(size);
+		for (size_t i = 0; memory != NULL && i < size; i += 4096)
+			memory[i] = 1;
 		if (write(ready[1], "r", 1) != 1)
 			_exit(1);
 		for (;;)
