@@ -1,1 +1,738 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The container lifecycle on the runtime side: create, start, wait, kill
+ * and delete. create makes one process, the container's init, with a single
+ * clone3; docs/design.md describes the phases.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/pidfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sync.h"
+
+#define CONFIG_MAX_SIZE (16 * 1024 * 1024)
+#define ID_MAX_LENGTH 1024
+/* How long delete waits for killed processes to disappear. */
+#define DELETE_WAIT_MS 10000
+
+/* Everything create acquires, released in one place on failure. */
+struct create_job {
+	struct libct_context *context;
+	const char *id;
+	const struct libct_create_options *options;
+	char *config_data;
+	size_t config_len;
+	struct spec_config *config;
+	int dir_fd;
+	bool dir_created;
+	char *bundle;
+	char *rootfs;
+	struct ct_cgroup *cgroup;
+	bool cgroup_created;
+	struct ct_init init;
+	uint64_t clone_flags;
+	int pid_ns_fd;
+	int sync_fd;
+	pid_t pid;
+	unsigned long long pid_start_time;
+};
+
+/* ------------------------------------------------------------ checks */
+
+static int check_id(const char *id, struct libct_error *err)
+{
+	if (id == NULL || id[0] == '\0')
+		return ct_error_set(err, EINVAL, "invalid container id: empty");
+	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0 || strlen(id) > ID_MAX_LENGTH)
+		return ct_error_set(err, EINVAL, "invalid container id \"%.64s\"", id);
+	for (const char *c = id; *c != '\0'; c++) {
+		bool allowed = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+			       strchr("_.+-", *c) != NULL;
+		if (!allowed)
+			return ct_error_set(err, EINVAL,
+					    "invalid container id \"%s\": only letters, digits and \"_.+-\" are allowed",
+					    id);
+	}
+	return 0;
+}
+
+static bool resources_set(const struct spec_resources *resources)
+{
+	return resources->n_devices > 0 || resources->memory.set || resources->cpu.set || resources->pids_set ||
+	       resources->block_io.set || resources->n_hugepage_limits > 0 || resources->network.set ||
+	       resources->n_rdma > 0 || resources->unified.n_entries > 0;
+}
+
+static bool hooks_set(const struct spec_hooks *hooks)
+{
+	return hooks->prestart.n_hooks > 0 || hooks->create_runtime.n_hooks > 0 ||
+	       hooks->create_container.n_hooks > 0 || hooks->start_container.n_hooks > 0 ||
+	       hooks->poststart.n_hooks > 0 || hooks->poststop.n_hooks > 0;
+}
+
+/* Returns the first field that this runtime cannot honour yet, or NULL. */
+static const char *find_unsupported(const struct spec_config *config, const struct libct_create_options *options)
+{
+	const struct spec_linux *linux_config = &config->linux_config;
+	const struct spec_process *process = config->process;
+
+	if (resources_set(&linux_config->resources))
+		return "linux.resources";
+	if (linux_config->seccomp.set)
+		return "linux.seccomp";
+	if (linux_config->mount_label != NULL)
+		return "linux.mountLabel";
+	if (linux_config->intel_rdt.set)
+		return "linux.intelRdt";
+	if (linux_config->n_net_devices > 0)
+		return "linux.netDevices";
+	if (linux_config->memory_policy.set)
+		return "linux.memoryPolicy";
+	if (linux_config->personality.set)
+		return "linux.personality";
+	if (hooks_set(&config->hooks))
+		return "hooks";
+	if (process->apparmor_profile != NULL)
+		return "process.apparmorProfile";
+	if (process->selinux_label != NULL)
+		return "process.selinuxLabel";
+	if (process->terminal)
+		return "process.terminal";
+	if (process->scheduler.set)
+		return "process.scheduler";
+	if (process->io_priority.set)
+		return "process.ioPriority";
+	if (process->exec_cpu_affinity.set)
+		return "process.execCPUAffinity";
+	if (options->console_socket != NULL)
+		return "--console-socket";
+	return NULL;
+}
+
+static bool has_namespace(const struct spec_config *config, enum spec_namespace_type type, bool new_only)
+{
+	for (size_t i = 0; i < config->linux_config.n_namespaces; i++) {
+		const struct spec_namespace *ns = &config->linux_config.namespaces[i];
+		if (ns->type == type && (!new_only || ns->path == NULL))
+			return true;
+	}
+	return false;
+}
+
+static int check_config(const struct spec_config *config, const struct libct_create_options *options,
+			struct libct_error *err)
+{
+	if (config->process == NULL || config->process->n_args == 0)
+		return ct_error_set(err, EINVAL, "process.args: required to create a container");
+
+	const char *field = find_unsupported(config, options);
+	if (field != NULL)
+		return ct_error_set(err, ENOTSUP, "%s: not supported", field);
+
+	if (!has_namespace(config, SPEC_NS_MOUNT, true))
+		return ct_error_set(err, ENOTSUP, "linux.namespaces: a container without a new mount namespace is not supported");
+	if ((config->hostname != NULL || config->domainname != NULL) && !has_namespace(config, SPEC_NS_UTS, false))
+		return ct_error_set(err, EINVAL, "hostname: setting it requires a uts namespace");
+	if (options->preserve_fds < 0)
+		return ct_error_set(err, EINVAL, "preserve fds: invalid count %d", options->preserve_fds);
+	return 0;
+}
+
+/* ------------------------------------------------------ create: steps */
+
+static int load_config(struct create_job *job, struct libct_error *err)
+{
+	const struct libct_create_options *options = job->options;
+	_cleanup_free_ char *path = options->config_path != NULL ? ct_strdup(options->config_path)
+								  : ct_asprintf("%s/config.json", options->bundle);
+
+	int r = ct_read_file_at(AT_FDCWD, path, CONFIG_MAX_SIZE, &job->config_data, &job->config_len, err);
+	if (r < 0)
+		return r;
+	r = spec_config_parse(job->config_data, job->config_len, &job->config, err);
+	if (r < 0)
+		return ct_error_prefix(err, "parse \"%s\"", path);
+	return check_config(job->config, options, err);
+}
+
+static int resolve_paths(struct create_job *job, struct libct_error *err)
+{
+	char resolved[PATH_MAX];
+	if (realpath(job->options->bundle, resolved) == NULL)
+		return ct_error_sys(err, errno, "bundle \"%s\"", job->options->bundle);
+	job->bundle = ct_strdup(resolved);
+
+	const char *root = job->config->root.path;
+	_cleanup_free_ char *joined = root[0] == '/' ? ct_strdup(root) : ct_asprintf("%s/%s", job->bundle, root);
+	if (realpath(joined, resolved) == NULL)
+		return ct_error_sys(err, errno, "root.path \"%s\"", joined);
+	job->rootfs = ct_strdup(resolved);
+
+	job->init.rootfs_fd = open(job->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (job->init.rootfs_fd < 0)
+		return ct_error_sys(err, errno, "open rootfs \"%s\"", job->rootfs);
+	return 0;
+}
+
+static int create_cgroup(struct create_job *job, struct libct_error *err)
+{
+	struct ct_cgroup_params params = {
+		.cgroups_path = job->config->linux_config.cgroups_path,
+		.id = job->id,
+	};
+	int r = ct_cgroup_new(&params, &job->cgroup, err);
+	if (r < 0)
+		return r;
+	r = ct_cgroup_create(job->cgroup, err);
+	if (r < 0)
+		return r;
+	job->cgroup_created = true;
+	return 0;
+}
+
+static int prepare_init(struct create_job *job, struct libct_error *err)
+{
+	struct ct_init *init = &job->init;
+	init->context = job->context;
+	init->id = job->id;
+	init->config = job->config;
+	init->bundle = job->bundle;
+	init->rootfs = job->rootfs;
+	init->no_pivot = job->options->no_pivot;
+	init->no_new_keyring = job->options->no_new_keyring;
+	init->preserve_fds = job->options->preserve_fds;
+
+	int r = ct_ns_plan(job->config, init, &job->clone_flags, &job->pid_ns_fd, err);
+	if (r < 0)
+		return r;
+	init->start_fd = ct_sync_listen(job->dir_fd, err);
+	return init->start_fd < 0 ? init->start_fd : 0;
+}
+
+static pid_t clone_init(struct create_job *job, struct libct_error *err)
+{
+	struct clone_args args = {
+		.flags = job->clone_flags,
+		.exit_signal = SIGCHLD,
+	};
+	int cgroup_fd = ct_cgroup_clone_fd(job->cgroup);
+	if (cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cgroup_fd;
+	}
+
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0)
+		return ct_error_sys(err, errno, "clone container init");
+	if (pid == 0) {
+		/* The state directory fd carries create's flock: an init that kept
+		 * it would block every later command on the container. */
+		close(job->dir_fd);
+		if (job->pid_ns_fd >= 0)
+			close(job->pid_ns_fd);
+		ct_init_run(&job->init, job->sync_fd);
+	}
+	return pid;
+}
+
+/* A joined pid namespace only applies to children of the caller, so the
+ * runtime enters it around clone and then returns to its own. */
+static int spawn_init(struct create_job *job, struct libct_error *err)
+{
+	int fds[2];
+	int r = ct_sync_pair(fds, err);
+	if (r < 0)
+		return r;
+	job->sync_fd = fds[0];
+	job->init.sync_fd = fds[1];
+
+	_cleanup_close_ int own_pid_ns = -1;
+	if (job->pid_ns_fd >= 0) {
+		own_pid_ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+		if (own_pid_ns < 0)
+			return ct_error_sys(err, errno, "open own pid namespace");
+		if (setns(job->pid_ns_fd, CLONE_NEWPID) < 0)
+			return ct_error_sys(err, errno, "join pid namespace");
+	}
+
+	r = clone_init(job, err);
+	if (r > 0)
+		job->pid = r;
+	if (own_pid_ns >= 0 && setns(own_pid_ns, CLONE_NEWPID) < 0 && r >= 0)
+		r = ct_error_sys(err, errno, "return to own pid namespace");
+
+	ct_closep(&job->init.sync_fd);
+	return r < 0 ? r : 0;
+}
+
+static int write_id_map(pid_t pid, const char *file, const struct spec_id_mapping *mappings, size_t n_mappings,
+			struct libct_error *err)
+{
+	if (n_mappings == 0)
+		return 0;
+	size_t size = n_mappings * 40;
+	_cleanup_free_ char *data = ct_malloc(size);
+	size_t len = 0;
+	for (size_t i = 0; i < n_mappings; i++)
+		len += (size_t)snprintf(data + len, size - len, "%u %u %u\n", mappings[i].container_id,
+					mappings[i].host_id, mappings[i].size);
+
+	_cleanup_free_ char *path = ct_asprintf("/proc/%d/%s", pid, file);
+	return ct_write_file_at(AT_FDCWD, path, data, len, err);
+}
+
+static int map_user_namespace(struct create_job *job, struct libct_error *err)
+{
+	const struct spec_linux *linux_config = &job->config->linux_config;
+	int r = write_id_map(job->pid, "uid_map", linux_config->uid_mappings, linux_config->n_uid_mappings, err);
+	if (r < 0)
+		return ct_error_prefix(err, "linux.uidMappings");
+
+	/* Only a writer without CAP_SETGID over the parent namespace must deny
+	 * setgroups before writing gid_map; otherwise the container keeps it. */
+	if (geteuid() != 0) {
+		_cleanup_free_ char *path = ct_asprintf("/proc/%d/setgroups", job->pid);
+		r = ct_write_file_at(AT_FDCWD, path, "deny", 4, err);
+		if (r < 0)
+			return r;
+	}
+	r = write_id_map(job->pid, "gid_map", linux_config->gid_mappings, linux_config->n_gid_mappings, err);
+	if (r < 0)
+		return ct_error_prefix(err, "linux.gidMappings");
+	return 0;
+}
+
+/* Done by the runtime: the init may lack the privileges for each of these
+ * once it is in its user namespace. */
+static int configure_init(struct create_job *job, struct libct_error *err)
+{
+	int r;
+	if (job->init.new_user_ns) {
+		r = map_user_namespace(job, err);
+		if (r < 0)
+			return r;
+	}
+
+	const struct spec_opt_i64 *oom = &job->config->process->oom_score_adj;
+	if (oom->set) {
+		char value[32];
+		int len = snprintf(value, sizeof(value), "%lld", (long long)oom->value);
+		_cleanup_free_ char *path = ct_asprintf("/proc/%d/oom_score_adj", job->pid);
+		r = ct_write_file_at(AT_FDCWD, path, value, (size_t)len, err);
+		if (r < 0)
+			return ct_error_prefix(err, "process.oomScoreAdj");
+	}
+
+	/* Before the init unshares its cgroup namespace, whose root is the
+	 * cgroup the init is in at that moment. */
+	if (ct_cgroup_clone_fd(job->cgroup) < 0) {
+		r = ct_cgroup_enter(job->cgroup, job->pid, err);
+		if (r < 0)
+			return r;
+	}
+	return ct_sync_release_init(job->sync_fd, err);
+}
+
+static char *format_now(void)
+{
+	struct timespec now;
+	struct tm tm;
+	char date[32];
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	return ct_asprintf("%s.%09ldZ", date, now.tv_nsec);
+}
+
+static char *owner_name(void)
+{
+	uid_t uid = geteuid();
+	if (uid == 0)
+		return ct_strdup("");
+	struct passwd *pw = getpwuid(uid);
+	return pw != NULL ? ct_strdup(pw->pw_name) : ct_asprintf("%u", uid);
+}
+
+static int record_state(struct create_job *job, struct libct_error *err)
+{
+	struct ct_state state = {
+		.id = (char *)job->id,
+		.status = LIBCT_STATUS_CREATED,
+		.pid = job->pid,
+		.pid_start_time = job->pid_start_time,
+		.bundle = job->bundle,
+		.rootfs = job->rootfs,
+		.annotations = job->config->annotations,
+	};
+	_cleanup_free_ char *created = format_now();
+	_cleanup_free_ char *owner = owner_name();
+	state.created = created;
+	state.owner = owner;
+
+	int r = ct_cgroup_to_map(job->cgroup, &state.cgroup_paths);
+	if (r < 0)
+		return ct_error_sys(err, -r, "record cgroup paths");
+	r = ct_state_save(job->dir_fd, &state, err);
+	for (size_t i = 0; i < state.cgroup_paths.n_entries; i++) {
+		free(state.cgroup_paths.entries[i].key);
+		free(state.cgroup_paths.entries[i].value);
+	}
+	free(state.cgroup_paths.entries);
+	if (r < 0)
+		return r;
+
+	/* delete and the poststop hooks must not depend on the bundle still
+	 * being there, so the config travels with the state. */
+	r = ct_write_file_atomic(job->dir_fd, "config.json", job->config_data, job->config_len, 0600, err);
+	if (r < 0)
+		return r;
+
+	if (job->options->pid_file != NULL) {
+		char pid[32];
+		int len = snprintf(pid, sizeof(pid), "%d", job->pid);
+		r = ct_write_file_atomic(AT_FDCWD, job->options->pid_file, pid, (size_t)len, 0644, err);
+		if (r < 0)
+			return ct_error_prefix(err, "pid file");
+	}
+	return 0;
+}
+
+/* Undoes a failed create: nothing of the container may survive it. The
+ * first error stays in err; a cleanup failure is appended to it. */
+static void abort_create(struct create_job *job, struct libct_error *err)
+{
+	struct libct_error cleanup = { 0 };
+	if (job->pid > 0) {
+		(void)kill(job->pid, SIGKILL); /* our unreaped child: the pid cannot be reused */
+		while (waitpid(job->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (job->cgroup_created && ct_cgroup_destroy(job->cgroup, &cleanup) < 0)
+		ct_error_append_cleanup(err, &cleanup);
+	if (job->dir_created && ct_state_dir_remove(job->context, job->id, job->dir_fd, &cleanup) < 0)
+		ct_error_append_cleanup(err, &cleanup);
+	if (job->options->pid_file != NULL && job->pid > 0)
+		(void)unlink(job->options->pid_file); /* it may not have been written yet */
+}
+
+static void release_job(struct create_job *job)
+{
+	ct_closep(&job->sync_fd);
+	ct_closep(&job->pid_ns_fd);
+	ct_closep(&job->init.rootfs_fd);
+	ct_closep(&job->init.start_fd);
+	for (size_t i = 0; i < SPEC_NS_COUNT; i++)
+		ct_closep(&job->init.join_fds[i]);
+	ct_closep(&job->dir_fd);
+	ct_cgroup_free(job->cgroup);
+	spec_config_free(job->config);
+	free(job->config_data);
+	free(job->bundle);
+	free(job->rootfs);
+}
+
+static int run_create(struct create_job *job, struct libct_error *err)
+{
+	int r = load_config(job, err);
+	if (r < 0)
+		return r;
+	r = resolve_paths(job, err);
+	if (r < 0)
+		return r;
+	r = create_cgroup(job, err);
+	if (r < 0)
+		return ct_error_prefix(err, "cgroup");
+	r = prepare_init(job, err);
+	if (r < 0)
+		return r;
+	r = spawn_init(job, err);
+	if (r < 0)
+		return r;
+	r = configure_init(job, err);
+	if (r < 0)
+		return r;
+	r = ct_sync_wait_ready(job->sync_fd, job->context, err);
+	if (r < 0)
+		return r;
+	r = ct_pid_start_time(job->pid, &job->pid_start_time);
+	if (r < 0)
+		return ct_error_sys(err, -r, "read start time of container init %d", job->pid);
+	return record_state(job, err);
+}
+
+int libct_container_create(struct libct_context *context, const char *id,
+			   const struct libct_create_options *options, pid_t *ret_pid,
+			   struct libct_error *err)
+{
+	struct create_job job = {
+		.context = context,
+		.id = id,
+		.options = options,
+		.dir_fd = -1,
+		.pid_ns_fd = -1,
+		.sync_fd = -1,
+		.init = { .rootfs_fd = -1, .start_fd = -1, .sync_fd = -1 },
+	};
+	for (size_t i = 0; i < SPEC_NS_COUNT; i++)
+		job.init.join_fds[i] = -1;
+
+	int r = check_id(id, err);
+	if (r >= 0 && (options == NULL || options->bundle == NULL))
+		r = ct_error_set(err, EINVAL, "create container \"%s\": no bundle", id);
+	if (r >= 0)
+		r = ct_state_dir_create(context, id, &job.dir_fd, err);
+	if (r < 0)
+		return r;
+	job.dir_created = true;
+
+	r = run_create(&job, err);
+	if (r < 0) {
+		ct_error_prefix(err, "create container \"%s\"", id);
+		abort_create(&job, err);
+	} else if (ret_pid != NULL) {
+		*ret_pid = job.pid;
+	}
+	release_job(&job);
+	return r;
+}
+
+/* ---------------------------------------------- start, wait, kill, delete */
+
+/* Opens and locks the state of an existing container. */
+static int open_container(struct libct_context *context, const char *id, int *ret_dir_fd,
+			  struct ct_state **ret_state, struct libct_error *err)
+{
+	int r = check_id(id, err);
+	if (r < 0)
+		return r;
+	r = ct_state_dir_open(context, id, ret_dir_fd, err);
+	if (r < 0)
+		return r;
+	r = ct_state_load(*ret_dir_fd, id, ret_state, err);
+	if (r == -ENOENT)
+		return ct_error_set(err, ENOENT, "container \"%s\" does not exist", id);
+	return r;
+}
+
+int libct_container_start(struct libct_context *context, const char *id, struct libct_error *err)
+{
+	_cleanup_close_ int dir_fd = -1;
+	struct ct_state *state = NULL;
+	int r = open_container(context, id, &dir_fd, &state, err);
+	if (r < 0)
+		goto out;
+
+	enum libct_status status = ct_state_status(state);
+	if (status != LIBCT_STATUS_CREATED) {
+		r = ct_error_set(err, EINVAL, "cannot start container \"%s\": status is \"%s\"", id,
+				 libct_status_name(status));
+		goto out;
+	}
+
+	r = ct_sync_request_start(dir_fd, err);
+	if (r < 0) {
+		ct_error_prefix(err, "start container \"%s\"", id);
+		goto out;
+	}
+	/* The init closed its listening socket when it executed the program. */
+	(void)unlinkat(dir_fd, CT_START_SOCKET, 0);
+
+	state->status = LIBCT_STATUS_RUNNING;
+	r = ct_state_save(dir_fd, state, err);
+	if (r < 0)
+		ct_error_prefix(err, "start container \"%s\"", id);
+out:
+	ct_state_free(state);
+	return r;
+}
+
+int libct_container_wait(struct libct_context *context, const char *id, int *ret_status, struct libct_error *err)
+{
+	pid_t pid;
+	{
+		/* The lock must not be held while waiting, or kill and delete of
+		 * this container would block until it exits. */
+		_cleanup_close_ int dir_fd = -1;
+		struct ct_state *state = NULL;
+		int r = open_container(context, id, &dir_fd, &state, err);
+		pid = state != NULL ? state->pid : 0;
+		ct_state_free(state);
+		if (r < 0)
+			return r;
+	}
+
+	int status;
+	pid_t r;
+	do
+		r = waitpid(pid, &status, 0);
+	while (r < 0 && errno == EINTR);
+	if (r < 0 && errno == ECHILD)
+		return ct_error_set(err, ECHILD, "wait for container \"%s\": init %d is not a child of this process",
+				    id, pid);
+	if (r < 0)
+		return ct_error_sys(err, errno, "wait for container \"%s\"", id);
+	if (ret_status != NULL)
+		*ret_status = status;
+	return 0;
+}
+
+/* Opens a pidfd of the container's init, or returns -ESRCH when that
+ * process is gone, also when its pid now names another process. */
+static int open_init_pidfd(const struct ct_state *state)
+{
+	_cleanup_close_ int pidfd = pidfd_open(state->pid, 0);
+	if (pidfd < 0)
+		return -errno;
+
+	/* The pidfd pins the process, so this check closes the pid reuse race. */
+	unsigned long long start_time;
+	if (ct_pid_start_time(state->pid, &start_time) < 0 || start_time != state->pid_start_time)
+		return -ESRCH;
+	return ct_steal_fd(&pidfd);
+}
+
+static int kill_all(const struct ct_state *state, int sig, struct libct_error *err)
+{
+	struct ct_cgroup *cgroup = NULL;
+	int r = ct_cgroup_from_map(&state->cgroup_paths, &cgroup, err);
+	if (r < 0)
+		return r;
+	r = ct_cgroup_kill(cgroup, sig, err);
+	ct_cgroup_free(cgroup);
+	return r;
+}
+
+int libct_container_kill(struct libct_context *context, const char *id, int sig, bool all, struct libct_error *err)
+{
+	_cleanup_close_ int dir_fd = -1;
+	struct ct_state *state = NULL;
+	int r = open_container(context, id, &dir_fd, &state, err);
+	if (r < 0)
+		goto out;
+
+	if (sig < 0 || sig > SIGRTMAX) {
+		r = ct_error_set(err, EINVAL, "kill container \"%s\": invalid signal %d", id, sig);
+		goto out;
+	}
+	if (all) {
+		/* Without a pid namespace, processes may outlive the init. */
+		r = kill_all(state, sig, err);
+		if (r < 0)
+			ct_error_prefix(err, "kill container \"%s\"", id);
+		goto out;
+	}
+
+	_cleanup_close_ int pidfd = open_init_pidfd(state);
+	if (pidfd == -ESRCH) {
+		r = ct_error_set(err, ESRCH, "kill container \"%s\": container is not running", id);
+		goto out;
+	}
+	if (pidfd < 0) {
+		r = ct_error_sys(err, -pidfd, "kill container \"%s\": open init %d", id, state->pid);
+		goto out;
+	}
+	if (pidfd_send_signal(pidfd, sig, NULL, 0) < 0)
+		r = ct_error_sys(err, errno, "kill container \"%s\": send signal %d", id, sig);
+out:
+	ct_state_free(state);
+	return r;
+}
+
+/* Kills the init and waits until it has exited, for at most DELETE_WAIT_MS. */
+static int kill_init_and_wait(const struct ct_state *state, struct libct_error *err)
+{
+	_cleanup_close_ int pidfd = open_init_pidfd(state);
+	if (pidfd == -ESRCH)
+		return 0;
+	if (pidfd < 0)
+		return ct_error_sys(err, -pidfd, "open init %d", state->pid);
+
+	if (pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+		return ct_error_sys(err, errno, "kill init %d", state->pid);
+
+	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+	int r;
+	do
+		r = poll(&pfd, 1, DELETE_WAIT_MS);
+	while (r < 0 && errno == EINTR);
+	if (r == 0)
+		return ct_error_set(err, ETIMEDOUT, "init %d did not exit after SIGKILL", state->pid);
+
+	/* When the caller created the container, the init is its child: reap it. */
+	(void)waitpid(state->pid, NULL, WNOHANG);
+	return 0;
+}
+
+static int destroy_cgroup(const struct ct_state *state, struct libct_error *err)
+{
+	struct ct_cgroup *cgroup = NULL;
+	int r = ct_cgroup_from_map(&state->cgroup_paths, &cgroup, err);
+	if (r < 0)
+		return r;
+	/* Processes of a container without a pid namespace may outlive the
+	 * init; the cgroup cannot be removed while they exist. */
+	r = ct_cgroup_kill(cgroup, SIGKILL, err);
+	if (r >= 0 || r == -ENOENT)
+		r = ct_cgroup_destroy(cgroup, err);
+	ct_cgroup_free(cgroup);
+	return r;
+}
+
+static int delete_container(struct libct_context *context, const char *id, int dir_fd, const struct ct_state *state,
+			    bool force, struct libct_error *err)
+{
+	enum libct_status status = ct_state_status(state);
+	if ((status == LIBCT_STATUS_RUNNING || status == LIBCT_STATUS_PAUSED) && !force)
+		return ct_error_set(err, EBUSY, "status is \"%s\": stop the container first or use force",
+				    libct_status_name(status));
+
+	int r = kill_init_and_wait(state, err);
+	if (r < 0)
+		return r;
+	r = destroy_cgroup(state, err);
+	if (r < 0)
+		return r;
+	return ct_state_dir_remove(context, id, dir_fd, err);
+}
+
+int libct_container_delete(struct libct_context *context, const char *id, bool force, struct libct_error *err)
+{
+	int r = check_id(id, err);
+	if (r < 0)
+		return r;
+	_cleanup_close_ int dir_fd = -1;
+	r = ct_state_dir_open(context, id, &dir_fd, err);
+	if (r < 0)
+		return r;
+
+	struct ct_state *state = NULL;
+	struct libct_error load_err = { 0 };
+	r = ct_state_load(dir_fd, id, &state, &load_err);
+	if (r < 0) {
+		/* A create that crashed before writing state.json, or a damaged
+		 * file: nothing more is known, so only the directory can go. */
+		if (r != -ENOENT)
+			ct_warn(context, "delete container \"%s\": %s; removing its state directory", id,
+				load_err.message);
+		r = ct_state_dir_remove(context, id, dir_fd, err);
+	} else {
+		r = delete_container(context, id, dir_fd, state, force, err);
+	}
+	if (r < 0)
+		ct_error_prefix(err, "delete container \"%s\"", id);
+	ct_state_free(state);
+	return r;
+}

@@ -1,1 +1,133 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The container's init: the child of clone3, running on a copy of the
+ * runtime's memory. It sets up the container, reports READY, waits for
+ * `start` on the start socket and executes the user program.
+ * docs/sync-protocol.md shows the messages it exchanges.
+ */
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "sync.h"
+
+/* The child must not write the runtime's log itself (the log file may be a
+ * JSON stream owned by the caller), so its lines travel over the sync socket. */
+static void log_to_runtime(void *userdata, enum libct_log_level level, const char *message)
+{
+	struct ct_init *init = userdata;
+	(void)ct_sync_send_log(init->sync_fd, level, message); /* a lost log line is not an error */
+}
+
+static void route_logs_to_runtime(struct ct_init *init)
+{
+	if (init->context->log == NULL)
+		return;
+	init->context->log = log_to_runtime;
+	init->context->log_userdata = init;
+}
+
+static int set_hostname(const struct spec_config *config, struct libct_error *err)
+{
+	if (config->hostname != NULL && sethostname(config->hostname, strlen(config->hostname)) < 0)
+		return ct_error_sys(err, errno, "set hostname \"%s\"", config->hostname);
+	if (config->domainname != NULL && setdomainname(config->domainname, strlen(config->domainname)) < 0)
+		return ct_error_sys(err, errno, "set domain name \"%s\"", config->domainname);
+	return 0;
+}
+
+static int setup_rootfs(struct ct_init *init, struct libct_error *err)
+{
+	int r = ct_rootfs_prepare(init, err);
+	if (r < 0)
+		return r;
+	r = ct_rootfs_pivot(init, err);
+	if (r < 0)
+		return r;
+	/* After the pivot, so that a hostname never leaks into the host's UTS
+	 * namespace if a bad config made the namespace setup a no-op. */
+	r = set_hostname(init->config, err);
+	if (r < 0)
+		return r;
+	return ct_rootfs_finalize(init, err);
+}
+
+static int setup_container(struct ct_init *init, char **ret_path, struct libct_error *err)
+{
+	int r = ct_sync_wait_release(init->sync_fd, err);
+	if (r < 0)
+		return r;
+
+	r = ct_ns_enter(init, err);
+	if (r < 0)
+		return ct_error_prefix(err, "namespaces");
+
+	/* Non-dumpable until execve resets it, so that processes already in the
+	 * container cannot ptrace the init or open its /proc files while it
+	 * still holds host fds. Set after the namespace setup, which writes
+	 * /proc/self files that a non-dumpable process may no longer own. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return ct_error_sys(err, errno, "make container init non-dumpable");
+
+	r = setup_rootfs(init, err);
+	if (r < 0)
+		return ct_error_prefix(err, "rootfs");
+
+	r = ct_process_prepare(init, ret_path, err);
+	if (r < 0)
+		return ct_error_prefix(err, "process");
+	return 0;
+}
+
+/* Waits for `start` and executes the program; on an exec failure the
+ * error goes to the waiting start process. */
+static void wait_and_exec(struct ct_init *init, const char *path)
+{
+	struct libct_error err = { 0 };
+	_cleanup_close_ int conn = ct_sync_wait_start(init->start_fd, &err);
+	if (conn < 0)
+		_exit(255);
+
+	(void)ct_process_exec(init, path, &err);
+	ct_error_prefix(&err, "start container \"%s\"", init->id);
+	(void)ct_sync_report_error(conn, &err); /* nobody else could report it */
+	_exit(255);
+}
+
+void ct_init_run(struct ct_init *init, int runtime_sync_fd)
+{
+	struct libct_error err = { 0 };
+	_cleanup_free_ char *path = NULL;
+
+	/* Without the runtime's end, a runtime that dies makes our reads return
+	 * end of stream instead of blocking forever. */
+	close(runtime_sync_fd);
+	route_logs_to_runtime(init);
+
+	/* While the runtime waits for READY, its death kills the init; the
+	 * signal is cleared before READY because `create` exits afterwards. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+		ct_error_sys(&err, errno, "set parent death signal");
+		goto fail;
+	}
+
+	if (setup_container(init, &path, &err) < 0)
+		goto fail;
+
+	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0) {
+		ct_error_sys(&err, errno, "clear parent death signal");
+		goto fail;
+	}
+	if (ct_sync_report_ready(init->sync_fd, &err) < 0)
+		_exit(1);
+	init->context->log = NULL; /* the runtime stops reading after READY */
+	close(init->sync_fd);
+	init->sync_fd = -1;
+
+	wait_and_exec(init, path);
+
+fail:
+	(void)ct_sync_report_error(init->sync_fd, &err); /* the runtime sees end of stream if this fails */
+	_exit(1);
+}

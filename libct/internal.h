@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,7 +107,80 @@ struct ct_init {
 	/* One entry per config.mounts: a detached idmapped tree made by
 	 * ct_mounts_prepare_idmap() before clone, or -1; NULL when none. */
 	int *idmap_fds;
+
+	/* Filled by the lifecycle code (container.c, namespaces.c, init.c). */
+	int start_fd;             /* listening start socket in the state directory */
+	int join_fds[SPEC_NS_COUNT]; /* namespaces to setns() into in the child, or -1 */
+	int unshare_flags;        /* CLONE_NEW* flags the child unshares itself */
+	bool new_time_ns;         /* unshare a time namespace and write linux.timeOffsets */
 };
+
+/* ------------------------------------------ container state (state.c) */
+
+/* What the runtime records about a container in <state root>/<id>/state.json. */
+struct ct_state {
+	char *id;
+	enum libct_status status; /* as recorded: created or running */
+	pid_t pid;
+	unsigned long long pid_start_time; /* /proc/<pid>/stat field 22 */
+	char *bundle;
+	char *rootfs;
+	char *created;
+	char *owner;
+	struct spec_map annotations;
+	struct spec_map cgroup_paths; /* from ct_cgroup_to_map() */
+};
+void ct_state_free(struct ct_state *state);
+
+/*
+ * Creates <state root>/<id> (mode 0700) and returns an fd of it, locked with
+ * flock(LOCK_EX); the state root is locked while the directory is made.
+ * Fails with -EEXIST and `container "ID" already exists`.
+ */
+int ct_state_dir_create(struct libct_context *context, const char *id, int *ret_dir_fd, struct libct_error *err);
+/* Opens and locks an existing state directory; -ENOENT with
+ * `container "ID" does not exist`. The lock ends when the fd is closed. */
+int ct_state_dir_open(struct libct_context *context, const char *id, int *ret_dir_fd, struct libct_error *err);
+/* Removes the state directory and the files in it. */
+int ct_state_dir_remove(struct libct_context *context, const char *id, int dir_fd, struct libct_error *err);
+/* Reads state.json; -ENOENT when it does not exist (a create that crashed). */
+int ct_state_load(int dir_fd, const char *id, struct ct_state **ret_state, struct libct_error *err);
+/* Writes state.json atomically. */
+int ct_state_save(int dir_fd, const struct ct_state *state, struct libct_error *err);
+/* Reads the start time of pid; -ESRCH when the process is gone or a zombie. */
+int ct_pid_start_time(pid_t pid, unsigned long long *ret_start_time);
+/* Returns the recorded status, or stopped when the init is gone or its pid
+ * now names another process. */
+enum libct_status ct_state_status(const struct ct_state *state);
+
+/* ------------------------------------------ namespaces (namespaces.c) */
+
+/*
+ * Runtime side: splits linux.namespaces into the clone3 flags, the flags the
+ * child unshares itself and the namespaces it joins (opened and checked with
+ * NS_GET_NSTYPE here, so a bad path fails before clone). A joined pid
+ * namespace is returned in *ret_pid_fd, because setns() into a pid namespace
+ * only affects children and must be done by the runtime before clone.
+ */
+int ct_ns_plan(const struct spec_config *config, struct ct_init *init, uint64_t *ret_clone_flags,
+	       int *ret_pid_fd, struct libct_error *err);
+/* Child side: joins init->join_fds (user namespace first) and unshares the
+ * rest, including the time namespace with its offsets. */
+int ct_ns_enter(struct ct_init *init, struct libct_error *err);
+
+/* ------------------------------------ the user process (process.c) */
+
+/* Applies cwd, rlimits, user, capabilities, keyring, no_new_privileges and
+ * the fd cleanup, and resolves process.args[0] to *ret_path inside the
+ * container; called in the init after the rootfs is final. */
+int ct_process_prepare(struct ct_init *init, char **ret_path, struct libct_error *err);
+/* Executes the user program; returns only on failure. */
+int ct_process_exec(struct ct_init *init, const char *path, struct libct_error *err);
+
+/* ------------------------------------------------ the init (init.c) */
+
+/* Runs in the child of clone3 and never returns. */
+__attribute__((noreturn)) void ct_init_run(struct ct_init *init, int runtime_sync_fd);
 
 /* Mount options (spec/mountopts.h has the table). */
 

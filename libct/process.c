@@ -1,1 +1,253 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The user process, set up in the container's init after the rootfs is
+ * final. Order matters: rlimits need CAP_SYS_RESOURCE, the bounding set needs
+ * CAP_SETPCAP, and setgroups/setresgid need CAP_SETGID, so all of them come
+ * before setresuid(); PR_SET_KEEPCAPS keeps the permitted set across it.
+ */
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+
+static int change_directory(const struct spec_process *process, struct libct_error *err)
+{
+	if (chdir(process->cwd) < 0)
+		return ct_error_sys(err, errno, "process.cwd: change directory to \"%s\"", process->cwd);
+	return 0;
+}
+
+static int set_rlimits(const struct spec_process *process, struct libct_error *err)
+{
+	for (size_t i = 0; i < process->n_rlimits; i++) {
+		const struct spec_rlimit *limit = &process->rlimits[i];
+		struct rlimit value = { .rlim_cur = limit->soft, .rlim_max = limit->hard };
+		if (setrlimit((__rlimit_resource_t)limit->resource, &value) < 0)
+			return ct_error_sys(err, errno, "process.rlimits: set \"%s\"", limit->type);
+	}
+	return 0;
+}
+
+static int set_user(const struct spec_process *process, bool new_user_ns, struct libct_error *err)
+{
+	const struct spec_user *user = &process->user;
+
+	/* Without additionalGids the supplementary groups of the runtime must
+	 * still go. In a user namespace whose setgroups file says "deny" this
+	 * fails with EPERM, and then the groups are the namespace's overflow
+	 * group anyway. */
+	if (setgroups(user->n_additional_gids, (const gid_t *)user->additional_gids) < 0 &&
+	    !(errno == EPERM && new_user_ns && user->n_additional_gids == 0))
+		return ct_error_sys(err, errno, "process.user: set additional groups");
+	if (setresgid(user->gid, user->gid, user->gid) < 0)
+		return ct_error_sys(err, errno, "process.user: set gid %u", user->gid);
+	if (setresuid(user->uid, user->uid, user->uid) < 0)
+		return ct_error_sys(err, errno, "process.user: set uid %u", user->uid);
+	if (user->umask.set)
+		umask((mode_t)user->umask.value);
+	return 0;
+}
+
+/* Sets flag on every capability of names that the kernel supports and the
+ * runtime holds; the others are warnings, as the runtime spec asks. */
+static void add_caps(struct ct_init *init, cap_t caps, cap_t available, cap_flag_t flag, char **names,
+		     size_t n_names, const char *field)
+{
+	for (size_t i = 0; i < n_names; i++) {
+		cap_value_t value;
+		cap_flag_value_t held = CAP_CLEAR;
+		if (cap_from_name(names[i], &value) < 0 || !CAP_IS_SUPPORTED(value)) {
+			ct_warn(init->context, "%s: unknown capability \"%s\" ignored", field, names[i]);
+			continue;
+		}
+		if (cap_get_flag(available, value, CAP_PERMITTED, &held) < 0 || held != CAP_SET) {
+			ct_warn(init->context, "%s: capability \"%s\" cannot be granted, ignored", field, names[i]);
+			continue;
+		}
+		(void)cap_set_flag(caps, flag, 1, &value, CAP_SET); /* value is supported, so this cannot fail */
+	}
+}
+
+static bool caps_contain(char **names, size_t n_names, cap_value_t value)
+{
+	for (size_t i = 0; i < n_names; i++) {
+		cap_value_t named;
+		if (cap_from_name(names[i], &named) == 0 && named == value)
+			return true;
+	}
+	return false;
+}
+
+static int drop_bounding_set(const struct spec_capabilities *capabilities, struct libct_error *err)
+{
+	for (cap_value_t value = 0; value < (cap_value_t)cap_max_bits(); value++) {
+		if (caps_contain(capabilities->bounding, capabilities->n_bounding, value))
+			continue;
+		if (cap_drop_bound(value) < 0)
+			return ct_error_sys(err, errno, "process.capabilities.bounding: drop \"%s\"",
+					    cap_to_name(value));
+	}
+	return 0;
+}
+
+static int set_caps(struct ct_init *init, cap_t available, struct libct_error *err)
+{
+	const struct spec_capabilities *capabilities = &init->config->process->capabilities;
+	cap_t caps = cap_init();
+	if (caps == NULL)
+		return ct_error_sys(err, errno, "process.capabilities: allocate");
+
+	add_caps(init, caps, available, CAP_EFFECTIVE, capabilities->effective, capabilities->n_effective,
+		 "process.capabilities.effective");
+	add_caps(init, caps, available, CAP_PERMITTED, capabilities->permitted, capabilities->n_permitted,
+		 "process.capabilities.permitted");
+	add_caps(init, caps, available, CAP_INHERITABLE, capabilities->inheritable, capabilities->n_inheritable,
+		 "process.capabilities.inheritable");
+	int r = cap_set_proc(caps);
+	int saved_errno = errno;
+	cap_free(caps);
+	if (r < 0)
+		return ct_error_sys(err, saved_errno, "process.capabilities: set effective, permitted and inheritable sets");
+
+	for (size_t i = 0; i < capabilities->n_ambient; i++) {
+		cap_value_t value;
+		if (cap_from_name(capabilities->ambient[i], &value) < 0 || !CAP_IS_SUPPORTED(value))
+			continue; /* already reported */
+		if (cap_set_ambient(value, CAP_SET) < 0)
+			ct_warn(init->context, "process.capabilities.ambient: capability \"%s\" cannot be raised: %s",
+				capabilities->ambient[i], strerror(errno));
+	}
+	return 0;
+}
+
+/* Switches to the configured user; with process.capabilities set, the
+ * capability sets are applied around the switch. */
+static int set_user_and_caps(struct ct_init *init, struct libct_error *err)
+{
+	const struct spec_process *process = init->config->process;
+	if (!process->capabilities.set)
+		return set_user(process, init->new_user_ns, err);
+
+	cap_t available = cap_get_proc();
+	if (available == NULL)
+		return ct_error_sys(err, errno, "process.capabilities: read current capabilities");
+
+	int r = drop_bounding_set(&process->capabilities, err);
+	if (r >= 0 && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		r = ct_error_sys(err, errno, "process.capabilities: keep capabilities");
+	if (r >= 0)
+		r = set_user(process, init->new_user_ns, err);
+	if (r >= 0)
+		r = set_caps(init, available, err);
+	cap_free(available);
+	return r;
+}
+
+static int join_session_keyring(struct ct_init *init, struct libct_error *err)
+{
+	if (init->no_new_keyring)
+		return 0;
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, init->id, 0, 0, 0) >= 0)
+		return 0;
+	if (errno == ENOSYS) {
+		ct_warn(init->context, "session keyring: keyctl is not available, keeping the runtime's keyring");
+		return 0;
+	}
+	return ct_error_sys(err, errno, "join a new session keyring");
+}
+
+static const char *find_env(char **env, size_t n_env, const char *name)
+{
+	size_t len = strlen(name);
+	for (size_t i = 0; i < n_env; i++)
+		if (strncmp(env[i], name, len) == 0 && env[i][len] == '=')
+			return env[i] + len + 1;
+	return NULL;
+}
+
+static bool is_executable(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) == 0;
+}
+
+/* Resolves args[0] with the container's PATH, as execvp would, so that a
+ * missing program fails create rather than start. */
+static int find_executable(const struct spec_process *process, char **ret_path, struct libct_error *err)
+{
+	const char *name = process->args[0];
+	if (strchr(name, '/') != NULL) {
+		if (!is_executable(name))
+			return ct_error_sys(err, errno == 0 ? EACCES : errno, "process.args[0]: \"%s\"", name);
+		*ret_path = ct_strdup(name);
+		return 0;
+	}
+
+	const char *search = find_env(process->env, process->n_env, "PATH");
+	_cleanup_free_ char *dirs = ct_strdup(search != NULL ? search : DEFAULT_PATH);
+	char *state = NULL;
+	for (char *dir = strtok_r(dirs, ":", &state); dir != NULL; dir = strtok_r(NULL, ":", &state)) {
+		_cleanup_free_ char *path = ct_asprintf("%s/%s", dir, name);
+		if (is_executable(path)) {
+			*ret_path = ct_steal_pointer(&path);
+			return 0;
+		}
+	}
+	return ct_error_set(err, ENOENT, "process.args[0]: executable \"%s\" not found in $PATH", name);
+}
+
+int ct_process_prepare(struct ct_init *init, char **ret_path, struct libct_error *err)
+{
+	const struct spec_process *process = init->config->process;
+
+	int r = change_directory(process, err);
+	if (r >= 0)
+		r = set_rlimits(process, err);
+	if (r >= 0)
+		r = set_user_and_caps(init, err);
+	if (r >= 0)
+		r = join_session_keyring(init, err);
+	if (r >= 0)
+		r = find_executable(process, ret_path, err);
+	if (r < 0)
+		return r;
+
+	if (process->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return ct_error_sys(err, errno, "process.noNewPrivileges: set");
+
+	/* Every fd the caller did not hand over with preserve_fds is closed by
+	 * execve; the init still needs its sync and start sockets until then. */
+	if (close_range(3 + (unsigned)init->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return ct_error_sys(err, errno, "mark inherited fds close-on-exec");
+	return 0;
+}
+
+/* Copies a counted array into a NULL-terminated one for execve. */
+static char **make_strv(char **items, size_t n_items)
+{
+	char **strv = ct_calloc(n_items + 1, sizeof(char *));
+	for (size_t i = 0; i < n_items; i++)
+		strv[i] = items[i];
+	return strv;
+}
+
+int ct_process_exec(struct ct_init *init, const char *path, struct libct_error *err)
+{
+	const struct spec_process *process = init->config->process;
+	_cleanup_free_ char **argv = make_strv(process->args, process->n_args);
+	_cleanup_free_ char **envp = make_strv(process->env, process->n_env);
+
+	execve(path, argv, envp);
+	return ct_error_sys(err, errno, "execute \"%s\"", path);
+}

@@ -1,1 +1,391 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The state directory <state root>/<id>: its lock, state.json, liveness of
+ * the init, and the state and list calls of the public API.
+ *
+ * Locking: every command on a container holds flock(LOCK_EX) on the state
+ * directory itself for its whole run. create makes the directory while
+ * holding LOCK_EX on the state root and locks the new directory before it
+ * lets go of the root; the others open a directory under LOCK_SH on the
+ * root. So no command can see a directory that create made but has not
+ * locked yet, and a command that was waiting for the lock of a directory
+ * that delete has removed in the meantime sees a link count of zero.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "state.h"
+
+#define STATE_FILE "state.json"
+#define STATE_MAX_SIZE (4 * 1024 * 1024)
+
+static void map_clear(struct spec_map *map)
+{
+	for (size_t i = 0; i < map->n_entries; i++) {
+		free(map->entries[i].key);
+		free(map->entries[i].value);
+	}
+	free(map->entries);
+	map->entries = NULL;
+	map->n_entries = 0;
+}
+
+static void map_copy(const struct spec_map *from, struct spec_map *to)
+{
+	to->n_entries = from->n_entries;
+	to->entries = ct_calloc(from->n_entries + 1, sizeof(*to->entries));
+	for (size_t i = 0; i < from->n_entries; i++) {
+		to->entries[i].key = ct_strdup(from->entries[i].key);
+		to->entries[i].value = ct_strdup(from->entries[i].value);
+	}
+}
+
+static char *strdup_or_null(const char *s)
+{
+	return s != NULL ? ct_strdup(s) : NULL;
+}
+
+void ct_state_free(struct ct_state *state)
+{
+	if (state == NULL)
+		return;
+	free(state->id);
+	free(state->bundle);
+	free(state->rootfs);
+	free(state->created);
+	free(state->owner);
+	map_clear(&state->annotations);
+	map_clear(&state->cgroup_paths);
+	free(state);
+}
+
+/* ------------------------------------------------------ the directory */
+
+static int mkdir_parents(const char *path, struct libct_error *err)
+{
+	_cleanup_free_ char *copy = ct_strdup(path);
+	for (char *slash = strchr(copy + 1, '/');; slash = strchr(slash + 1, '/')) {
+		if (slash != NULL)
+			*slash = '\0';
+		if (mkdir(copy, 0700) < 0 && errno != EEXIST)
+			return ct_error_sys(err, errno, "create state root \"%s\"", copy);
+		if (slash == NULL)
+			return 0;
+		*slash = '/';
+	}
+}
+
+static int open_root(struct libct_context *context, bool create, struct libct_error *err)
+{
+	int fd = open(context->state_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && create) {
+		int r = mkdir_parents(context->state_root, err);
+		if (r < 0)
+			return r;
+		fd = open(context->state_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return ct_error_sys(err, errno, "open state root \"%s\"", context->state_root);
+	return fd;
+}
+
+static int lock_fd(int fd, int operation, const char *what, struct libct_error *err)
+{
+	int r;
+	do
+		r = flock(fd, operation);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return ct_error_sys(err, errno, "lock %s", what);
+	return 0;
+}
+
+int ct_state_dir_create(struct libct_context *context, const char *id, int *ret_dir_fd, struct libct_error *err)
+{
+	_cleanup_close_ int root_fd = open_root(context, true, err);
+	if (root_fd < 0)
+		return root_fd;
+	int r = lock_fd(root_fd, LOCK_EX, "state root", err);
+	if (r < 0)
+		return r;
+
+	if (mkdirat(root_fd, id, 0700) < 0) {
+		if (errno == EEXIST)
+			return ct_error_set(err, EEXIST, "container \"%s\" already exists", id);
+		return ct_error_sys(err, errno, "create state directory \"%s/%s\"", context->state_root, id);
+	}
+	_cleanup_close_ int dir_fd = openat(root_fd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir_fd < 0)
+		return ct_error_sys(err, errno, "open state directory \"%s/%s\"", context->state_root, id);
+	r = lock_fd(dir_fd, LOCK_EX, "state directory", err);
+	if (r < 0)
+		return r;
+	*ret_dir_fd = ct_steal_fd(&dir_fd);
+	return 0;
+}
+
+int ct_state_dir_open(struct libct_context *context, const char *id, int *ret_dir_fd, struct libct_error *err)
+{
+	_cleanup_close_ int root_fd = open_root(context, false, err);
+	if (root_fd == -ENOENT)
+		return ct_error_set(err, ENOENT, "container \"%s\" does not exist", id);
+	if (root_fd < 0)
+		return root_fd;
+	int r = lock_fd(root_fd, LOCK_SH, "state root", err);
+	if (r < 0)
+		return r;
+
+	_cleanup_close_ int dir_fd = openat(root_fd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir_fd < 0 && errno == ENOENT)
+		return ct_error_set(err, ENOENT, "container \"%s\" does not exist", id);
+	if (dir_fd < 0)
+		return ct_error_sys(err, errno, "open state directory of container \"%s\"", id);
+	ct_closep(&root_fd);
+
+	r = lock_fd(dir_fd, LOCK_EX, "state directory", err);
+	if (r < 0)
+		return r;
+	struct stat st;
+	if (fstat(dir_fd, &st) < 0)
+		return ct_error_sys(err, errno, "stat state directory of container \"%s\"", id);
+	if (st.st_nlink == 0)
+		return ct_error_set(err, ENOENT, "container \"%s\" does not exist", id);
+	*ret_dir_fd = ct_steal_fd(&dir_fd);
+	return 0;
+}
+
+int ct_state_dir_remove(struct libct_context *context, const char *id, int dir_fd, struct libct_error *err)
+{
+	int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return ct_error_sys(err, errno, "open state directory of container \"%s\"", id);
+	DIR *dir = fdopendir(fd);
+	if (dir == NULL) {
+		close(fd);
+		return ct_error_sys(err, errno, "read state directory of container \"%s\"", id);
+	}
+	struct dirent *entry;
+	while ((entry = readdir(dir)) != NULL) {
+		if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
+			continue;
+		if (unlinkat(dir_fd, entry->d_name, 0) < 0 && errno != ENOENT) {
+			int saved_errno = errno;
+			closedir(dir);
+			return ct_error_sys(err, saved_errno, "remove \"%s\" of container \"%s\"", entry->d_name, id);
+		}
+	}
+	closedir(dir);
+
+	_cleanup_close_ int root_fd = open_root(context, false, err);
+	if (root_fd < 0)
+		return root_fd;
+	if (unlinkat(root_fd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return ct_error_sys(err, errno, "remove state directory of container \"%s\"", id);
+	return 0;
+}
+
+/* ---------------------------------------------------------- state.json */
+
+int ct_state_load(int dir_fd, const char *id, struct ct_state **ret_state, struct libct_error *err)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	struct libct_error read_err = { 0 };
+	int r = ct_read_file_at(dir_fd, STATE_FILE, STATE_MAX_SIZE, &data, &len, &read_err);
+	if (r == -ENOENT)
+		return -ENOENT;
+	if (r < 0)
+		return ct_error_set(err, read_err.code, "%s", read_err.message);
+
+	struct spec_state *file = NULL;
+	r = spec_state_parse(data, len, &file, err);
+	if (r < 0)
+		return ct_error_prefix(err, "read state of container \"%s\"", id);
+
+	struct ct_state *state = ct_calloc(1, sizeof(*state));
+	state->id = ct_strdup(id);
+	state->status = file->status;
+	state->pid = (pid_t)file->pid;
+	state->pid_start_time = file->pid_start_time;
+	state->bundle = strdup_or_null(file->bundle);
+	state->rootfs = strdup_or_null(file->rootfs);
+	state->created = strdup_or_null(file->created);
+	state->owner = strdup_or_null(file->owner);
+	map_copy(&file->annotations, &state->annotations);
+	map_copy(&file->cgroup_paths, &state->cgroup_paths);
+	spec_state_free(file);
+	*ret_state = state;
+	return 0;
+}
+
+int ct_state_save(int dir_fd, const struct ct_state *state, struct libct_error *err)
+{
+	struct spec_state file = {
+		.oci_version = (char *)"1.3.0",
+		.id = state->id,
+		.status = state->status,
+		.pid = state->pid,
+		.pid_start_time = state->pid_start_time,
+		.bundle = state->bundle,
+		.rootfs = state->rootfs,
+		.created = state->created,
+		.owner = state->owner,
+		.annotations = state->annotations,
+		.cgroup_paths = state->cgroup_paths,
+	};
+	_cleanup_free_ char *json = NULL;
+	size_t len = 0;
+	int r = spec_state_serialize(&file, true, &json, &len, err);
+	if (r < 0)
+		return r;
+	return ct_write_file_atomic(dir_fd, STATE_FILE, json, len, 0600, err);
+}
+
+/* ------------------------------------------------------------ liveness */
+
+int ct_pid_start_time(pid_t pid, unsigned long long *ret_start_time)
+{
+	char path[64];
+	char buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return errno == ESRCH ? -ESRCH : -errno;
+	buf[n] = '\0';
+
+	/* The command name may contain spaces and parentheses; the fields
+	 * after the last ')' start with field 3, the process state. */
+	const char *p = strrchr(buf, ')');
+	char state;
+	unsigned long long start_time;
+	if (p == NULL ||
+	    sscanf(p + 1, " %c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu", &state,
+		   &start_time) != 2)
+		return -EBADMSG;
+	if (state == 'Z' || state == 'X')
+		return -ESRCH;
+	*ret_start_time = start_time;
+	return 0;
+}
+
+enum libct_status ct_state_status(const struct ct_state *state)
+{
+	unsigned long long start_time;
+	if (state->pid <= 0 || ct_pid_start_time(state->pid, &start_time) < 0 ||
+	    start_time != state->pid_start_time)
+		return LIBCT_STATUS_STOPPED;
+	return state->status;
+}
+
+/* ---------------------------------------------------------- public API */
+
+int libct_container_state(struct libct_context *context, const char *id, struct libct_state **ret_state,
+			  struct libct_error *err)
+{
+	_cleanup_close_ int dir_fd = -1;
+	int r = ct_state_dir_open(context, id, &dir_fd, err);
+	if (r < 0)
+		return r;
+	struct ct_state *state = NULL;
+	r = ct_state_load(dir_fd, id, &state, err);
+	if (r == -ENOENT)
+		return ct_error_set(err, ENOENT, "container \"%s\" does not exist", id);
+	if (r < 0)
+		return r;
+
+	struct libct_state *result = ct_calloc(1, sizeof(*result));
+	result->oci_version = ct_strdup("1.3.0");
+	result->id = ct_steal_pointer(&state->id);
+	result->status = ct_state_status(state);
+	result->pid = result->status == LIBCT_STATUS_STOPPED ? 0 : state->pid;
+	result->bundle = ct_steal_pointer(&state->bundle);
+	result->rootfs = ct_steal_pointer(&state->rootfs);
+	result->created = ct_steal_pointer(&state->created);
+	result->owner = ct_steal_pointer(&state->owner);
+	result->n_annotations = state->annotations.n_entries;
+	result->annotations = ct_calloc(result->n_annotations + 1, sizeof(*result->annotations));
+	for (size_t i = 0; i < result->n_annotations; i++) {
+		result->annotations[i].key = ct_steal_pointer(&state->annotations.entries[i].key);
+		result->annotations[i].value = ct_steal_pointer(&state->annotations.entries[i].value);
+	}
+	ct_state_free(state);
+	*ret_state = result;
+	return 0;
+}
+
+void libct_state_free(struct libct_state *state)
+{
+	if (state == NULL)
+		return;
+	free(state->oci_version);
+	free(state->id);
+	free(state->bundle);
+	free(state->rootfs);
+	free(state->created);
+	free(state->owner);
+	for (size_t i = 0; i < state->n_annotations; i++) {
+		free(state->annotations[i].key);
+		free(state->annotations[i].value);
+	}
+	free(state->annotations);
+	free(state);
+}
+
+static int compare_ids(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int libct_container_list(struct libct_context *context, char ***ret_ids, size_t *ret_count,
+			 struct libct_error *err)
+{
+	*ret_ids = NULL;
+	*ret_count = 0;
+	int root_fd = open_root(context, false, err);
+	if (root_fd == -ENOENT)
+		return 0;
+	if (root_fd < 0)
+		return root_fd;
+	DIR *dir = fdopendir(root_fd);
+	if (dir == NULL) {
+		close(root_fd);
+		return ct_error_sys(err, errno, "read state root \"%s\"", context->state_root);
+	}
+
+	char **ids = NULL;
+	size_t count = 0;
+	struct dirent *entry;
+	while ((entry = readdir(dir)) != NULL) {
+		if (entry->d_name[0] == '.')
+			continue;
+		_cleanup_free_ char *path = ct_asprintf("%s/" STATE_FILE, entry->d_name);
+		if (faccessat(root_fd, path, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+			continue; /* not a container, or one still being created */
+		ids = ct_realloc(ids, (count + 1) * sizeof(*ids));
+		ids[count++] = ct_strdup(entry->d_name);
+	}
+	closedir(dir);
+
+	if (count > 0)
+		qsort(ids, count, sizeof(*ids), compare_ids);
+	*ret_ids = ids;
+	*ret_count = count;
+	return (int)count;
+}
+
+void libct_id_list_free(char **ids, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free(ids[i]);
+	free(ids);
+}

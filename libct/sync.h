@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The synchronisation protocol between the runtime, the container's init
+ * and a later `start`. docs/sync-protocol.md draws the whole exchange.
+ *
+ * create (runtime <-> init, a SOCK_SEQPACKET socketpair made before clone):
+ *
+ *   runtime                                init
+ *   clone3 ---------------------------->   (born, waits)
+ *   write uid_map/gid_map, oom_score_adj,
+ *   place in cgroup
+ *   CT_SYNC_RELEASE ------------------->   join/unshare namespaces, rootfs,
+ *                                          process attributes
+ *                   <-------------------   CT_SYNC_LOG (any number)
+ *                   <-------------------   CT_SYNC_READY or CT_SYNC_ERROR
+ *   write state.json, exit
+ *
+ * start (start process <-> init, a connection to the unix socket that the
+ * runtime bound in the state directory before clone):
+ *
+ *   start                                  init (blocked in accept)
+ *   connect, CT_SYNC_START ------------>   execve(process.args)
+ *                   <-------------------   EOF: the exec succeeded and closed
+ *                                          the close-on-exec socket
+ *                   <-------------------   or CT_SYNC_ERROR if execve failed
+ *
+ * Every message carries an errno and a message, so an error from the init
+ * reads like an error of the runtime itself.
+ */
+#ifndef LIBCT_SYNC_H
+#define LIBCT_SYNC_H
+
+#include <stdint.h>
+
+#include "internal.h"
+
+/* The file name of the start socket inside the container's state directory. */
+#define CT_START_SOCKET "start.sock"
+
+enum ct_sync_type {
+	CT_SYNC_RELEASE = 1, /* runtime -> init: user namespace mapped, cgroup placed */
+	CT_SYNC_LOG,         /* init -> runtime: one log line; code is the level */
+	CT_SYNC_READY,       /* init -> runtime: set up, waiting for start */
+	CT_SYNC_ERROR,       /* init -> runtime or start: code is the errno */
+	CT_SYNC_START,       /* start -> init: execute the user program */
+};
+
+struct ct_sync_msg {
+	uint32_t type;
+	int32_t code;
+	char message[LIBCT_ERROR_MESSAGE_MAX];
+};
+
+/* Creates the SOCK_SEQPACKET|SOCK_CLOEXEC pair: [0] runtime, [1] init. */
+int ct_sync_pair(int ret_fds[2], struct libct_error *err);
+
+/* runtime: lets the init go on once the parent-side setup is done. */
+int ct_sync_release_init(int fd, struct libct_error *err);
+/* runtime: forwards log lines until READY; an ERROR from the init fills err
+ * with the init's errno and message. */
+int ct_sync_wait_ready(int fd, struct libct_context *context, struct libct_error *err);
+
+/* init: waits for CT_SYNC_RELEASE. */
+int ct_sync_wait_release(int fd, struct libct_error *err);
+int ct_sync_send_log(int fd, enum libct_log_level level, const char *message);
+int ct_sync_report_ready(int fd, struct libct_error *err);
+/* init, runtime or start side: sends err as CT_SYNC_ERROR. */
+int ct_sync_report_error(int fd, const struct libct_error *error);
+
+/* The start socket: bound by the runtime (dirfd is the state directory),
+ * accepted by the init, connected to by `start`. */
+int ct_sync_listen(int dirfd, struct libct_error *err);
+/* init: accepts connections until one sends CT_SYNC_START and returns it. */
+int ct_sync_wait_start(int listen_fd, struct libct_error *err);
+/* start: connects, sends CT_SYNC_START and waits for the exec result. */
+int ct_sync_request_start(int dirfd, struct libct_error *err);
+
+#endif
