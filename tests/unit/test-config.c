@@ -363,19 +363,21 @@ static void test_process_values(const struct spec_process *process)
 
 static void test_large_annotations(void)
 {
-	size_t count = 20000;
+	/* Enough keys to take the sorting path; yajl's tree grows objects one
+	 * key at a time, which is slow under ASan with many more. */
+	size_t count = 5000;
 	size_t size = count * 32 + 128;
 	char *json = malloc(size);
-	size_t n = (size_t)snprintf(json, size,
-				    "{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"r\"}, \"annotations\": {");
+	const char *head = "{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"r\"}, \"annotations\": {";
+	size_t n = (size_t)snprintf(json, size, "%s", head);
 	for (size_t i = 0; i < count; i++)
 		n += (size_t)snprintf(json + n, size - n, "%s\"k%zu\": \"v\"", i ? ", " : "", i);
 	snprintf(json + n, size - n, "}}");
 
 	struct spec_config *config = NULL;
-	is_int(spec_config_parse(json, strlen(json), &config, NULL), 0, "20000 annotations parse");
+	is_int(spec_config_parse(json, strlen(json), &config, NULL), 0, "5000 annotations parse");
 	if (config != NULL)
-		is_str(spec_map_get(&config->annotations, "k19999"), "v", "last annotation");
+		is_str(spec_map_get(&config->annotations, "k4999"), "v", "last annotation");
 	spec_config_free(config);
 
 	/* The same key again at the end. */
