@@ -539,14 +539,15 @@ static int check_map_keys(const struct spec_config *config, struct libct_error *
 	return 0;
 }
 
-/* Without its own UTS namespace, the container would rename the host. */
+/* Without its own UTS namespace, the container would rename the host. An
+ * empty name changes nothing, and some callers write one. */
 static int check_hostname(const struct spec_config *config, struct libct_error *err)
 {
 	bool has_uts = has_namespace(&config->linux_config, SPEC_NS_UTS);
-	if (config->hostname != NULL && !has_uts)
+	if (config->hostname != NULL && config->hostname[0] != '\0' && !has_uts)
 		return invalid(err, "hostname: setting \"%s\" needs a \"uts\" entry in linux.namespaces",
 			       config->hostname);
-	if (config->domainname != NULL && !has_uts)
+	if (config->domainname != NULL && config->domainname[0] != '\0' && !has_uts)
 		return invalid(err, "domainname: setting \"%s\" needs a \"uts\" entry in linux.namespaces",
 			       config->domainname);
 	return 0;

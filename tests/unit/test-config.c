@@ -518,6 +518,15 @@ static void test_unknown_keys_and_null_error(void)
 	ok(config == NULL, "no config without an error object");
 }
 
+static void test_empty_hostname(void)
+{
+	static const char json[] = "{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"r\"}, \"hostname\": \"\","
+				   " \"domainname\": \"\"}";
+	struct spec_config *config = NULL;
+	is_int(spec_config_parse(json, strlen(json), &config, NULL), 0, "empty hostname without UTS namespace");
+	spec_config_free(config);
+}
+
 static void test_versions(void)
 {
 	static const char *const accepted[] = { "1.0.0", "1.0.2-dev",     "1.1.0-rc.1", "1.2.1",
@@ -604,6 +613,7 @@ int main(void)
 	test_large_annotations();
 	test_minimal_document();
 	test_unknown_keys_and_null_error();
+	test_empty_hostname();
 	test_versions();
 	test_default_config(false);
 	test_default_config(true);
