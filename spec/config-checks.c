@@ -343,9 +343,6 @@ static int check_devices(const struct spec_config *config, struct libct_error *e
 		if (device->type[0] != 'p' && (!device->major_set || !device->minor_set))
 			return invalid(err, "%s: missing required field \"%s\" for device type \"%s\"",
 				       where.text, device->major_set ? "minor" : "major", device->type);
-		if (device->file_mode.set && device->file_mode.value > 07777)
-			return invalid(err, "%s.fileMode: value %" PRIu64 " is greater than 07777 (4095)",
-				       where.text, device->file_mode.value);
 	}
 	return 0;
 }

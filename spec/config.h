@@ -230,6 +230,9 @@ struct spec_device {
 	int64_t minor;
 	bool major_set; /* major was present */
 	bool minor_set;
+	/* Use only the permission bits (value & 07777): some callers write a Go
+	 * os.FileMode, whose device type bits lie above them, and runc accepts
+	 * that. */
 	struct spec_opt_u64 file_mode;
 	struct spec_opt_u64 uid;
 	struct spec_opt_u64 gid;

@@ -164,9 +164,6 @@ static const struct bad_case bad_cases[] = {
 	{ LINUX("\"devices\": [{\"type\": \"c\", \"path\": \"/dev/null\", \"major\": 1, \"minor\": 3, "
 		"\"uid\": -1}]"),
 	  "linux.devices[0].uid: value -1 is out of range (0 to 4294967295)" },
-	{ LINUX("\"devices\": [{\"type\": \"c\", \"path\": \"/dev/null\", \"major\": 1, \"minor\": 3, "
-		"\"fileMode\": 8630}]"),
-	  "linux.devices[0].fileMode: value 8630 is greater than 07777 (4095)" },
 	{ LINUX("\"devices\": [{\"path\": \"/dev/null\"}]"),
 	  "linux.devices[0]: missing required field \"type\"" },
 	{ LINUX("\"netDevices\": {\"a/b\": {}}"),
@@ -528,6 +525,23 @@ static void test_empty_hostname(void)
 	spec_config_free(config);
 }
 
+/* 0666 with Go's os.ModeDevice and os.ModeCharDevice bits, as os.Stat()
+ * reports a character device. */
+static void test_go_file_mode(void)
+{
+	static const char json[] = "{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"r\"},"
+				   " \"linux\": {\"devices\": [{\"type\": \"c\", \"path\": \"/dev/null\","
+				   " \"major\": 1, \"minor\": 3, \"fileMode\": 69206454}]}}";
+	struct spec_config *config = NULL;
+	int r = spec_config_parse(json, strlen(json), &config, NULL);
+	is_int(r, 0, "fileMode with Go type bits");
+	if (config != NULL) {
+		uint64_t mode = config->linux_config.devices[0].file_mode.value;
+		is_int(mode & 07777, 0666, "fileMode permission bits");
+	}
+	spec_config_free(config);
+}
+
 static void test_versions(void)
 {
 	static const char *const accepted[] = { "1.0.0", "1.0.2-dev",     "1.1.0-rc.1", "1.2.1",
@@ -615,6 +629,7 @@ int main(void)
 	test_minimal_document();
 	test_unknown_keys_and_null_error();
 	test_empty_hostname();
+	test_go_file_mode();
 	test_versions();
 	test_default_config(false);
 	test_default_config(true);
