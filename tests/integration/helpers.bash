@@ -20,9 +20,11 @@ CT_BUILD_DIR=${CT_BUILD_DIR:-$CT_TOP/build}
 CTRUN=${CTRUN:-$CT_BUILD_DIR/src/ctrun}
 CT_FIXTURES=$CT_TOP/tests/fixtures
 
-# Every cgroup that a test bundle uses starts with this, which lets the
-# teardown and zz-leftovers.bats find what a runtime left behind.
-CT_CGROUP_PREFIX=ctrun-test-
+# Every cgroup that a test bundle uses starts with this prefix, which lets
+# the teardown and zz-leftovers.bats find what a runtime left behind. The
+# random part of the bats run dir keeps two runs at once apart.
+CT_RUN_TOKEN=${BATS_RUN_TMPDIR##*-}
+CT_CGROUP_PREFIX=ctrun-test-$CT_RUN_TOKEN-
 
 # ------------------------------------------------------------ small asserts
 
@@ -162,7 +164,9 @@ make_bundle() {
 	local dir=$1 id=$2 rootfs
 	rootfs=$(ct_cached_rootfs) || fail "building the rootfs failed"
 	"$CT_FIXTURES/make-bundle.sh" --rootfs-from "$rootfs" --cgroups-path "$CT_CGROUP_PREFIX$id" "$dir" ||
-		fail "making the bundle $dir failed"
+		fail "making the bundle $dir failed" || return 1
+	# Marks the container's processes for zz-leftovers.bats.
+	update_config ".process.env += [\"CTRUN_TEST_RUN=$CT_RUN_TOKEN\"]" "$dir"
 }
 
 ct_setup() {
@@ -353,6 +357,35 @@ find_cgroups() {
 	done
 }
 
+# Prints the pids of the processes in the cgroups of this test's containers.
+# Zombies are left out: they wait for their reaper, not for the runtime.
+container_processes() {
+	local pid
+	for pid in $(grep -lF "/$CT_CGROUP_PREFIX$CT_ID" /proc/[0-9]*/cgroup 2>/dev/null | cut -d/ -f3); do
+		[ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)" = Z ] || echo "$pid"
+	done
+}
+
+# Waits up to 3 seconds for the processes of this test's containers to exit.
+wait_for_no_processes() {
+	for _ in $(seq 30); do
+		[ -z "$(container_processes)" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Checks that a failed command left no state, cgroup or container process.
+expect_nothing_left() {
+	[ -z "$(ls -A "$CT_ROOT")" ] || fail "state left under $CT_ROOT: $(ls -A "$CT_ROOT")" || return 1
+	local cgroups processes
+	cgroups=$(find_cgroups "$CT_CGROUP_PREFIX$CT_ID")
+	[ -z "$cgroups" ] || fail "cgroups left: $cgroups" || return 1
+	wait_for_no_processes
+	processes=$(container_processes)
+	[ -z "$processes" ] || fail "processes left: $processes"
+}
+
 ct_kill_recorded() {
 	local pid start current
 	while read -r pid start; do
@@ -385,6 +418,13 @@ ct_teardown() {
 			"$CTRUN" --root "$CT_ROOT" delete --force "$id" >/dev/null 2>&1 || true
 		done <"$CT_TMP/ids"
 	fi
+
+	local pid
+	wait_for_no_processes
+	for pid in $(container_processes); do
+		leftovers+=("process: $pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)")
+		kill -9 "$pid" 2>/dev/null || true
+	done
 
 	if [ -s "$CT_TMP/host-mounts" ]; then
 		tac "$CT_TMP/host-mounts" | while read -r mnt; do

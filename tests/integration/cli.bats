@@ -1,0 +1,130 @@
+#!/usr/bin/env bats
+# The command line: help, version, usage errors and the global flags that
+# callers pass.
+
+load helpers
+
+setup() {
+	ct_setup
+}
+
+teardown() {
+	ct_teardown
+}
+
+@test "cli help of every command" {
+	for command in create start run state kill delete list spec; do
+		run ctrun "$command" --help
+		expect_success
+		[[ "${output,,}" == *usage* ]] || fail "$command --help prints no usage: $output"
+		expect_output_has "$command"
+	done
+}
+
+@test "cli global help" {
+	run ctrun --help
+	expect_success
+	for command in create start run state kill delete list spec; do
+		expect_output_has "$command"
+	done
+}
+
+@test "cli version" {
+	run ctrun --version
+	expect_success
+	expect_output_has "spec: 1."
+	if is_ctrun; then
+		version=$(sed -n "s/^ *version : '\(.*\)',/\1/p" "$CT_TOP/meson.build")
+		[[ "${lines[0]}" == "ctrun version $version"* ]] || fail "first line is \"${lines[0]}\", expected version $version"
+	fi
+
+	run ctrun -v
+	expect_success
+}
+
+@test "cli unknown flag is a usage error" {
+	run ctrun --no-such-flag list
+	expect_failure
+	if is_ctrun; then
+		expect_status 2
+		expect_output_has "--no-such-flag"
+	fi
+
+	run ctrun list --no-such-flag
+	expect_failure
+	if is_ctrun; then
+		expect_status 2
+	fi
+}
+
+@test "cli unknown command fails" {
+	run ctrun no-such-command
+	expect_failure
+	expect_output_has no-such-command
+}
+
+@test "cli missing container id" {
+	for command in create start state kill delete; do
+		run ctrun "$command"
+		expect_failure
+		if is_ctrun; then
+			expect_status 2
+		fi
+	done
+}
+
+@test "cli ignored global flags accepted" {
+	run ctrun --rootless false list
+	expect_success
+	run ctrun --rootless=auto list
+	expect_success
+	requires ctrun
+	run ctrun --cgroup-manager cgroupfs list
+	expect_success
+	run ctrun --cgroup-manager=disabled list
+	expect_success
+	run ctrun --log-level debug list
+	expect_success
+}
+
+@test "cli systemd cgroup not supported" {
+	requires ctrun
+	run ctrun --systemd-cgroup create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_failure
+	expect_output_has "not supported"
+	expect_nothing_left
+
+	run ctrun --cgroup-manager systemd create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_failure
+	expect_output_has "not supported"
+	expect_nothing_left
+}
+
+@test "cli flags in caller order" {
+	# containerd's form: global flags, then the command with its options.
+	update_config '.process.args = ["/bin/ctprobe", "sleep", "inf"]'
+	run ctrun --log "$CT_TMP/log.json" --log-format json create --bundle "$CT_BUNDLE" \
+		--pid-file "$CT_TMP/pid" "$CT_ID"
+	expect_success
+	[ "$(cat "$CT_TMP/pid")" = "$(container_pid "$CT_ID")" ] || fail "the pid file does not hold the init pid"
+
+	run ctrun kill "$CT_ID" 9
+	expect_success
+	wait_for_status "$CT_ID" stopped
+	run ctrun delete "$CT_ID"
+	expect_success
+}
+
+@test "cli relative pid file" {
+	update_config '.process.args = ["/bin/ctprobe", "sleep", "inf"]'
+	cd "$CT_TMP"
+	run ctrun create --bundle "$CT_BUNDLE" --pid-file pidfile "$CT_ID"
+	expect_success
+	[ "$(cat "$CT_TMP/pidfile")" = "$(container_pid "$CT_ID")" ] || fail "the relative pid file is wrong"
+}
+
+@test "cli bundle defaults to cwd" {
+	run ctrun run "$CT_ID"
+	expect_success
+	expect_probe hostname ctrun-test
+}

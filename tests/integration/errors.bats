@@ -1,0 +1,177 @@
+#!/usr/bin/env bats
+# Failures in each phase of create: each fails with a message that names
+# the problem and leaves no state dir, cgroup, mount or process behind.
+
+load helpers
+
+setup() {
+	ct_setup
+}
+
+teardown() {
+	ct_teardown
+}
+
+# Runs create, which must fail, then checks the message and the leftovers.
+# The optional second text is checked only against ctrun, where another
+# runtime words its message differently.
+expect_create_fails() {
+	local text=$1 ctrun_text=${2:-}
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_failure || return 1
+	expect_output_has "$text" || return 1
+	if [ -n "$ctrun_text" ] && is_ctrun; then
+		expect_output_has "$ctrun_text" || return 1
+	fi
+	expect_nothing_left
+}
+
+@test "errors missing bind source" {
+	update_config '.mounts += [{"destination": "/mnt", "type": "bind",
+		"source": "'"$CT_TMP"'/does-not-exist", "options": ["bind"]}]'
+
+	expect_create_fails "$CT_TMP/does-not-exist"
+}
+
+@test "errors invalid mount type" {
+	update_config '.mounts += [{"destination": "/mnt", "type": "nosuchfs", "source": "none"}]'
+
+	expect_create_fails "/mnt"
+}
+
+@test "errors missing executable" {
+	update_config '.process.args = ["/bin/does-not-exist"]'
+
+	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_failure
+	expect_output_has "/bin/does-not-exist"
+	# Podman turns "no such file or directory" into exit status 127.
+	expect_output_has "no such file or directory"
+	expect_nothing_left
+}
+
+@test "errors executable not found in PATH" {
+	update_config '.process.args = ["does-not-exist"]'
+
+	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_failure
+	expect_output_has "does-not-exist"
+	expect_nothing_left
+}
+
+@test "errors executable not executable" {
+	update_config '.process.args = ["/etc/passwd"]'
+
+	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_failure
+	expect_output_has "permission denied"
+	expect_nothing_left
+}
+
+@test "errors cwd is a file" {
+	update_config '.process.cwd = "/etc/passwd"'
+
+	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_failure
+	expect_output_has "/etc/passwd"
+	expect_nothing_left
+}
+
+@test "errors relative cwd" {
+	update_config '.process.cwd = "relative/dir"'
+
+	expect_create_fails "" "process.cwd"
+}
+
+@test "errors config syntax" {
+	echo '{"ociVersion": "1.0.2", "process": {' >config.json
+
+	expect_create_fails "" "config.json"
+}
+
+@test "errors config wrong type" {
+	update_config '.process.args = "not an array"'
+
+	expect_create_fails "process.args"
+}
+
+@test "errors config path in message" {
+	requires ctrun
+	update_config '.mounts[1].options = ["nosuid", 42]'
+
+	expect_create_fails "mounts[1].options[1]"
+}
+
+@test "errors missing config" {
+	rm config.json
+
+	expect_create_fails "config.json"
+}
+
+@test "errors missing bundle" {
+	run ctrun create --bundle "$CT_TMP/no-bundle" "$CT_ID"
+	expect_failure
+	expect_output_has "$CT_TMP/no-bundle"
+	expect_nothing_left
+}
+
+@test "errors missing rootfs" {
+	update_config '.root.path = "no-rootfs"'
+
+	expect_create_fails "no-rootfs"
+}
+
+@test "errors unknown namespace type" {
+	update_config '.linux.namespaces += [{"type": "bogus"}]'
+
+	expect_create_fails "bogus"
+}
+
+@test "errors duplicate namespace" {
+	update_config '.linux.namespaces += [{"type": "pid"}]'
+
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_failure
+	expect_nothing_left
+}
+
+@test "errors seccomp not supported" {
+	requires ctrun
+	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": []}'
+
+	expect_create_fails "not supported"
+	expect_output_has "linux.seccomp"
+}
+
+@test "errors hooks not supported" {
+	requires ctrun
+	update_config '.hooks = {"prestart": [{"path": "/bin/true"}]}'
+
+	expect_create_fails "not supported"
+	expect_output_has "hooks"
+}
+
+@test "errors terminal without console socket" {
+	update_config '.process.terminal = true'
+
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_failure
+	expect_nothing_left
+}
+
+@test "errors failed create keeps id free" {
+	update_config '.process.args = ["/bin/does-not-exist"]'
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_failure
+
+	update_config '.process.args = ["/bin/ctprobe", "hostname"]'
+	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	expect_probe hostname ctrun-test
+}
+
+@test "errors bad hostname without uts namespace" {
+	update_config '.linux.namespaces |= map(select(.type != "uts"))'
+
+	expect_create_fails "hostname"
+}
