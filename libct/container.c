@@ -69,13 +69,6 @@ static int check_id(const char *id, struct libct_error *err)
 	return 0;
 }
 
-static bool resources_set(const struct spec_resources *resources)
-{
-	return resources->n_devices > 0 || resources->memory.set || resources->cpu.set || resources->pids_set ||
-	       resources->block_io.set || resources->n_hugepage_limits > 0 || resources->network.set ||
-	       resources->n_rdma > 0 || resources->unified.n_entries > 0;
-}
-
 static bool hooks_set(const struct spec_hooks *hooks)
 {
 	return hooks->prestart.n_hooks > 0 || hooks->create_runtime.n_hooks > 0 ||
@@ -89,8 +82,6 @@ static const char *find_unsupported(const struct spec_config *config, const stru
 	const struct spec_linux *linux_config = &config->linux_config;
 	const struct spec_process *process = config->process;
 
-	if (resources_set(&linux_config->resources))
-		return "linux.resources";
 	if (linux_config->seccomp.set)
 		return "linux.seccomp";
 	if (linux_config->mount_label != NULL)
@@ -193,14 +184,19 @@ static int create_cgroup(struct create_job *job, struct libct_error *err)
 		.cgroups_path = job->config->linux_config.cgroups_path,
 		.id = job->id,
 	};
+	const struct spec_resources *resources = &job->config->linux_config.resources;
 	int r = ct_cgroup_new(&params, &job->cgroup, err);
+	if (r < 0)
+		return r;
+	/* A limit that cannot be applied must fail before anything is created. */
+	r = ct_cgroup_check_resources(job->cgroup, resources, err);
 	if (r < 0)
 		return r;
 	r = ct_cgroup_create(job->cgroup, err);
 	if (r < 0)
 		return r;
 	job->cgroup_created = true;
-	return 0;
+	return ct_cgroup_set_resources(job->cgroup, resources, err);
 }
 
 static int prepare_init(struct create_job *job, struct libct_error *err)

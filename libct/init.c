@@ -74,10 +74,7 @@ static int setup_container(struct ct_init *init, char **ret_path, struct libct_e
 	if (r < 0)
 		return ct_error_prefix(err, "rootfs");
 
-	r = ct_process_prepare(init, ret_path, err);
-	if (r < 0)
-		return ct_error_prefix(err, "process");
-	return 0;
+	return ct_process_prepare(init, ret_path, err);
 }
 
 /* Waits for `start` and executes the program; on an exec failure the

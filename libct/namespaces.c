@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -109,8 +110,13 @@ int ct_ns_plan(const struct spec_config *config, struct ct_init *init, uint64_t 
  * now; without a mapping for 0 the process keeps its ids. */
 static void become_namespace_root(struct ct_init *init)
 {
-	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
 		ct_debug(init->context, "become root in the user namespace: %s", strerror(errno));
+		return;
+	}
+	/* Changing ids made the process non-dumpable, which gives its /proc/self
+	 * files to the host's root; the time namespace setup still writes one. */
+	(void)prctl(PR_SET_DUMPABLE, 1, 0, 0, 0); /* init.c clears it again before the rootfs setup */
 }
 
 static int join_namespace(struct ct_init *init, enum spec_namespace_type type, struct libct_error *err)
