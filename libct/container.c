@@ -523,6 +523,19 @@ static int open_container(struct libct_context *context, const char *id, int *re
 	return r;
 }
 
+static int open_init_pidfd(const struct ct_state *state);
+
+/* After a failed exec the init exits; waiting for that briefly makes the
+ * next state call report "stopped" rather than a dying "created" init. */
+static void wait_init_exit(const struct ct_state *state)
+{
+	_cleanup_close_ int pidfd = open_init_pidfd(state);
+	if (pidfd < 0)
+		return;
+	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+	(void)poll(&pfd, 1, 1000); /* a timeout only leaves the status stale for a moment */
+}
+
 int libct_container_start(struct libct_context *context, const char *id, struct libct_error *err)
 {
 	_cleanup_close_ int dir_fd = -1;
@@ -540,6 +553,7 @@ int libct_container_start(struct libct_context *context, const char *id, struct 
 
 	r = ct_sync_request_start(dir_fd, err);
 	if (r < 0) {
+		wait_init_exit(state);
 		ct_error_prefix(err, "start container \"%s\"", id);
 		goto out;
 	}

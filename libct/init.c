@@ -87,7 +87,6 @@ static void wait_and_exec(struct ct_init *init, const char *path)
 		_exit(255);
 
 	(void)ct_process_exec(init, path, &err);
-	ct_error_prefix(&err, "start container \"%s\"", init->id);
 	(void)ct_sync_report_error(conn, &err); /* nobody else could report it */
 	_exit(255);
 }
