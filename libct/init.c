@@ -45,8 +45,6 @@ static int setup_rootfs(struct ct_init *init, struct libct_error *err)
 	r = ct_rootfs_pivot(init, err);
 	if (r < 0)
 		return r;
-	/* After the pivot, so that a hostname never leaks into the host's UTS
-	 * namespace if a bad config made the namespace setup a no-op. */
 	r = set_hostname(init->config, err);
 	if (r < 0)
 		return r;
@@ -87,7 +85,7 @@ static void wait_and_exec(struct ct_init *init, const char *path)
 		_exit(255);
 
 	(void)ct_process_exec(init, path, &err);
-	(void)ct_sync_report_error(conn, &err); /* nobody else could report it */
+	(void)ct_sync_report_error(conn, &err); /* start is the only process waiting for it */
 	_exit(255);
 }
 
@@ -124,6 +122,6 @@ void ct_init_run(struct ct_init *init, int runtime_sync_fd)
 	wait_and_exec(init, path);
 
 fail:
-	(void)ct_sync_report_error(init->sync_fd, &err); /* the runtime sees end of stream if this fails */
+	(void)ct_sync_report_error(init->sync_fd, &err); /* if this fails, the runtime reads end of stream */
 	_exit(1);
 }

@@ -85,16 +85,17 @@ int ct_ns_plan(const struct spec_config *config, struct ct_init *init, uint64_t 
 	init->new_cgroup_ns = new_flags & CLONE_NEWCGROUP;
 	init->new_time_ns = new_flags & CLONE_NEWTIME;
 
-	/* The cgroup namespace is unshared by the child once the runtime has
-	 * placed it in its cgroup, so that the namespace root is the container's
-	 * cgroup; the time namespace must get its offsets before any process
-	 * lives in it, so the child unshares it too. */
+	/* The child unshares the cgroup namespace after the runtime has placed
+	 * it in its cgroup, so that the namespace root is the container's
+	 * cgroup. The child also unshares the time namespace, because its
+	 * offsets must be written before any process lives in it. */
 	uint64_t unshare_flags = new_flags & (CLONE_NEWCGROUP | CLONE_NEWTIME);
 	uint64_t clone_flags = new_flags & ~unshare_flags;
 
 	/* New namespaces must be owned by a joined user namespace, so the child
-	 * creates them after setns(); only the pid namespace, which unshare()
-	 * would not move the init into, stays a clone flag. */
+	 * creates them after setns(). The pid namespace stays a clone flag
+	 * because unshare() would not move the init itself into it.
+	 * NOTE: that pid namespace is owned by the runtime's user namespace. */
 	if (init->join_fds[SPEC_NS_USER] >= 0) {
 		unshare_flags |= clone_flags & ~(uint64_t)CLONE_NEWPID;
 		clone_flags &= CLONE_NEWPID;

@@ -5,9 +5,9 @@
  *
  * Locking: every command on a container holds flock(LOCK_EX) on the state
  * directory itself for its whole run. create makes the directory while
- * holding LOCK_EX on the state root and locks the new directory before it
- * lets go of the root; the others open a directory under LOCK_SH on the
- * root. So no command can see a directory that create made but has not
+ * holding LOCK_EX on the state root, and locks the new directory before it
+ * unlocks the root. The other commands open a directory under LOCK_SH on
+ * the root. So no command can see a directory that create made but has not
  * locked yet, and a command that was waiting for the lock of a directory
  * that delete has removed in the meantime sees a link count of zero.
  */
