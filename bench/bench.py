@@ -68,7 +68,7 @@ class Harness:
         sys.exit("bench: no cgroup v1 memory controller in /proc/self/cgroup; the harness needs one")
 
     def hierarchies(self):
-        """Lists the cgroup v1 hierarchies and the cgroup2 mount under /sys/fs/cgroup."""
+        """List the cgroup v1 hierarchies and the cgroup2 mount under /sys/fs/cgroup."""
         result = []
         for name in sorted(os.listdir(CGROUP_ROOT)):
             path = os.path.join(CGROUP_ROOT, name)
@@ -77,11 +77,13 @@ class Harness:
         return result
 
     def prepare_cgroups(self):
-        """Creates the base cgroup in every hierarchy, remembering which directories are new.
+        """Create the base cgroup in the memory hierarchy and notes which directories are new.
 
-        The runtimes create the absolute cgroupsPath in every hierarchy. The prefix is our own
+        The runtimes create the absolute cgroupsPath in every hierarchy. Its prefix is our own
         memory cgroup, so in the memory hierarchy every container stays below the cgroup that
-        this process started in. Only directories created here are removed at the end.
+        this process started in. In the other hierarchies the runtimes create the missing
+        parents themselves (and must fill cpuset.cpus and cpuset.mems of new cpuset parents).
+        Only directories that did not exist before the run are removed at the end.
         """
         parts = [p for p in self.cgroup_base.split("/") if p]
         for hierarchy in self.hierarchies():
@@ -89,8 +91,8 @@ class Harness:
             for part in parts:
                 path = os.path.join(path, part)
                 if not os.path.isdir(path):
-                    os.mkdir(path)
                     self.created_cgroup_dirs.append(path)
+        os.makedirs(os.path.join(MEMORY_ROOT, *parts))
 
     def build_rootfs(self):
         os.makedirs(os.path.join(self.rootfs, "bin"))
@@ -101,7 +103,7 @@ class Harness:
             os.symlink("busybox", os.path.join(self.rootfs, "bin", applet))
 
     def make_base_config(self):
-        """Takes the config of `runc spec` (runc's default) as the one config of all runtimes."""
+        """Take the config of `runc spec` (runc's default) as the one config of all runtimes."""
         spec_dir = os.path.join(self.workdir, "spec")
         os.makedirs(spec_dir)
         generator = self.args.runc if os.access(self.args.runc, os.X_OK) else self.args.crun
@@ -115,7 +117,7 @@ class Harness:
         self.config_source = f"`{os.path.basename(generator)} spec`"
 
     def write_bundle(self, name, args=None, cgroup=None, memory_limit=None):
-        """Writes WORKDIR/bundles/NAME/config.json and returns the bundle directory.
+        """Write WORKDIR/bundles/NAME/config.json and returns the bundle directory.
 
         cgroup is a name below the harness's base cgroup.
         """
@@ -136,7 +138,7 @@ class Harness:
         os.makedirs(path, exist_ok=True)
         return path
 
-    def rt(self, runtime, *argv):
+    def runtime_argv(self, runtime, *argv):
         return [self.runtimes[runtime], "--root", self.state_root(runtime), *argv]
 
     def floor_command(self, program):
@@ -144,7 +146,7 @@ class Harness:
                 "chroot", self.rootfs, *program]
 
     def probe_runtimes(self):
-        """Keeps each runtime whose `run` of /bin/true exits 0 in this environment."""
+        """Keep each runtime whose `run` of /bin/true exits 0 in this environment."""
         candidates = [("ctrun", self.args.ctrun), ("runc", self.args.runc), ("crun", self.args.crun)]
         for name, path in candidates:
             if not path or not os.access(path, os.X_OK):
@@ -152,7 +154,7 @@ class Harness:
                 continue
             self.runtimes[name] = path
             bundle = self.write_bundle(f"{name}-probe")
-            status, error = self.run_quiet(self.rt(name, "run", "--bundle", bundle, f"{name}-probe"))
+            status, error = self.run_quiet(self.runtime_argv(name, "run", "--bundle", bundle, f"{name}-probe"))
             if status != 0:
                 del self.runtimes[name]
                 self.notes.append(f"{name}: `run` of /bin/true failed (exit {status}: {error}); "
@@ -162,7 +164,7 @@ class Harness:
             log(f"{name} ({path}) passed the probe")
 
     def run_quiet(self, argv):
-        """Runs argv and returns its exit status and the first line of its stderr.
+        """Run argv and returns its exit status and the first line of its stderr.
 
         stderr goes through a file, not a pipe: a container process inherits the runtime's
         stderr and would hold a pipe open long after the runtime has exited.
@@ -212,7 +214,7 @@ class Harness:
             argv = self.floor_command(["/bin/true"])
         else:
             bundle = self.write_bundle(f"{runtime}-run")
-            argv = self.rt(runtime, "run", "--bundle", bundle, f"{runtime}-run-{iteration}")
+            argv = self.runtime_argv(runtime, "run", "--bundle", bundle, f"{runtime}-run-{iteration}")
         result = self.timed(argv)
         if record:
             self.record("run", runtime, result["ns"] / 1e6, result["status"] == 0)
@@ -225,9 +227,9 @@ class Harness:
         pid_file = os.path.join(self.workdir, f"{container_id}.pid")
         result = self.call_measure([
             "lifecycle", "-e", self.stderr_log, "-p", pid_file,
-            "--", *self.rt(runtime, "create", "--bundle", bundle, "--pid-file", pid_file, container_id),
-            "--", *self.rt(runtime, "start", container_id),
-            "--", *self.rt(runtime, "delete", container_id)])
+            "--", *self.runtime_argv(runtime, "create", "--bundle", bundle, "--pid-file", pid_file, container_id),
+            "--", *self.runtime_argv(runtime, "start", container_id),
+            "--", *self.runtime_argv(runtime, "delete", container_id)])
         ok = result["create_status"] == 0 and result["start_status"] == 0 and result["delete_status"] == 0
         if not ok:
             self.force_delete(runtime, container_id)
@@ -238,17 +240,17 @@ class Harness:
             self.record("lifecycle.total", runtime, total / 1e6, ok)
 
     def start_exec_targets(self):
-        """Starts one long-running container per runtime, plus the floor's unshare process."""
+        """Start one long-running container per runtime, plus the floor's unshare process."""
         for runtime in list(self.runtimes):
             container_id = f"{runtime}-exec-target"
             bundle = self.write_bundle(f"{runtime}-exec", args=["/bin/sleep", "100000"])
-            status, error = self.run_quiet(self.rt(runtime, "run", "--detach", "--bundle", bundle,
+            status, error = self.run_quiet(self.runtime_argv(runtime, "run", "--detach", "--bundle", bundle,
                                                    container_id))
             if status != 0:
                 self.skipped[("exec", runtime)] = f"`run --detach` failed with exit {status}: {error}"
                 self.force_delete(runtime, container_id)
                 continue
-            status, error = self.run_quiet(self.rt(runtime, "exec", container_id, "/bin/true"))
+            status, error = self.run_quiet(self.runtime_argv(runtime, "exec", container_id, "/bin/true"))
             if status != 0:
                 self.skipped[("exec", runtime)] = f"`exec` failed with exit {status}: {error}"
                 self.force_delete(runtime, container_id)
@@ -262,7 +264,7 @@ class Harness:
         self.exec_targets[FLOOR] = self.find_floor_sleep()
 
     def find_floor_sleep(self):
-        """Returns the pid of the sleep that unshare forked (its only child) once it exists."""
+        """Return the pid of the sleep that unshare forked (its only child) once it exists."""
         children = f"/proc/{self.floor_exec_process.pid}/task/{self.floor_exec_process.pid}/children"
         for _ in range(1000):
             with open(children) as f:
@@ -294,7 +296,7 @@ class Harness:
             argv = ["nsenter", "--target", str(self.exec_targets[FLOOR]), "--pid", "--mount", "--uts",
                     "--ipc", "--net", "--root", "--wd", "/bin/true"]
         else:
-            argv = self.rt(runtime, "exec", self.exec_targets[runtime], "/bin/true")
+            argv = self.runtime_argv(runtime, "exec", self.exec_targets[runtime], "/bin/true")
         result = self.timed(argv)
         if record:
             self.record("exec", runtime, result["ns"] / 1e6, result["status"] == 0)
@@ -307,7 +309,7 @@ class Harness:
             for slot in range(count):
                 self.write_bundle(f"{runtime}-concurrent-{slot}")
             bundle = os.path.join(self.workdir, "bundles", f"{runtime}-concurrent-{{}}")
-            argv = self.rt(runtime, "run", "--bundle", bundle, f"{runtime}-concurrent-{iteration}-{{}}")
+            argv = self.runtime_argv(runtime, "run", "--bundle", bundle, f"{runtime}-concurrent-{iteration}-{{}}")
         result = self.call_measure(["concurrent", "-n", str(count), "-e", self.stderr_log, "--", *argv])
         ok = result["failures"] == 0
         if not ok and runtime != FLOOR:
@@ -328,7 +330,7 @@ class Harness:
         return path
 
     def workload_memory(self, runtime, iteration, record):
-        """Runs `run` of /bin/true inside a fresh memory cgroup, with the container's cgroup below it."""
+        """Run `run` of /bin/true inside a fresh memory cgroup, with the container's cgroup below it."""
         name = f"memory-{runtime}-{iteration}"
         cgroup_dir = self.make_memory_cgroup(name)
         try:
@@ -336,7 +338,7 @@ class Harness:
                 argv = self.floor_command(["/bin/true"])
             else:
                 bundle = self.write_bundle(f"{runtime}-memory", cgroup=f"{name}/container")
-                argv = self.rt(runtime, "run", "--bundle", bundle, f"{runtime}-memory-{iteration}")
+                argv = self.runtime_argv(runtime, "run", "--bundle", bundle, f"{runtime}-memory-{iteration}")
             result = self.timed(argv, cgroup_dir)
         finally:
             remove_cgroup_trees(self.hierarchies(), f"{self.cgroup_base}/{name}")
@@ -346,12 +348,12 @@ class Harness:
             self.record("memory.maxrss", runtime, result["maxrss_kib"], ok)
 
     def limit_applies(self, runtime):
-        """Checks that the runtime writes linux.resources.memory.limit to its container's cgroup."""
+        """Check that the runtime writes linux.resources.memory.limit to its container's cgroup."""
         limit = 96 << 20
         container_id = f"{runtime}-limit-check"
         bundle = self.write_bundle(container_id, memory_limit=limit)
         pid_file = os.path.join(self.workdir, f"{container_id}.pid")
-        status, error = self.run_quiet(self.rt(runtime, "create", "--bundle", bundle, "--pid-file", pid_file,
+        status, error = self.run_quiet(self.runtime_argv(runtime, "create", "--bundle", bundle, "--pid-file", pid_file,
                                                container_id))
         try:
             if status != 0:
@@ -378,14 +380,14 @@ class Harness:
             finally:
                 remove_cgroup_trees(self.hierarchies(), f"{self.cgroup_base}/{name}")
         bundle = self.write_bundle(f"{runtime}-memlimit", cgroup=name, memory_limit=limit)
-        ok = self.timed(self.rt(runtime, "run", "--bundle", bundle, name))["status"] == 0
+        ok = self.timed(self.runtime_argv(runtime, "run", "--bundle", bundle, name))["status"] == 0
         if not ok:
             self.force_delete(runtime, name)
         remove_cgroup_trees(self.hierarchies(), f"{self.cgroup_base}/{name}")
         return ok
 
     def workload_memlimit(self, runtime, iteration, record):
-        """Binary-searches the smallest page-aligned memory limit under which `run` exits 0."""
+        """Binary-search the smallest page-aligned memory limit under which `run` exits 0."""
         if not record or ("memlimit", runtime) in self.skipped:
             return
         probes = 0
@@ -451,7 +453,7 @@ class Harness:
 
 
 def remove_cgroup_trees(hierarchies, relative):
-    """Removes the cgroup RELATIVE and every cgroup below it, deepest first, in every hierarchy."""
+    """Remove the cgroup RELATIVE and every cgroup below it, deepest first, in every hierarchy."""
     for hierarchy in hierarchies:
         top = os.path.join(hierarchy, relative.lstrip("/"))
         if not os.path.isdir(top):
@@ -473,23 +475,23 @@ def remove_cgroup_trees(hierarchies, relative):
 # -------------------------------------------------------------------- report
 
 METRICS = [
-    # metric, label, unit, lower is better
-    ("run", "`run` /bin/true", "ms", True),
-    ("lifecycle.total", "create + start + delete", "ms", True),
-    ("lifecycle.create", "  create", "ms", True),
-    ("lifecycle.start", "  start", "ms", True),
-    ("lifecycle.delete", "  delete", "ms", True),
-    ("exec", "`exec` /bin/true", "ms", True),
-    ("concurrent.throughput", "concurrent `run`: throughput", "containers/s", False),
-    ("concurrent.slowest", "concurrent `run`: slowest", "ms", True),
-    ("memory.cgroup_peak", "peak memory (cgroup)", "KiB", True),
-    ("memory.maxrss", "peak RSS of one process", "KiB", True),
-    ("memlimit", "smallest memory limit for `run`", "KiB", True),
+    # metric, label, unit
+    ("run", "`run` /bin/true", "ms"),
+    ("lifecycle.total", "create + start + delete", "ms"),
+    ("lifecycle.create", "create + start + delete: create", "ms"),
+    ("lifecycle.start", "create + start + delete: start", "ms"),
+    ("lifecycle.delete", "create + start + delete: delete", "ms"),
+    ("exec", "`exec` /bin/true", "ms"),
+    ("concurrent.throughput", "concurrent `run`: throughput", "containers/s, higher is better"),
+    ("concurrent.slowest", "concurrent `run`: slowest", "ms"),
+    ("memory.cgroup_peak", "peak memory (cgroup)", "KiB"),
+    ("memory.maxrss", "peak RSS of one process", "KiB"),
+    ("memlimit", "smallest memory limit for `run`", "KiB"),
 ]
 
 
 def percentile(values, fraction):
-    """Returns the nearest-rank percentile of values."""
+    """Return the nearest-rank percentile of values."""
     ordered = sorted(values)
     rank = max(1, -(-len(ordered) * fraction // 1))
     return ordered[int(rank) - 1]
@@ -533,7 +535,7 @@ def format_number(value):
 
 
 def file_sizes(path):
-    """Returns the size of a binary, of a stripped copy, and of the shared libraries it loads."""
+    """Return the size of a binary, of a stripped copy, and of the shared libraries it loads."""
     real = os.path.realpath(path)
     info = {"path": path, "real_path": real, "bytes": os.path.getsize(real)}
     stripped = f"/tmp/bench-strip-{os.getpid()}"
@@ -575,44 +577,60 @@ def load_average():
         return " ".join(f.read().split()[:3])
 
 
-def render_markdown(report):
-    names = report["columns"]
-    lines = [f"Run of {report['date']}: {report['iterations']} iterations, "
-             f"{report['concurrency']} concurrent containers.", ""]
+def render_header(report):
     machine = report["machine"]
-    lines.append(f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_mib']} MiB, "
-                 f"Linux {machine['kernel']}.")
+    lines = [f"Run of {report['date']}: {report['iterations']} iterations, "
+             f"{report['concurrency']} concurrent containers.", "",
+             f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_mib']} MiB, "
+             f"Linux {machine['kernel']}.", ""]
     for name, version in report["versions"].items():
         lines.append(f"- {name}: {version}")
     lines.append(f"- load average before: {report['load_before']}, after: {report['load_after']}")
-    lines.append("")
-    header = "| workload | unit | " + " | ".join(f"{n} median (p90)" for n in names)
-    header += " | ctrun/runc | ctrun/crun |"
-    lines.append(header)
-    lines.append("|" + "---|" * (len(names) + 4))
-    for metric, label, unit, _ in METRICS:
+    lines.append(f"- config: {report['config']}; passed the probe (`run` of /bin/true in the private "
+                 f"mount namespace): {', '.join(report['probed']) or 'none'}")
+    return lines
+
+
+def render_cell(entry):
+    if entry is None or "median" not in entry:
+        failed = entry.get("failures", 0) if entry else 0
+        return f"failed ({failed})" if failed else "–"
+    text = f"{format_number(entry['median'])} ({format_number(entry['p90'])})"
+    if entry.get("failures"):
+        text += f", {entry['failures']} failed"
+    return text
+
+
+def render_results(report):
+    names = report["columns"]
+    lines = ["| workload | unit | " + " | ".join(f"{name} median (p90)" for name in names)
+             + " | ctrun/runc | ctrun/crun |",
+             "|" + "---|" * (len(names) + 4)]
+    for metric, label, unit in METRICS:
         row = report["results"].get(metric)
         if not row:
             continue
-        cells = []
-        for name in names:
-            entry = row.get(name)
-            if entry is None or "median" not in entry:
-                failed = entry.get("failures", 0) if entry else 0
-                cells.append(f"failed ({failed})" if failed else "–")
-                continue
-            text = f"{format_number(entry['median'])} ({format_number(entry['p90'])})"
-            if entry.get("failures"):
-                text += f", {entry['failures']} failed"
-            cells.append(text)
-        ratios = [format_number(report["ratios"].get(metric, {}).get(key)) for key in ["ctrun/runc", "ctrun/crun"]]
-        lines.append(f"| {label} | {unit} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
+        cells = [render_cell(row.get(name)) for name in names]
+        ratios = report["ratios"].get(metric, {})
+        cells += [format_number(ratios.get("ctrun/runc")), format_number(ratios.get("ctrun/crun"))]
+        lines.append(f"| {label} | {unit} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def render_sizes(report):
+    lines = ["| runtime | binary bytes | stripped bytes | shared libraries | libraries bytes |",
+             "|---|---|---|---|---|"]
+    for name, info in report["sizes"].items():
+        lines.append(f"| {name} | {info['bytes']} | {info.get('stripped_bytes', '–')} | "
+                     f"{len(info['libraries'])} | {info['libraries_bytes']} |")
+    return lines
+
+
+def render_markdown(report):
+    lines = render_header(report)
+    lines += [""] + render_results(report)
     if report["sizes"]:
-        lines += ["", "| runtime | binary bytes | stripped bytes | shared libraries | libraries bytes |",
-                  "|---|---|---|---|---|"]
-        for name, info in report["sizes"].items():
-            lines.append(f"| {name} | {info['bytes']} | {info.get('stripped_bytes', '–')} | "
-                         f"{len(info['libraries'])} | {info['libraries_bytes']} |")
+        lines += [""] + render_sizes(report)
     if report["notes"]:
         lines += ["", "Missing rows and cells:", ""]
         lines += [f"- {note}" for note in report["notes"]]
@@ -686,6 +704,7 @@ def main():
         "ratios": ratios,
         "sizes": sizes,
         "notes": harness.notes,
+        "probed": list(harness.runtimes),
     }
     markdown = render_markdown(report)
     with open(args.output + ".json", "w") as f:

@@ -70,7 +70,8 @@ if [ -z "$output" ]; then
 	output="$here/results/bench-$(date -u +%Y%m%dT%H%M%SZ)"
 fi
 
-workdir=$(mktemp -d /tmp/ctrun-bench.XXXXXX)
+# /run is a tmpfs, like the default state directories of runc and crun.
+workdir=$(mktemp -d /run/ctrun-bench.XXXXXX)
 trap 'rm -rf "$workdir"' EXIT
 
 cc -std=gnu17 -O2 -Wall -Wextra -D_GNU_SOURCE -o "$workdir/measure" "$here/measure.c"
