@@ -216,6 +216,8 @@ class Harness:
             bundle = self.write_bundle(f"{runtime}-run")
             argv = self.runtime_argv(runtime, "run", "--bundle", bundle, f"{runtime}-run-{iteration}")
         result = self.timed(argv)
+        if result["status"] != 0 and runtime != FLOOR:
+            self.force_delete(runtime, f"{runtime}-run-{iteration}")
         if record:
             self.record("run", runtime, result["ns"] / 1e6, result["status"] == 0)
 
@@ -340,6 +342,8 @@ class Harness:
                 bundle = self.write_bundle(f"{runtime}-memory", cgroup=f"{name}/container")
                 argv = self.runtime_argv(runtime, "run", "--bundle", bundle, f"{runtime}-memory-{iteration}")
             result = self.timed(argv, cgroup_dir)
+            if result["status"] != 0 and runtime != FLOOR:
+                self.force_delete(runtime, f"{runtime}-memory-{iteration}")
         finally:
             remove_cgroup_trees(self.hierarchies(), f"{self.cgroup_base}/{name}")
         if record:
@@ -667,6 +671,9 @@ def main():
         harness.run_iterations(workloads)
     finally:
         harness.cleanup()
+        if os.path.exists(harness.stderr_log) and os.path.getsize(harness.stderr_log) > 0:
+            shutil.copyfile(harness.stderr_log, args.output + ".stderr.log")
+            log(f"the runtimes' error output is in {args.output}.stderr.log")
     load_after = load_average()
 
     for (workload, runtime), reason in sorted(harness.skipped.items()):

@@ -66,9 +66,10 @@ if [ "$ctrun" = unset ]; then
 	done
 fi
 if [ -z "$output" ]; then
-	mkdir -p "$here/results"
 	output="$here/results/bench-$(date -u +%Y%m%dT%H%M%SZ)"
 fi
+mkdir -p "$(dirname "$output")"
+output=$(realpath "$output")
 
 # /run is a tmpfs, like the default state directories of runc and crun.
 workdir=$(mktemp -d /run/ctrun-bench.XXXXXX)
