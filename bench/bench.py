@@ -558,6 +558,16 @@ def file_sizes(path):
     return info
 
 
+def find_libct(ctrun_path):
+    """Return the path of libct.so in ctrun's build tree or install prefix, or None."""
+    binary_dir = os.path.dirname(os.path.realpath(ctrun_path))
+    for directory in ["../libct", "../lib", "../lib64", "../lib/x86_64-linux-gnu"]:
+        candidate = os.path.normpath(os.path.join(binary_dir, directory, "libct.so.0"))
+        if os.path.exists(candidate):
+            return candidate
+    return None
+
+
 def machine_info():
     model = "unknown"
     with open("/proc/cpuinfo") as f:
@@ -622,7 +632,7 @@ def render_results(report):
 
 
 def render_sizes(report):
-    lines = ["| runtime | binary bytes | stripped bytes | shared libraries | libraries bytes |",
+    lines = ["| file | bytes | stripped bytes | shared libraries it loads | their bytes |",
              "|---|---|---|---|---|"]
     for name, info in report["sizes"].items():
         lines.append(f"| {name} | {info['bytes']} | {info.get('stripped_bytes', '–')} | "
@@ -691,6 +701,9 @@ def main():
         for name, path in [("ctrun", args.ctrun), ("runc", args.runc), ("crun", args.crun)]:
             if path and os.access(path, os.X_OK):
                 sizes[name] = file_sizes(path)
+        libct = find_libct(args.ctrun) if args.ctrun else None
+        if libct is not None:
+            sizes["libct.so (not loaded by ctrun)"] = file_sizes(libct)
     versions = {name: runtime_version(path) for name, path in
                 [("ctrun", args.ctrun), ("runc", args.runc), ("crun", args.crun)]
                 if path and os.access(path, os.X_OK)}

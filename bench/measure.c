@@ -51,9 +51,9 @@ struct child {
 
 static const char *stderr_path;
 
-static void die(const char *what)
+static void die(const char *operation)
 {
-	fprintf(stderr, "measure: %s: %s\n", what, strerror(errno));
+	fprintf(stderr, "measure: %s failed: %s\n", operation, strerror(errno));
 	exit(125);
 }
 
@@ -116,10 +116,10 @@ static pid_t spawn_gated(char *const argv[], int gate_fd, int gate_write_fd)
 static void write_file(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		die(path);
-	if (write(fd, text, strlen(text)) < 0)
-		die(path);
+	if (fd < 0 || write(fd, text, strlen(text)) < 0) {
+		fprintf(stderr, "measure: write \"%s\" failed: %s\n", path, strerror(errno));
+		exit(125);
+	}
 	close(fd);
 }
 
