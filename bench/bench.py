@@ -153,6 +153,11 @@ class Harness:
                 self.notes.append(f"{name}: no executable at \"{path}\"; every {name} row is missing")
                 continue
             self.runtimes[name] = path
+            misplaced = self.check_placement(name)
+            if misplaced is not None:
+                del self.runtimes[name]
+                self.notes.append(f"{name}: {misplaced}; every {name} row is missing")
+                continue
             bundle = self.write_bundle(f"{name}-probe")
             status, error = self.run_quiet(self.runtime_argv(name, "run", "--bundle", bundle, f"{name}-probe"))
             if status != 0:
@@ -162,6 +167,31 @@ class Harness:
                 self.force_delete(name, f"{name}-probe", path)
                 continue
             log(f"{name} ({path}) passed the probe")
+
+    def check_placement(self, runtime):
+        """Check that a created container's memory cgroup lies below the harness's base cgroup.
+
+        Returns None when it does, or the reason why not. The container is deleted either way.
+        """
+        container_id = f"{runtime}-placement"
+        bundle = self.write_bundle(container_id)
+        pid_file = os.path.join(self.workdir, f"{container_id}.pid")
+        status, error = self.run_quiet(self.runtime_argv(runtime, "create", "--bundle", bundle,
+                                                         "--pid-file", pid_file, container_id))
+        try:
+            if status != 0:
+                return f"`create` failed with exit {status}: {error}"
+            with open(pid_file) as f:
+                pid = int(f.read())
+            with open(f"/proc/{pid}/cgroup") as f:
+                for line in f:
+                    _, controllers, path = line.rstrip("\n").split(":", 2)
+                    if "memory" in controllers.split(",") and not path.startswith(self.cgroup_base + "/"):
+                        return f"the container's memory cgroup is \"{path}\", not below \"{self.cgroup_base}\""
+            return None
+        finally:
+            self.force_delete(runtime, container_id)
+            remove_cgroup_trees(self.hierarchies(), f"{self.cgroup_base}/{container_id}")
 
     def run_quiet(self, argv):
         """Run argv and returns its exit status and the first line of its stderr.
@@ -717,6 +747,7 @@ def main():
         "machine": machine_info(),
         "versions": versions,
         "config": harness.config_source,
+        "config_json": harness.base_config,
         "load_before": load_before,
         "load_after": load_after,
         "columns": [FLOOR, "ctrun", "runc", "crun"],

@@ -113,14 +113,17 @@ static pid_t spawn_gated(char *const argv[], int gate_fd, int gate_write_fd)
 	_exit(127);
 }
 
-static void write_file(const char *path, const char *text)
+static int write_file(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, text, strlen(text)) < 0) {
 		fprintf(stderr, "measure: write \"%s\" failed: %s\n", path, strerror(errno));
-		exit(125);
+		if (fd >= 0)
+			close(fd);
+		return -1;
 	}
 	close(fd);
+	return 0;
 }
 
 static long long read_number(const char *path)
@@ -164,7 +167,11 @@ static uint64_t run_timed(char *const argv[], const char *cgroup_dir, struct chi
 		char path[4096], pid_text[32];
 		snprintf(path, sizeof(path), "%s/cgroup.procs", cgroup_dir);
 		snprintf(pid_text, sizeof(pid_text), "%d\n", (int)pid);
-		write_file(path, pid_text);
+		if (write_file(path, pid_text) < 0) {
+			/* The child must not run outside the cgroup that it was meant to be measured in. */
+			kill(pid, SIGKILL);
+			exit(125);
+		}
 	}
 
 	uint64_t start = now_ns();
