@@ -224,7 +224,8 @@ class Harness:
             result = subprocess.run([self.measure, *mode_argv], stdin=subprocess.DEVNULL,
                                     stdout=subprocess.PIPE, stderr=err, text=True)
         if result.returncode != 0:
-            raise RuntimeError(f"measure {mode_argv[0]} failed with exit {result.returncode}")
+            raise RuntimeError(f"measure {mode_argv[0]} failed with exit {result.returncode}; its message "
+                               f"is in the .stderr.log file beside the report")
         return json.loads(result.stdout)
 
     def record(self, metric, runtime, value, ok=True):

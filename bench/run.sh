@@ -32,7 +32,7 @@ EOF
 iterations=10
 workloads=run,lifecycle,exec,concurrent,memory,memlimit,size
 concurrency=50
-ctrun=unset
+ctrun="(default)"
 runc=/usr/sbin/runc
 crun=/usr/bin/crun
 output=
@@ -56,7 +56,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 
-if [ "$ctrun" = unset ]; then
+if [ "$ctrun" = "(default)" ]; then
 	ctrun=
 	for candidate in "$repo/build-bench/src/ctrun" "$repo/build/src/ctrun"; do
 		if [ -x "$candidate" ]; then
