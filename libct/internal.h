@@ -71,7 +71,8 @@ int ct_write_file_atomic(int dirfd, const char *path, const char *data, size_t l
 int ct_open_in_root(int root_fd, const char *path, int flags, mode_t mode, struct libct_error *err);
 
 /* Creates every missing directory of path inside root_fd (resolved as in
- * ct_open_in_root) and returns an O_PATH fd of the last one. */
+ * ct_open_in_root) and returns an O_PATH fd of the last one. A dangling
+ * symlink on the way gets its target created, also inside root_fd. */
 int ct_mkdir_p_in_root(int root_fd, const char *path, mode_t mode, struct libct_error *err);
 
 /* ---------------------------------------------------------- the context */

@@ -266,9 +266,44 @@ static int make_component(int parent_fd, const char *name, mode_t mode, const ch
 	return 0;
 }
 
-int ct_mkdir_p_in_root(int root_fd, const char *path, mode_t mode, struct libct_error *err)
+/* How many dangling symlinks ct_mkdir_p_in_root() follows in one call, the
+ * same limit as the kernel's MAXSYMLINKS. */
+#define MKDIR_SYMLINK_MAX 40
+
+static int mkdir_p_in_root(int root_fd, const char *path, mode_t mode, int depth, struct libct_error *err);
+
+/*
+ * Creates the missing target of the dangling symlink name in parent_fd,
+ * found at the path prefix, whose parent directory is the first
+ * parent_len bytes of prefix. The target is resolved inside the root, the
+ * way openat2 resolves it, so a link such as /var/run -> /run works in an
+ * image without /run, and an absolute target never reaches the host.
+ */
+static int make_symlink_target(int root_fd, int parent_fd, const char *name, const char *prefix,
+			       size_t parent_len, mode_t mode, int depth, struct libct_error *err)
 {
-	_cleanup_free_ char *prefix = ct_strdup(path == NULL ? "" : path);
+	if (depth >= MKDIR_SYMLINK_MAX)
+		return ct_error_set(err, ELOOP, "create directory \"%s\" in the root filesystem: too many symlinks",
+				    prefix);
+
+	char target[4096];
+	ssize_t n = readlinkat(parent_fd, name, target, sizeof(target) - 1);
+	if (n < 0)
+		return ct_error_sys(err, errno, "read symlink \"%s\" in the root filesystem", prefix);
+	target[n] = '\0';
+
+	_cleanup_free_ char *resolved =
+		target[0] == '/' ? ct_strdup(target) : ct_asprintf("%.*s%s", (int)parent_len, prefix, target);
+	int fd = mkdir_p_in_root(root_fd, resolved, mode, depth + 1, err);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+static int mkdir_p_in_root(int root_fd, const char *path, mode_t mode, int depth, struct libct_error *err)
+{
+	_cleanup_free_ char *prefix = ct_strdup(path);
 	_cleanup_close_ int parent_fd = openat2_in_root(root_fd, ".", O_PATH | O_DIRECTORY, 0);
 	if (parent_fd < 0)
 		return ct_error_sys(err, -parent_fd, "open the root filesystem");
@@ -287,12 +322,14 @@ int ct_mkdir_p_in_root(int root_fd, const char *path, mode_t mode, struct libct_
 			if (r < 0)
 				return r;
 			fd = openat2_in_root(root_fd, prefix, O_PATH | O_DIRECTORY, 0);
-			/* mkdirat found an entry, but the lookup that follows it
-			 * does not: a symlink that points at a missing target. */
-			if (fd == -ENOENT)
-				return ct_error_set(err, ENOENT,
-						    "create directory \"%s\" in the root filesystem: it is a "
-						    "symlink to a missing target", prefix);
+		}
+		/* mkdirat found an entry, but the lookup that follows it does
+		 * not: a symlink that points at a missing target. */
+		if (fd == -ENOENT) {
+			int r = make_symlink_target(root_fd, parent_fd, prefix + start, prefix, start, mode, depth, err);
+			if (r < 0)
+				return r;
+			fd = openat2_in_root(root_fd, prefix, O_PATH | O_DIRECTORY, 0);
 		}
 		if (fd < 0)
 			return ct_error_sys(err, -fd, "open directory \"%s\" in the root filesystem", prefix);
@@ -302,4 +339,9 @@ int ct_mkdir_p_in_root(int root_fd, const char *path, mode_t mode, struct libct_
 		prefix[end] = saved;
 	}
 	return ct_steal_fd(&parent_fd);
+}
+
+int ct_mkdir_p_in_root(int root_fd, const char *path, mode_t mode, struct libct_error *err)
+{
+	return mkdir_p_in_root(root_fd, path == NULL ? "" : path, mode, 0, err);
 }

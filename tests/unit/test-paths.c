@@ -2,7 +2,8 @@
 /*
  * Unit tests for the file helpers and the rooted lookups of libct/utils.c,
  * on a temporary tree with hostile symlinks: an absolute link to /etc,
- * ".." escapes, a link to a sibling of the root and a symlink loop.
+ * ".." escapes, a link to a sibling of the root, dangling links and
+ * symlink loops.
  *
  *   TMP/secret/             outside the root, must never be touched
  *   TMP/root/               the root
@@ -13,6 +14,10 @@
  *     sibling -> ../secret
  *     abs_inside -> /real
  *     loop_a -> loop_b, loop_b -> loop_a
+ *     var/run -> ../run     dangling, like in an image without /run
+ *     abs_dangling -> /missing/deep
+ *     chain_a -> chain_b -> /chain_end
+ *     self -> self/sub
  *     regular               a file, not a directory
  */
 #include <dirent.h>
@@ -79,6 +84,12 @@ static void build_tree(void)
 	make_link("/real", "root/abs_inside");
 	make_link("loop_b", "root/loop_a");
 	make_link("loop_a", "root/loop_b");
+	make_dir("root/var");
+	make_link("../run", "root/var/run");
+	make_link("/missing/deep", "root/abs_dangling");
+	make_link("chain_b", "root/chain_a");
+	make_link("/chain_end", "root/chain_b");
+	make_link("self/sub", "root/self");
 	_cleanup_free_ char *root = at_top("root");
 	root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
@@ -174,12 +185,25 @@ static void test_mkdir_p_in_root(void)
 	ct_closep(&fd);
 
 	fd = ct_mkdir_p_in_root(root_fd, "sibling/newdir", 0755, &err);
-	is_int(fd, -ENOENT, "dangling symlink to a sibling is rejected");
-	is_str(err.message,
-	       "create directory \"sibling\" in the root filesystem: it is a symlink to a missing target",
-	       "dangling symlink message");
+	ok(same_file(fd, "root/secret/newdir"), "dangling symlink to a sibling gets its target inside the root");
 	ok(!exists("secret/newdir"), "nothing was created outside the root");
-	ok(!exists("root/secret"), "the dangling target was not created either");
+	ct_closep(&fd);
+
+	fd = ct_mkdir_p_in_root(root_fd, "var/run/app", 0755, &err);
+	ok(same_file(fd, "root/run/app"), "relative dangling symlink gets its target created");
+	ct_closep(&fd);
+
+	fd = ct_mkdir_p_in_root(root_fd, "abs_dangling/x", 0755, &err);
+	ok(same_file(fd, "root/missing/deep/x"), "absolute dangling symlink gets its target inside the root");
+	ok(access("/missing/deep", F_OK) < 0, "nothing was created at the host's /missing");
+	ct_closep(&fd);
+
+	fd = ct_mkdir_p_in_root(root_fd, "chain_a/x", 0755, &err);
+	ok(same_file(fd, "root/chain_end/x"), "chain of dangling symlinks is followed");
+	ct_closep(&fd);
+
+	fd = ct_mkdir_p_in_root(root_fd, "self/x", 0755, &err);
+	is_int(fd, -ELOOP, "symlink into itself fails with ELOOP");
 
 	fd = ct_mkdir_p_in_root(root_fd, "loop_a/x", 0755, &err);
 	is_int(fd, -ELOOP, "symlink loop fails with ELOOP");
