@@ -266,8 +266,8 @@ static int make_component(int parent_fd, const char *name, mode_t mode, const ch
 	return 0;
 }
 
-/* How many dangling symlinks ct_mkdir_p_in_root() follows in one call, the
- * same limit as the kernel's MAXSYMLINKS. */
+/* The maximum depth of dangling symlinks whose targets point at further
+ * dangling symlinks, the same limit as the kernel's MAXSYMLINKS (40). */
 #define MKDIR_SYMLINK_MAX 40
 
 static int mkdir_p_in_root(int root_fd, const char *path, mode_t mode, int depth, struct libct_error *err);
