@@ -170,7 +170,7 @@ static void flags_to_attrs(unsigned long set, unsigned long clear, uint64_t *ret
 /*
  * In a user namespace, the flags that the mount had when the namespace was
  * created are locked, and mount_setattr() fails with EPERM on an attempt to
- * clear one. A config that asks for "suid" or "rw" on such a source gets
+ * clear one. A config that requests "suid" or "rw" on such a source gets
  * the locked flag kept instead of an error, because the clears of flags
  * that the source has are dropped.
  */
