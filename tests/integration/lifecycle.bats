@@ -128,6 +128,8 @@ teardown() {
 
 	run ctrun kill "$CT_ID" TERM
 	expect_success
+	# A plain `wait` would hang the whole suite if the signal got lost.
+	wait_for_exit "$run_pid" || fail "run did not exit within 5 s of the signal"
 	rc=0
 	wait "$run_pid" || rc=$?
 	cat "$out"
