@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "internal.h"
 
@@ -95,6 +96,14 @@ int ct_cgroup_v1_set_pids(const char *dir, const struct spec_opt_i64 *limit, str
 int ct_cgroup_v1_set_cpu(const char *dir, const struct spec_cpu *cpu, struct libct_error *err);
 int ct_cgroup_v1_set_cpuset(const char *dir, const struct spec_cpu *cpu, struct libct_error *err);
 
+/* The rest of linux.resources on v1: memory.kernelTCP, blockIO (the CFQ
+ * or BFQ weight files and the throttle files), network.classID and
+ * network.priorities. */
+int ct_cgroup_v1_set_kernel_tcp(const char *dir, const struct spec_opt_i64 *limit, struct libct_error *err);
+int ct_cgroup_v1_set_blkio(const char *dir, const struct spec_block_io *io, struct libct_error *err);
+int ct_cgroup_v1_set_net_cls(const char *dir, const struct spec_network *network, struct libct_error *err);
+int ct_cgroup_v1_set_net_prio(const char *dir, const struct spec_network *network, struct libct_error *err);
+
 /* --------------------------------------------------------- cgroup-v2.c */
 
 /* Reads the controllers listed in dir/cgroup.controllers (an empty list
@@ -119,5 +128,88 @@ int ct_cgroup_v2_kill(const char *dir, struct libct_error *err);
 int ct_cgroup_v2_freeze(const char *dir, struct libct_error *err);
 /* Thaws dir; a missing cgroup.freeze is not an error. */
 int ct_cgroup_v2_thaw(const char *dir, struct libct_error *err);
+
+/* ------------------------------------------------- cgroup-resources.c */
+
+bool ct_cgroup_has_file(const char *dir, const char *file);
+/* Writes one control file for the config field named in the messages. A
+ * missing file fails with ENOTSUP, naming the field and the file. */
+int ct_cgroup_write_field(const char *dir, const char *file, const char *value, const char *field,
+                          struct libct_error *err);
+/* Writes the kernel's name of a hugepageLimits[index].pageSize ("2048KB"
+ * is "2MB") to buffer. */
+int ct_cgroup_hugepage_name(const char *page_size, char *buffer, size_t size, size_t index,
+                            struct libct_error *err);
+
+/* ---------------------------------------------- cgroup-resources-v2.c */
+
+/* cpu.shares (2 to 262144) to cpu.weight (1 to 10000), and blkio weights
+ * (10 to 1000) to io.weight (1 to 10000), linearly. */
+uint64_t ct_cgroup_shares_to_weight(uint64_t shares);
+uint64_t ct_cgroup_blkio_to_io_weight(uint64_t weight);
+
+/* The checks fail for fields that cgroup2 has no file for. */
+int ct_cgroup_v2_check_memory(const struct spec_memory *memory, struct libct_error *err);
+int ct_cgroup_v2_check_cpu(const struct spec_cpu *cpu, struct libct_error *err);
+int ct_cgroup_v2_check_io(const struct spec_block_io *io, struct libct_error *err);
+int ct_cgroup_v2_set_memory(const char *dir, const struct spec_memory *memory, struct libct_error *err);
+int ct_cgroup_v2_set_pids(const char *dir, const struct spec_opt_i64 *limit, struct libct_error *err);
+int ct_cgroup_v2_set_cpu(const char *dir, const struct spec_cpu *cpu, struct libct_error *err);
+int ct_cgroup_v2_set_cpuset(const char *dir, const struct spec_cpu *cpu, struct libct_error *err);
+int ct_cgroup_v2_set_io(const char *dir, const struct spec_block_io *io, struct libct_error *err);
+/* hugetlb and rdma, in a v1 hierarchy or (unified) the cgroup2 one. */
+int ct_cgroup_set_hugetlb(const char *dir, bool unified, const struct spec_hugepage_limit *limits, size_t count,
+                          struct libct_error *err);
+int ct_cgroup_set_rdma(const char *dir, const struct spec_rdma_entry *entries, size_t count,
+                       struct libct_error *err);
+
+/* ---------------------------------------------------- cgroup-devices.c */
+
+#define CT_DEVICE_READ  1u
+#define CT_DEVICE_WRITE 2u
+#define CT_DEVICE_MKNOD 4u
+
+/* One device rule: type 'a' (only for "all devices, all access"), 'c' or
+ * 'b'; -1 for any major or minor; access of CT_DEVICE_* bits. */
+struct ct_device_rule {
+	bool allow;
+	char type;
+	int64_t major;
+	int64_t minor;
+	unsigned access;
+};
+
+/* A line to write to the v1 devices controller. */
+struct ct_device_line {
+	const char *file; /* "devices.allow" or "devices.deny" */
+	char rule[64];    /* "c 1:3 rwm" or "a" */
+};
+
+struct bpf_insn;
+
+/*
+ * Validates linux.resources.devices and returns the rules to apply in
+ * order: the config's (a partial rule of type "a" split into "c" and "b")
+ * followed by the default devices. The rules start from "deny all"; the
+ * last rule that matches a request decides.
+ */
+int ct_cgroup_device_rules(const struct spec_resources *resources, struct ct_device_rule **ret_rules,
+                           size_t *ret_count, struct libct_error *err);
+/* Translates rules to the lines for the v1 devices controller. The first
+ * n_config rules come from the config: one that v1 cannot express is an
+ * error, a default one is left out. */
+int ct_cgroup_v1_device_lines(const struct ct_device_rule *rules, size_t count, size_t n_config,
+                              struct ct_device_line **ret_lines, size_t *ret_count, struct libct_error *err);
+int ct_cgroup_v1_set_devices(const char *dir, const struct ct_device_rule *rules, size_t count,
+                             size_t n_config, struct libct_error *err);
+/* The number of default rules at the end of ct_cgroup_device_rules(). */
+size_t ct_cgroup_default_device_count(void);
+/* Builds the BPF_PROG_TYPE_CGROUP_DEVICE program for rules. */
+int ct_cgroup_bpf_device_program(const struct ct_device_rule *rules, size_t count, struct bpf_insn **ret_insns,
+                                 size_t *ret_count);
+/* Loads the program and attaches it to the cgroup2 directory dir in place
+ * of the device programs attached there before. */
+int ct_cgroup_v2_set_devices(const char *dir, const struct ct_device_rule *rules, size_t count,
+                             struct libct_error *err);
 
 #endif

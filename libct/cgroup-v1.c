@@ -222,12 +222,6 @@ static int write_pair(const char *dir, const struct setting *first, const struct
 	return write_setting(dir, second, err);
 }
 
-static bool has_file(const char *dir, const char *file)
-{
-	_cleanup_free_ char *path = ct_asprintf("%s/%s", dir, file);
-	return access(path, F_OK) == 0;
-}
-
 /* checkBeforeUpdate: a limit below the current usage is rejected here
  * instead of making the kernel reclaim or fail. */
 static int check_usage(const char *dir, const struct spec_memory *memory, struct libct_error *err)
@@ -255,7 +249,7 @@ int ct_cgroup_v1_set_memory(const char *dir, const struct spec_memory *memory, s
 	    setting_i64("linux.resources.memory.limit", "memory.limit_in_bytes", &memory->limit);
 	struct setting swap =
 	    setting_i64("linux.resources.memory.swap", "memory.memsw.limit_in_bytes", &memory->swap);
-	bool has_swap_accounting = has_file(dir, swap.file);
+	bool has_swap_accounting = ct_cgroup_has_file(dir, swap.file);
 	if (swap.set && !has_swap_accounting)
 		return ct_error_set(err, ENOTSUP,
 		                    "linux.resources.memory.swap: not supported, because the kernel does not "
@@ -325,4 +319,140 @@ int ct_cgroup_v1_set_cpuset(const char *dir, const struct spec_cpu *cpu, struct 
 	struct setting mems = setting_string("linux.resources.cpu.mems", "cpuset.mems", cpu->mems);
 	int r = write_setting(dir, &cpus, err);
 	return r < 0 ? r : write_setting(dir, &mems, err);
+}
+
+int ct_cgroup_v1_set_kernel_tcp(const char *dir, const struct spec_opt_i64 *limit, struct libct_error *err)
+{
+	struct setting setting =
+	    setting_i64("linux.resources.memory.kernelTCP", "memory.kmem.tcp.limit_in_bytes", limit);
+	return ct_cgroup_write_field(dir, setting.file, setting_text(&setting), setting.field, err);
+}
+
+/* ----------------------------------------------------------------- blkio */
+
+/*
+ * The weight files exist only with a proportional scheduler: CFQ's
+ * blkio.weight before Linux 5.0, BFQ's blkio.bfq.weight after. Returns the
+ * one this kernel has, or NULL.
+ */
+static const char *blkio_weight_file(const char *dir, bool leaf, bool device)
+{
+	static const char *const names[2][2][2] = {
+	    {{"blkio.weight", "blkio.bfq.weight"}, {"blkio.weight_device", "blkio.bfq.weight_device"}},
+	    {{"blkio.leaf_weight", NULL}, {"blkio.leaf_weight_device", NULL}},
+	};
+	for (size_t i = 0; i < 2; i++) {
+		const char *name = names[leaf][device][i];
+		if (name != NULL && ct_cgroup_has_file(dir, name))
+			return name;
+	}
+	return NULL;
+}
+
+static int write_blkio_weight(const char *dir, bool leaf, bool device, const char *value, const char *field,
+                              struct libct_error *err)
+{
+	const char *file = blkio_weight_file(dir, leaf, device);
+	if (file == NULL)
+		return ct_error_set(
+		    err, ENOTSUP,
+		    "%s: the blkio controller has no %s file on this host (no proportional I/O "
+		    "scheduler such as BFQ is in use)",
+		    field,
+		    leaf ? (device ? "blkio.leaf_weight_device" : "blkio.leaf_weight")
+		         : (device ? "blkio.weight_device" : "blkio.weight"));
+	return ct_cgroup_write_field(dir, file, value, field, err);
+}
+
+static int write_throttle(const char *dir, const char *file, const char *field,
+                          const struct spec_throttle_device *devices, size_t count, struct libct_error *err)
+{
+	for (size_t i = 0; i < count; i++) {
+		char text[96];
+		(void)snprintf(text, sizeof(text), "%" PRId64 ":%" PRId64 " %" PRIu64, devices[i].major,
+		               devices[i].minor, devices[i].rate);
+		int r = ct_cgroup_write_field(dir, file, text, field, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int write_weight_devices(const char *dir, const struct spec_block_io *io, struct libct_error *err)
+{
+	for (size_t i = 0; i < io->n_weight_device; i++) {
+		const struct spec_weight_device *device = &io->weight_device[i];
+		char text[96];
+		int r = 0;
+		if (device->weight.set) {
+			(void)snprintf(text, sizeof(text), "%" PRId64 ":%" PRId64 " %" PRIu64, device->major,
+			               device->minor, device->weight.value);
+			r = write_blkio_weight(dir, false, true, text, "linux.resources.blockIO.weightDevice",
+			                       err);
+		}
+		if (r == 0 && device->leaf_weight.set) {
+			(void)snprintf(text, sizeof(text), "%" PRId64 ":%" PRId64 " %" PRIu64, device->major,
+			               device->minor, device->leaf_weight.value);
+			r = write_blkio_weight(dir, true, true, text, "linux.resources.blockIO.weightDevice",
+			                       err);
+		}
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int ct_cgroup_v1_set_blkio(const char *dir, const struct spec_block_io *io, struct libct_error *err)
+{
+	char text[32];
+	int r = 0;
+	if (io->weight.set) {
+		(void)snprintf(text, sizeof(text), "%" PRIu64, io->weight.value);
+		r = write_blkio_weight(dir, false, false, text, "linux.resources.blockIO.weight", err);
+	}
+	if (r == 0 && io->leaf_weight.set) {
+		(void)snprintf(text, sizeof(text), "%" PRIu64, io->leaf_weight.value);
+		r = write_blkio_weight(dir, true, false, text, "linux.resources.blockIO.leafWeight", err);
+	}
+	if (r == 0)
+		r = write_weight_devices(dir, io, err);
+	if (r == 0)
+		r = write_throttle(dir, "blkio.throttle.read_bps_device",
+		                   "linux.resources.blockIO.throttleReadBpsDevice",
+		                   io->throttle_read_bps_device, io->n_throttle_read_bps_device, err);
+	if (r == 0)
+		r = write_throttle(dir, "blkio.throttle.write_bps_device",
+		                   "linux.resources.blockIO.throttleWriteBpsDevice",
+		                   io->throttle_write_bps_device, io->n_throttle_write_bps_device, err);
+	if (r == 0)
+		r = write_throttle(dir, "blkio.throttle.read_iops_device",
+		                   "linux.resources.blockIO.throttleReadIOPSDevice",
+		                   io->throttle_read_iops_device, io->n_throttle_read_iops_device, err);
+	if (r == 0)
+		r = write_throttle(dir, "blkio.throttle.write_iops_device",
+		                   "linux.resources.blockIO.throttleWriteIOPSDevice",
+		                   io->throttle_write_iops_device, io->n_throttle_write_iops_device, err);
+	return r;
+}
+
+/* ------------------------------------------------------------- network */
+
+int ct_cgroup_v1_set_net_cls(const char *dir, const struct spec_network *network, struct libct_error *err)
+{
+	struct setting setting =
+	    setting_u64("linux.resources.network.classID", "net_cls.classid", &network->class_id);
+	return ct_cgroup_write_field(dir, setting.file, setting_text(&setting), setting.field, err);
+}
+
+int ct_cgroup_v1_set_net_prio(const char *dir, const struct spec_network *network, struct libct_error *err)
+{
+	for (size_t i = 0; i < network->n_priorities; i++) {
+		_cleanup_free_ char *text =
+		    ct_asprintf("%s %" PRIu32, network->priorities[i].name, network->priorities[i].priority);
+		_cleanup_free_ char *field = ct_asprintf("linux.resources.network.priorities[%zu]", i);
+		int r = ct_cgroup_write_field(dir, "net_prio.ifpriomap", text, field, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }

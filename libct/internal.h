@@ -269,6 +269,11 @@ int ct_cgroup_check_resources(const struct ct_cgroup *cgroup, const struct spec_
  * limits hold from the first instruction; `update` calls it again. */
 int ct_cgroup_set_resources(struct ct_cgroup *cgroup, const struct spec_resources *resources,
 			    struct libct_error *err);
+/* As ct_cgroup_set_resources(), for `update`: without device rules in
+ * resources, the container's device rules stay as they are instead of
+ * being reset to the defaults. */
+int ct_cgroup_update_resources(struct ct_cgroup *cgroup, const struct spec_resources *resources,
+			       struct libct_error *err);
 
 /* Serialises the resolved directories for state.json (hierarchy name, such
  * as "memory" or "unified", to absolute directory) and restores them. For

@@ -16,210 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroup-internal.h"
-#include "tap.h"
 
-/* ------------------------------------------------------------ helpers */
-
-static char fixture_base[] = "/tmp/ctrun-test-cgroup.XXXXXX";
-
-static void write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "we");
-	if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0) {
-		diag("cannot write fixture file \"%s\": %s", path, strerror(errno));
-		exit(2);
-	}
-}
-
-static char *read_text(const char *path)
-{
-	char *data = NULL;
-	if (ct_read_file_at(AT_FDCWD, path, 1 << 20, &data, NULL, NULL) < 0)
-		return NULL;
-	return data;
-}
-
-static void make_dirs(const char *path)
-{
-	char *copy = ct_strdup(path);
-	for (char *p = copy + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		(void)mkdir(copy, 0755); /* most already exist */
-		*p = '/';
-	}
-	if (mkdir(copy, 0755) < 0 && errno != EEXIST) {
-		diag("cannot create fixture directory \"%s\": %s", path, strerror(errno));
-		exit(2);
-	}
-	free(copy);
-}
-
-static bool exists(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0;
-}
-
-static void remove_recursively(const char *path)
-{
-	char *command = ct_asprintf("rm -rf -- '%s'", path);
-	if (system(command) != 0)
-		diag("cannot remove \"%s\"", path);
-	free(command);
-}
-
-static void map_clear(struct spec_map *map)
-{
-	for (size_t i = 0; i < map->n_entries; i++) {
-		free(map->entries[i].key);
-		free(map->entries[i].value);
-	}
-	free(map->entries);
-	map->entries = NULL;
-	map->n_entries = 0;
-}
-
-static const char *map_value(const struct spec_map *map, const char *key)
-{
-	for (size_t i = 0; i < map->n_entries; i++)
-		if (strcmp(map->entries[i].key, key) == 0)
-			return map->entries[i].value;
-	return NULL;
-}
-
-/* ------------------------------------------------------------ fixtures */
-
-enum fixture_kind {
-	FIXTURE_V1,
-	FIXTURE_HYBRID,
-	FIXTURE_V2,
-};
-
-struct fixture {
-	char *dir;  /* the fixture's own directory */
-	char *root; /* the mount root, dir/cg */
-	char *mountinfo;
-	char *self; /* the fixture /proc/self/cgroup */
-};
-
-/* The v1 hierarchies. blkio is mounted read-only and must be skipped, and
- * the runtime's memory cgroup is not the root, as under a job manager. */
-static void add_v1(const struct fixture *fixture, FILE *mountinfo, FILE *self)
-{
-	const char *r = fixture->root;
-	fprintf(mountinfo, "31 23 0:28 / %s rw,nosuid shared:9 - tmpfs tmpfs ro,mode=755\n", r);
-	fprintf(mountinfo,
-	        "32 31 0:29 / %s/cpu,cpuacct rw,relatime shared:10 - cgroup cgroup rw,cpu,cpuacct\n", r);
-	fprintf(mountinfo, "35 31 0:32 / %s/memory rw,relatime - cgroup cgroup rw,memory\n", r);
-	fprintf(mountinfo, "37 31 0:34 / %s/freezer rw,relatime - cgroup cgroup rw,freezer\n", r);
-	fprintf(mountinfo, "38 31 0:35 / %s/blkio ro,relatime - cgroup cgroup rw,blkio\n", r);
-	fprintf(mountinfo, "40 31 0:37 / %s/systemd rw,relatime - cgroup cgroup rw,xattr,name=systemd\n", r);
-	fprintf(mountinfo, "42 31 0:39 / %s/pids rw,relatime - cgroup cgroup rw,pids\n", r);
-	fprintf(mountinfo, "43 31 0:40 / %s/cpuset rw,relatime - cgroup cgroup rw,cpuset,clone_children\n",
-	        r);
-	fprintf(self, "7:cpuset:/\n6:pids:/\n");
-	fprintf(self, "5:blkio:/\n4:name=systemd:/user.slice/session-1.scope\n3:freezer:/\n");
-	fprintf(self, "2:memory:/process_api/abc\n1:cpu,cpuacct:/\n");
-
-	char *path = ct_asprintf("%s/memory/process_api/abc", r);
-	make_dirs(path);
-	free(path);
-	path = ct_asprintf("%s/systemd/user.slice/session-1.scope", r);
-	make_dirs(path);
-	free(path);
-	const char *names[] = {"cpu,cpuacct", "freezer", "blkio", "pids", "cpuset"};
-	for (size_t i = 0; i < 5; i++) {
-		path = ct_asprintf("%s/%s", r, names[i]);
-		make_dirs(path);
-		free(path);
-	}
-}
-
-static void add_unified(const struct fixture *fixture, FILE *mountinfo, FILE *self, bool pure)
-{
-	const char *r = fixture->root;
-	char *dir = pure ? ct_strdup(r) : ct_asprintf("%s/unified", r);
-	fprintf(mountinfo, "41 %d 0:38 / %s rw,nosuid,nodev - cgroup2 cgroup2 rw,nsdelegate\n",
-	        pure ? 23 : 31, dir);
-	fprintf(self, "0::/user.slice/session-1.scope\n");
-
-	char *path = ct_asprintf("%s/user.slice/session-1.scope", dir);
-	make_dirs(path);
-	free(path);
-	path = ct_asprintf("%s/cgroup.controllers", dir);
-	write_text(path, pure ? "cpuset cpu io memory pids\n" : "hugetlb\n");
-	free(path);
-	free(dir);
-}
-
-static struct fixture fixture_new(enum fixture_kind kind)
-{
-	static int counter;
-	struct fixture fixture = {.dir = ct_asprintf("%s/f%d", fixture_base, counter++)};
-	fixture.root = ct_asprintf("%s/cg", fixture.dir);
-	fixture.mountinfo = ct_asprintf("%s/mountinfo", fixture.dir);
-	fixture.self = ct_asprintf("%s/self-cgroup", fixture.dir);
-	make_dirs(fixture.root);
-
-	FILE *mountinfo = fopen(fixture.mountinfo, "we");
-	FILE *self = fopen(fixture.self, "we");
-	if (mountinfo == NULL || self == NULL)
-		exit(2);
-	fprintf(mountinfo, "22 1 254:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw\n");
-	if (kind != FIXTURE_V2)
-		add_v1(&fixture, mountinfo, self);
-	if (kind != FIXTURE_V1)
-		add_unified(&fixture, mountinfo, self, kind == FIXTURE_V2);
-	fprintf(mountinfo, "60 22 0:50 / %s/elsewhere rw - tmpfs tmpfs rw\n", fixture.dir);
-	fclose(mountinfo);
-	fclose(self);
-	return fixture;
-}
-
-static void fixture_free(struct fixture *fixture)
-{
-	remove_recursively(fixture->dir);
-	free(fixture->dir);
-	free(fixture->root);
-	free(fixture->mountinfo);
-	free(fixture->self);
-}
-
-static struct ct_cgroup_params fixture_params(const struct fixture *fixture, const char *cgroups_path)
-{
-	return (struct ct_cgroup_params){
-	    .mount_root = fixture->root,
-	    .proc_self_cgroup = fixture->self,
-	    .mountinfo = fixture->mountinfo,
-	    .cgroups_path = cgroups_path,
-	    .id = "web",
-	};
-}
-
-/* Resolves cgroups_path on fixture and returns the map of directories. */
-static int resolve(const struct fixture *fixture, const char *cgroups_path, struct spec_map *ret_map,
-                   struct libct_error *err)
-{
-	struct ct_cgroup_params params = fixture_params(fixture, cgroups_path);
-	struct ct_cgroup *cgroup = NULL;
-	int r = ct_cgroup_new(&params, &cgroup, err);
-	if (r < 0)
-		return r;
-	ct_cgroup_to_map(cgroup, ret_map);
-	ct_cgroup_free(cgroup);
-	return 0;
-}
-
-static void check_dir(const struct spec_map *map, const char *key, const char *root, const char *below,
-                      const char *name)
-{
-	char *expected = ct_asprintf("%s/%s", root, below);
-	is_str(map_value(map, key), expected, "%s: %s", name, key);
-	free(expected);
-}
+#include "cgroup-fixture.h"
 
 /* -------------------------------------------------------------- layouts */
 
@@ -258,7 +56,7 @@ static void test_default_path_v1(void)
 	          "default path v1");
 	is_str(map_value(&map, "blkio"), NULL, "default path v1: read-only blkio skipped");
 	is_str(map_value(&map, "unified"), NULL, "default path v1: no unified hierarchy");
-	is_int(map.n_entries, 6, "default path v1: six hierarchies");
+	is_int(map.n_entries, 8, "default path v1: eight hierarchies");
 	map_clear(&map);
 
 	/* An empty string is how Go callers write an absent path. */
@@ -278,7 +76,7 @@ static void test_paths_hybrid(void)
 	check_dir(&map, "unified", fixture.root, "unified/user.slice/session-1.scope/ctrun/web",
 	          "default path hybrid");
 	check_dir(&map, "memory", fixture.root, "memory/process_api/abc/ctrun/web", "default path hybrid");
-	is_int(map.n_entries, 7, "default path hybrid: seven hierarchies");
+	is_int(map.n_entries, 9, "default path hybrid: nine hierarchies");
 	map_clear(&map);
 
 	is_int(resolve(&fixture, "pods/./x//y/", &map, &err), 0, "relative path: resolves");
@@ -429,7 +227,7 @@ static void test_create_destroy(void)
 	check_dir(&map, "created:memory", fixture.root, "memory/process_api/abc/ctrun", "create hybrid");
 	check_dir(&map, "created:unified", fixture.root, "unified/user.slice/session-1.scope/ctrun",
 	          "create hybrid");
-	is_int(map.n_entries, 14, "create hybrid: seven directories and seven markers");
+	is_int(map.n_entries, 18, "create hybrid: nine directories and nine markers");
 
 	/* Sub-cgroups made inside the container go first. */
 	char *nested = ct_asprintf("%s/inner/deeper", map_value(&map, "memory"));
@@ -700,25 +498,34 @@ static void test_resources_rejected(void)
 	struct ct_cgroup *cgroup = NULL;
 	is_int(ct_cgroup_new(&params, &cgroup, NULL), 0, "resources rejected: new succeeds");
 
-	struct spec_device_rule rule = {.allow = false};
+	struct spec_device_rule rule = {.allow = false, .type = "x"};
 	struct spec_hugepage_limit hugepage = {.page_size = "2MB", .limit = 1};
 	struct spec_map_entry unified_entry = {.key = "memory.max", .value = "1"};
+	struct spec_rdma_entry rdma = {.device = "mlx5_1", .hca_handles = {true, 3}};
 	const struct {
 		struct spec_resources resources;
+		int expected_errno;
 		const char *message;
 	} unsupported[] = {
-	    {{.devices = &rule, .n_devices = 1}, "linux.resources.devices: not supported"},
-	    {{.block_io = {.set = true}}, "linux.resources.blockIO: not supported"},
+	    {{.devices = &rule, .n_devices = 1},
+	     EINVAL,
+	     "linux.resources.devices[0].type: invalid value \"x\", expected \"a\", \"c\" or \"b\""},
+	    {{.block_io = {.set = true, .weight = {true, 5}}},
+	     EINVAL,
+	     "linux.resources.blockIO.weight: invalid value 5, expected 10 to 1000"},
 	    {{.hugepage_limits = &hugepage, .n_hugepage_limits = 1},
-	     "linux.resources.hugepageLimits: not supported"},
-	    {{.network = {.set = true}}, "linux.resources.network: not supported"},
+	     ENOTSUP,
+	     "linux.resources.hugepageLimits: not supported, because no \"hugetlb\" cgroup controller is mounted"},
+	    {{.rdma = &rdma, .n_rdma = 1},
+	     ENOTSUP,
+	     "linux.resources.rdma: not supported, because no \"rdma\" cgroup controller is mounted"},
 	    {{.unified = {.entries = &unified_entry, .n_entries = 1}},
-	     "linux.resources.unified: not supported"},
-	    {{.memory = {.set = true, .kernel = {true, 1 << 20}}},
-	     "linux.resources.memory.kernel: not supported"},
+	     ENOTSUP,
+	     "linux.resources.unified: not supported, because the host mounts no cgroup2 hierarchy"},
 	};
 	for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++)
-		check_resources_rejected(cgroup, &unsupported[i].resources, ENOTSUP, unsupported[i].message);
+		check_resources_rejected(cgroup, &unsupported[i].resources, unsupported[i].expected_errno,
+		                         unsupported[i].message);
 
 	struct spec_resources swappiness = {.memory = {.set = true, .swappiness = {true, 101}}};
 	check_resources_rejected(cgroup, &swappiness, EINVAL,
@@ -739,9 +546,11 @@ static void test_resources_rejected(void)
 	fixture = fixture_new(FIXTURE_V2);
 	params = fixture_params(&fixture, NULL);
 	is_int(ct_cgroup_new(&params, &cgroup, NULL), 0, "resources rejected v2: new succeeds");
-	struct spec_resources memory = {.memory = {.set = true, .limit = {true, 1 << 20}}};
-	check_resources_rejected(cgroup, &memory, ENOTSUP,
-	                         "linux.resources.memory: not supported on cgroup2 yet");
+	struct spec_network network = {.set = true, .class_id = {true, 0x100001}};
+	struct spec_resources class_id = {.network = network};
+	check_resources_rejected(cgroup, &class_id, ENOTSUP,
+	                         "linux.resources.network.classID: not supported on cgroup2, which has no net_cls "
+	                         "controller");
 	struct spec_resources empty = {.set = true};
 	is_int(ct_cgroup_check_resources(cgroup, &empty, NULL), 0,
 	       "resources v2: an empty object is accepted");
@@ -788,6 +597,7 @@ static const char *const cpu_files[] = {
 };
 static const char *const cpuset_files[] = {"cpuset.cpus", "cpuset.mems"};
 static const char *const pids_files[] = {"pids.max"};
+static const char *const device_files[] = {"devices.allow", "devices.deny"};
 #define COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
 static const struct spec_resources fixture_resources = {
@@ -827,6 +637,10 @@ static void test_resources_fixture(void)
 	add_control_files(cpu, cpu_files, COUNT(cpu_files));
 	add_control_files(cpuset, cpuset_files, COUNT(cpuset_files));
 	add_control_files(pids, pids_files, COUNT(pids_files));
+	/* The device rules apply with every resources object; their lines
+	 * are tested in test-cgroup-resources.c. */
+	const char *devices = map_value(&map, "devices");
+	add_control_files(devices, device_files, COUNT(device_files));
 
 	struct libct_error err = {0};
 	if (!is_int(ct_cgroup_set_resources(cgroup, &fixture_resources, &err), 0,
@@ -880,6 +694,7 @@ static void test_resources_fixture(void)
 	remove_control_files(cpu, cpu_files, COUNT(cpu_files));
 	remove_control_files(cpuset, cpuset_files, COUNT(cpuset_files));
 	remove_control_files(pids, pids_files, COUNT(pids_files));
+	remove_control_files(devices, device_files, COUNT(device_files));
 	char *swap = ct_asprintf("%s/memory.memsw.limit_in_bytes", memory);
 	ok(!exists(swap), "resources fixture: control files removed");
 	free(swap);
