@@ -935,6 +935,34 @@ int ct_cgroup_kill(struct ct_cgroup *cgroup, int sig, struct libct_error *err)
 	return r < 0 ? r : thawed;
 }
 
+/* --------------------------------------------------------------- freeze */
+
+int ct_cgroup_freeze(struct ct_cgroup *cgroup, bool frozen, struct libct_error *err)
+{
+	/* The same freezer as ct_cgroup_kill() uses, so that a kill of a
+	 * paused container sees it paused. */
+	const struct ct_cgroup_hierarchy *candidates[] = {
+	    find_v1_freezer(cgroup),
+	    find_by_name(cgroup, CT_CGROUP_UNIFIED),
+	};
+	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
+		const struct ct_cgroup_hierarchy *hierarchy = candidates[i];
+		if (hierarchy == NULL)
+			continue;
+		if (!frozen) {
+			int r = hierarchy->unified ? ct_cgroup_v2_thaw(hierarchy->dir, err)
+			                           : ct_cgroup_v1_thaw(hierarchy->dir, err);
+			return r < 0 ? r : 0;
+		}
+		int r = hierarchy->unified ? ct_cgroup_v2_freeze(hierarchy->dir, err)
+		                           : ct_cgroup_v1_freeze(hierarchy->dir, err);
+		if (r == -ENOENT)
+			continue;
+		return r < 0 ? r : 0;
+	}
+	return ct_error_set(err, ENOTSUP, "%s container: no cgroup freezer is available", frozen ? "pause" : "resume");
+}
+
 /* -------------------------------------------------------------- destroy */
 
 /* Thaws dir and then its descendants, because a frozen process never exits
@@ -1143,8 +1171,13 @@ static int restore_entry(struct ct_cgroup *cgroup, const struct spec_map_entry *
 		    .dir = ct_strdup(entry->value),
 		    .controllers = entry->key[0] != '\0' && strcmp(entry->key, CT_CGROUP_UNIFIED) != 0
 		                       ? split_v1_controllers(entry->key)
-		                       : ct_calloc(1, sizeof(char *)),
+		                       : NULL,
 		};
+		/* The cgroup2 controllers that update may use are those enabled
+		 * for the container's cgroup; a cgroup already gone has none. */
+		if (hierarchy.controllers == NULL &&
+		    ct_cgroup_v2_read_controllers(hierarchy.dir, &hierarchy.controllers, NULL) < 0)
+			hierarchy.controllers = ct_calloc(1, sizeof(char *));
 		append_hierarchy(cgroup, &hierarchy);
 		return 0;
 	}

@@ -253,6 +253,21 @@ int ct_cgroup_clone_fd(struct ct_cgroup *cgroup);
 int ct_cgroup_pids(struct ct_cgroup *cgroup, pid_t **ret_pids, size_t *ret_count, struct libct_error *err);
 /* Sends sig to every process in the container's cgroup. */
 int ct_cgroup_kill(struct ct_cgroup *cgroup, int sig, struct libct_error *err);
+/* Freezes the container (v1 freezer, else cgroup.freeze) and waits until
+ * it is frozen, or thaws it. Freezing a frozen container succeeds. */
+int ct_cgroup_freeze(struct ct_cgroup *cgroup, bool frozen, struct libct_error *err);
+
+/* Usage counters of the container; a has_ flag is false where the host
+ * has no such counter. */
+struct ct_cgroup_stats {
+	bool has_memory;
+	uint64_t memory_usage; /* bytes */
+	bool has_pids;
+	uint64_t pids_current;
+	bool has_cpu;
+	uint64_t cpu_usage_ns;
+};
+int ct_cgroup_stats(const struct ct_cgroup *cgroup, struct ct_cgroup_stats *ret_stats, struct libct_error *err);
 /* Removes the container's directories bottom-up, retrying while busy. */
 int ct_cgroup_destroy(struct ct_cgroup *cgroup, struct libct_error *err);
 

@@ -604,6 +604,33 @@ static void test_real_device_program(void)
 	free(dir);
 }
 
+static void check_real_freeze_and_stats(struct ct_cgroup *cgroup, const char *freezer)
+{
+	struct libct_error err = {0};
+	pid_t child = fork();
+	if (child == 0) {
+		for (;;)
+			pause();
+	}
+	is_int(ct_cgroup_enter(cgroup, child, &err), 0, "real stats: enter succeeds");
+	struct ct_cgroup_stats stats = {0};
+	is_int(ct_cgroup_stats(cgroup, &stats, &err), 0, "real stats: read");
+	ok(stats.has_pids && stats.pids_current == 1, "real stats: one process");
+	ok(stats.has_memory, "real stats: memory usage present");
+	ok(stats.has_cpu, "real stats: cpu usage present");
+
+	if (!is_int(ct_cgroup_freeze(cgroup, true, &err), 0, "real freeze: succeeds"))
+		diag("%s", err.message);
+	if (freezer != NULL)
+		check_file(freezer, "freezer.state", "FROZEN\n", "real freeze");
+	is_int(ct_cgroup_freeze(cgroup, true, &err), 0, "real freeze: again succeeds");
+	is_int(ct_cgroup_freeze(cgroup, false, &err), 0, "real thaw: succeeds");
+	if (freezer != NULL)
+		check_file(freezer, "freezer.state", "THAWED\n", "real thaw");
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+}
+
 static void test_real_limits(void)
 {
 	if (geteuid() != 0) {
@@ -670,6 +697,8 @@ static void test_real_limits(void)
 	ok(r == 0 || (r == -ENOTSUP && strstr(err.message, "no proportional I/O scheduler") != NULL),
 	   "real limits: blkio weight applied or refused with the reason");
 	diag("%s", r == 0 ? "blkio weight applied" : err.message);
+
+	check_real_freeze_and_stats(cgroup, map_value(&map, "freezer"));
 
 	(void)ct_cgroup_destroy(cgroup, NULL);
 	if (!hugetlb_before && unified != NULL)
