@@ -146,8 +146,9 @@ int ct_state_dir_open(struct libct_context *context, const char *id, int *ret_di
 int ct_state_dir_remove(struct libct_context *context, const char *id, int dir_fd, struct libct_error *err);
 /* Reads state.json; -ENOENT when it does not exist (a create that crashed). */
 int ct_state_load(int dir_fd, const char *id, struct ct_state **ret_state, struct libct_error *err);
-/* Writes state.json atomically. */
-int ct_state_save(int dir_fd, const struct ct_state *state, struct libct_error *err);
+/* Writes state.json: with durable, atomically and synced; otherwise with a
+ * plain write, for the short-lived "creating" state. */
+int ct_state_save(int dir_fd, const struct ct_state *state, bool durable, struct libct_error *err);
 /* Reads the start time of pid; -ESRCH when the process is gone or a zombie. */
 int ct_pid_start_time(pid_t pid, unsigned long long *ret_start_time);
 /* Returns the recorded status, or stopped when the init is gone or its pid
@@ -274,8 +275,8 @@ int ct_cgroup_destroy(struct ct_cgroup *cgroup, struct libct_error *err);
 /*
  * Checks linux.resources against what the host's layout lets ctrun apply,
  * without side effects: a field that cannot be applied yet fails with
- * ENOTSUP and "<field>: not supported", an invalid value with EINVAL. So
- * far memory, pids.limit and cpu are applied, on v1 hierarchies only.
+ * ENOTSUP and a message naming the field and the reason, an invalid value
+ * with EINVAL. docs/cgroups.md lists the files of each field.
  */
 int ct_cgroup_check_resources(const struct ct_cgroup *cgroup, const struct spec_resources *resources,
 			      struct libct_error *err);

@@ -631,6 +631,42 @@ static void check_real_freeze_and_stats(struct ct_cgroup *cgroup, const char *fr
 	waitpid(child, NULL, 0);
 }
 
+static char *read_devices_list(const char *dir)
+{
+	char *path = ct_asprintf("%s/devices.list", dir);
+	char *text = read_text(path);
+	free(path);
+	return text;
+}
+
+/* Device rules on the real v1 controller: update and privileged. */
+static void check_real_device_update(struct ct_cgroup *cgroup, const char *devices)
+{
+	struct libct_error err = {0};
+	struct spec_device_rule kmsg[] = {
+	    {.allow = false, .access = "rwm"},
+	    {.allow = true, .type = "c", .major = {true, 1}, .minor = {true, 11}, .access = "r"},
+	};
+	struct spec_resources update = {.devices = kmsg, .n_devices = 2};
+	is_int(ct_cgroup_update_resources(cgroup, &update, &err), 0, "real device update: succeeds");
+	char *list = read_devices_list(devices);
+	ok(list != NULL && strstr(list, "c 1:11 r\n") != NULL, "real device update: kmsg listed");
+	free(list);
+
+	struct spec_resources none = {.pids_limit = {true, 10}};
+	is_int(ct_cgroup_update_resources(cgroup, &none, &err), 0, "real update without devices: succeeds");
+	list = read_devices_list(devices);
+	ok(list != NULL && strstr(list, "c 1:11 r\n") != NULL, "real update without devices: rules kept");
+	free(list);
+
+	struct spec_device_rule all = {.allow = true, .type = "a", .access = "rwm"};
+	struct spec_resources privileged = {.devices = &all, .n_devices = 1};
+	is_int(ct_cgroup_update_resources(cgroup, &privileged, &err), 0, "real privileged: succeeds");
+	list = read_devices_list(devices);
+	is_str(list, "a *:* rwm\n", "real privileged: everything allowed");
+	free(list);
+}
+
 static void test_real_limits(void)
 {
 	if (geteuid() != 0) {
@@ -691,6 +727,8 @@ static void test_real_limits(void)
 	   "real limits: devices.list holds the defaults only");
 	free(value);
 	free(text);
+
+	check_real_device_update(cgroup, devices);
 
 	struct spec_resources weight = {.block_io = {.set = true, .weight = {true, 500}}};
 	r = ct_cgroup_update_resources(cgroup, &weight, &err);
