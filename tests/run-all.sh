@@ -20,6 +20,8 @@ environment:
   BUILD_DIR   meson build directory (default: build)
   CTRUN       runtime binary under test (default: $BUILD_DIR/src/ctrun);
               CTRUN=/usr/sbin/runc runs the integration tests against runc
+  CT_COMMAND_TIMEOUT  seconds one runtime command may take (default: 60)
+  BATS_TIMEOUT        seconds the whole bats run may take (default: 3600)
 EOF
 }
 
@@ -137,8 +139,11 @@ run_integration_tests() {
 		return
 	fi
 
+	# Each runtime call has its own time limit (helpers.bash); this one
+	# keeps a hung test from using up CI's 90 minutes.
 	local rc=0 counts p f s planned
-	bats --tap "${files[@]}" </dev/null 2>&1 | tee "$work/bats.tap" || rc=$?
+	timeout --kill-after=10 "${BATS_TIMEOUT:-3600}" bats --tap "${files[@]}" </dev/null 2>&1 |
+		tee "$work/bats.tap" || rc=$?
 	counts=$(count_tap <"$work/bats.tap")
 	read -r p f s <<<"$counts"
 	add_counts "$p" "$f" "$s"

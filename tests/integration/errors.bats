@@ -45,8 +45,8 @@ expect_create_fails() {
 	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
 	expect_failure
 	expect_output_has "/bin/does-not-exist"
-	# Podman turns "no such file or directory" into exit status 127.
-	expect_output_has "no such file or directory"
+	# Podman turns "no such file or directory", in any case, into exit status 127.
+	expect_output_has_nocase "no such file or directory"
 	expect_nothing_left
 }
 
@@ -64,7 +64,7 @@ expect_create_fails() {
 
 	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
 	expect_failure
-	expect_output_has "permission denied"
+	expect_output_has_nocase "permission denied"
 	expect_nothing_left
 }
 

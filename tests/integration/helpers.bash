@@ -65,6 +65,15 @@ expect_output_has() {
 	fi
 }
 
+# Checks that $output contains a string, ignoring case, as Podman does when
+# it looks for "no such file or directory" or "permission denied".
+expect_output_has_nocase() {
+	if [[ "${output,,}" != *"${1,,}"* ]]; then
+		echo "output: $output" >&2
+		fail "output does not contain \"$1\" in any case"
+	fi
+}
+
 expect_output_lacks() {
 	if [[ "$output" == *"$1"* ]]; then
 		echo "output: $output" >&2
@@ -172,7 +181,7 @@ make_bundle() {
 ct_setup() {
 	requires root
 	[ -x "$CTRUN" ] || fail "runtime \"$CTRUN\" not found: build it or set CTRUN"
-	if "$CTRUN" --version 2>/dev/null | grep -q '^ctrun'; then
+	if ct_timeout "$CTRUN" --version 2>/dev/null | grep -q '^ctrun'; then
 		CT_IS_CTRUN=1
 	else
 		CT_IS_CTRUN=0
@@ -232,7 +241,8 @@ record_id() {
 
 # Prints what a detached container wrote to its stdout and stderr.
 container_output() {
-	cat "$CT_TMP/stdio-${1:-$CT_ID}" 2>/dev/null
+	local id=${1:-$CT_ID}
+	cat "$CT_TMP/stdio-${id//\//_}" 2>/dev/null
 }
 
 # Runs the runtime with the test's --root, and logs the command, its
@@ -267,26 +277,36 @@ ctrun() {
 	echo "\$ $CTRUN --root $CT_ROOT ${args[*]}" >>"$CT_LOG"
 	out=$CT_TMP/ctrun-output
 	if [ "$detached" = 1 ]; then
-		local stdio=$CT_TMP/stdio-$id size
+		local stdio=$CT_TMP/stdio-${id//\//_} size
 		size=$(stat -c %s "$stdio" 2>/dev/null || echo 0)
 		rc=0
-		"$CTRUN" --root "$CT_ROOT" "$@" </dev/null >>"$stdio" 2>&1 || rc=$?
+		ct_timeout "$CTRUN" --root "$CT_ROOT" "$@" </dev/null >>"$stdio" 2>&1 || rc=$?
 		tail -c +"$((size + 1))" "$stdio" >"$out"
 		ct_record_init "$id"
 	else
 		rc=0
-		"$CTRUN" --root "$CT_ROOT" "$@" </dev/null >"$out" 2>&1 || rc=$?
+		ct_timeout "$CTRUN" --root "$CT_ROOT" "$@" </dev/null >"$out" 2>&1 || rc=$?
 	fi
 	cat "$out" | tee -a "$CT_LOG"
+	if [ "$rc" -eq 124 ]; then
+		echo "[timed out after ${CT_COMMAND_TIMEOUT:-60} s]" >>"$CT_LOG"
+	fi
 	echo "[exit status $rc]" >>"$CT_LOG"
 	return $rc
+}
+
+# Runs a command with a time limit (CT_COMMAND_TIMEOUT seconds, default
+# 60), so that a runtime that hangs fails one test instead of the suite.
+# On a timeout the exit status is 124.
+ct_timeout() {
+	timeout --kill-after=5 "${CT_COMMAND_TIMEOUT:-60}" "$@"
 }
 
 # Records the init pid of a container so that the teardown can kill it
 # even if the runtime fails to delete the container.
 ct_record_init() {
 	local pid
-	pid=$("$CTRUN" --root "$CT_ROOT" state "$1" 2>/dev/null | jq -r '.pid // 0' 2>/dev/null) || return 0
+	pid=$(ct_timeout "$CTRUN" --root "$CT_ROOT" state "$1" 2>/dev/null | jq -r '.pid // 0' 2>/dev/null) || return 0
 	if [ -n "$pid" ] && [ "$pid" -gt 0 ] 2>/dev/null; then
 		record_pid "$pid"
 	fi
@@ -306,7 +326,7 @@ wait_for_exit() {
 
 # Prints one field of `state ID` (default: status).
 container_state() {
-	"$CTRUN" --root "$CT_ROOT" state "$1" 2>/dev/null | jq -r ".${2:-status}"
+	ct_timeout "$CTRUN" --root "$CT_ROOT" state "$1" 2>/dev/null | jq -r ".${2:-status}"
 }
 
 container_pid() {
@@ -408,14 +428,14 @@ ct_teardown() {
 
 	if [ -s "$CT_TMP/ids" ]; then
 		while read -r id; do
-			"$CTRUN" --root "$CT_ROOT" delete --force "$id" >>"$CT_LOG" 2>&1 || true
+			ct_timeout "$CTRUN" --root "$CT_ROOT" delete --force "$id" >>"$CT_LOG" 2>&1 || true
 		done <"$CT_TMP/ids"
 	fi
 	ct_kill_recorded
 	# A second delete removes a container whose init was still dying.
 	if [ -s "$CT_TMP/ids" ]; then
 		while read -r id; do
-			"$CTRUN" --root "$CT_ROOT" delete --force "$id" >/dev/null 2>&1 || true
+			ct_timeout "$CTRUN" --root "$CT_ROOT" delete --force "$id" >/dev/null 2>&1 || true
 		done <"$CT_TMP/ids"
 	fi
 
