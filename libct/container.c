@@ -362,11 +362,11 @@ static char *owner_name(void)
 	return pw != NULL ? ct_strdup(pw->pw_name) : ct_asprintf("%u", uid);
 }
 
-static int record_state(struct create_job *job, struct libct_error *err)
+static int save_state(struct create_job *job, enum libct_status status, bool durable, struct libct_error *err)
 {
 	struct ct_state state = {
 		.id = (char *)job->id,
-		.status = LIBCT_STATUS_CREATED,
+		.status = status,
 		.pid = job->pid,
 		.pid_start_time = job->pid_start_time,
 		.bundle = job->bundle,
@@ -381,12 +381,18 @@ static int record_state(struct create_job *job, struct libct_error *err)
 	int r = ct_cgroup_to_map(job->cgroup, &state.cgroup_paths);
 	if (r < 0)
 		return ct_error_sys(err, -r, "record cgroup paths");
-	r = ct_state_save(job->dir_fd, &state, err);
+	r = ct_state_save(job->dir_fd, &state, durable, err);
 	for (size_t i = 0; i < state.cgroup_paths.n_entries; i++) {
 		free(state.cgroup_paths.entries[i].key);
 		free(state.cgroup_paths.entries[i].value);
 	}
 	free(state.cgroup_paths.entries);
+	return r;
+}
+
+static int record_state(struct create_job *job, struct libct_error *err)
+{
+	int r = save_state(job, LIBCT_STATUS_CREATED, true, err);
 	if (r < 0)
 		return r;
 
@@ -451,6 +457,11 @@ static int run_create(struct create_job *job, struct libct_error *err)
 	r = create_cgroup(job, err);
 	if (r < 0)
 		return ct_error_prefix(err, "cgroup");
+	/* If the caller dies from here on, delete finds the cgroup in this
+	 * state; its init dies with the caller (parent death signal). */
+	r = save_state(job, LIBCT_STATUS_CREATING, false, err);
+	if (r < 0)
+		return r;
 	r = prepare_init(job, err);
 	if (r < 0)
 		return r;
@@ -561,7 +572,7 @@ int libct_container_start(struct libct_context *context, const char *id, struct 
 	(void)unlinkat(dir_fd, CT_START_SOCKET, 0);
 
 	state->status = LIBCT_STATUS_RUNNING;
-	r = ct_state_save(dir_fd, state, err);
+	r = ct_state_save(dir_fd, state, true, err);
 	if (r < 0)
 		ct_error_prefix(err, "start container \"%s\"", id);
 out:
@@ -603,6 +614,8 @@ int libct_container_wait(struct libct_context *context, const char *id, int *ret
  * process is gone, also when its pid now names another process. */
 static int open_init_pidfd(const struct ct_state *state)
 {
+	if (state->pid <= 0)
+		return -ESRCH; /* create was killed before it cloned the init */
 	_cleanup_close_ int pidfd = pidfd_open(state->pid, 0);
 	if (pidfd < 0)
 		return -errno;

@@ -225,7 +225,7 @@ int ct_state_load(int dir_fd, const char *id, struct ct_state **ret_state, struc
 	return 0;
 }
 
-int ct_state_save(int dir_fd, const struct ct_state *state, struct libct_error *err)
+int ct_state_save(int dir_fd, const struct ct_state *state, bool durable, struct libct_error *err)
 {
 	struct spec_state file = {
 		.oci_version = (char *)"1.3.0",
@@ -245,7 +245,18 @@ int ct_state_save(int dir_fd, const struct ct_state *state, struct libct_error *
 	int r = spec_state_serialize(&file, true, &json, &len, err);
 	if (r < 0)
 		return r;
-	return ct_write_file_atomic(dir_fd, STATE_FILE, json, len, 0600, err);
+	if (durable)
+		return ct_write_file_atomic(dir_fd, STATE_FILE, json, len, 0600, err);
+
+	_cleanup_close_ int fd = openat(dir_fd, STATE_FILE, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return ct_error_sys(err, errno, "create \"%s\"", STATE_FILE);
+	ssize_t n = write(fd, json, len);
+	if (n < 0)
+		return ct_error_sys(err, errno, "write \"%s\"", STATE_FILE);
+	if ((size_t)n != len)
+		return ct_error_set(err, EIO, "write \"%s\": short write", STATE_FILE);
+	return 0;
 }
 
 /* ------------------------------------------------------------ liveness */
