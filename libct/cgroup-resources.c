@@ -517,6 +517,8 @@ static int enable_v2_controllers(const struct ct_cgroup *cgroup, const struct sp
                                  struct libct_error *err)
 {
 	const struct ct_cgroup_hierarchy *unified = ct_cgroup_find(cgroup, CT_CGROUP_UNIFIED);
+	/* NOTE: a cgroup restored from state.json has no mount point, so an
+	 * update cannot enable a controller that create did not enable. */
 	if (unified == NULL || unified->mount_point == NULL)
 		return 0;
 	_cleanup_strv_ char **needed =
