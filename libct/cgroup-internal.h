@@ -158,8 +158,8 @@ int ct_cgroup_v2_set_cpu(const char *dir, const struct spec_cpu *cpu, struct lib
 int ct_cgroup_v2_set_cpuset(const char *dir, const struct spec_cpu *cpu, struct libct_error *err);
 int ct_cgroup_v2_set_io(const char *dir, const struct spec_block_io *io, struct libct_error *err);
 /* hugetlb and rdma, in a v1 hierarchy or (unified) the cgroup2 one. */
-int ct_cgroup_set_hugetlb(const char *dir, bool unified, const struct spec_hugepage_limit *limits, size_t count,
-                          struct libct_error *err);
+int ct_cgroup_set_hugetlb(const char *dir, bool unified, const struct spec_hugepage_limit *limits,
+                          size_t count, struct libct_error *err);
 int ct_cgroup_set_rdma(const char *dir, const struct spec_rdma_entry *entries, size_t count,
                        struct libct_error *err);
 
@@ -205,8 +205,8 @@ int ct_cgroup_v1_set_devices(const char *dir, const struct ct_device_rule *rules
 /* The number of default rules at the end of ct_cgroup_device_rules(). */
 size_t ct_cgroup_default_device_count(void);
 /* Builds the BPF_PROG_TYPE_CGROUP_DEVICE program for rules. */
-int ct_cgroup_bpf_device_program(const struct ct_device_rule *rules, size_t count, struct bpf_insn **ret_insns,
-                                 size_t *ret_count);
+int ct_cgroup_bpf_device_program(const struct ct_device_rule *rules, size_t count,
+                                 struct bpf_insn **ret_insns, size_t *ret_count);
 /* Loads the program and attaches it to the cgroup2 directory dir in place
  * of the device programs attached there before. */
 int ct_cgroup_v2_set_devices(const char *dir, const struct ct_device_rule *rules, size_t count,

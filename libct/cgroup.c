@@ -960,7 +960,8 @@ int ct_cgroup_freeze(struct ct_cgroup *cgroup, bool frozen, struct libct_error *
 			continue;
 		return r < 0 ? r : 0;
 	}
-	return ct_error_set(err, ENOTSUP, "%s container: no cgroup freezer is available", frozen ? "pause" : "resume");
+	return ct_error_set(err, ENOTSUP, "%s container: no cgroup freezer is available",
+	                    frozen ? "pause" : "resume");
 }
 
 /* -------------------------------------------------------------- destroy */
