@@ -135,6 +135,13 @@ static int check_config(const struct spec_config *config, const struct libct_cre
 
 	if (!has_namespace(config, SPEC_NS_MOUNT, true))
 		return ct_error_set(err, ENOTSUP, "linux.namespaces: a container without a new mount namespace is not supported");
+	/* The init would need an intermediate process to enter a pid namespace
+	 * owned by a joined user namespace, and without that proc cannot be
+	 * mounted. */
+	if (has_namespace(config, SPEC_NS_USER, false) && !has_namespace(config, SPEC_NS_USER, true) &&
+	    has_namespace(config, SPEC_NS_PID, true))
+		return ct_error_set(err, ENOTSUP,
+				    "linux.namespaces: a new pid namespace in a joined user namespace is not supported");
 	if ((config->hostname != NULL || config->domainname != NULL) && !has_namespace(config, SPEC_NS_UTS, false))
 		return ct_error_set(err, EINVAL, "hostname: setting it requires a uts namespace");
 	if (options->preserve_fds < 0)

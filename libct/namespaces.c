@@ -93,12 +93,11 @@ int ct_ns_plan(const struct spec_config *config, struct ct_init *init, uint64_t 
 	uint64_t clone_flags = new_flags & ~unshare_flags;
 
 	/* New namespaces must be owned by a joined user namespace, so the child
-	 * creates them after setns(). The pid namespace stays a clone flag
-	 * because unshare() would not move the init itself into it.
-	 * NOTE: that pid namespace is owned by the runtime's user namespace. */
+	 * creates them after setns(). A new pid namespace cannot be made that
+	 * way without an intermediate process, and create rejects it. */
 	if (init->join_fds[SPEC_NS_USER] >= 0) {
-		unshare_flags |= clone_flags & ~(uint64_t)CLONE_NEWPID;
-		clone_flags &= CLONE_NEWPID;
+		unshare_flags |= clone_flags;
+		clone_flags = 0;
 	}
 
 	init->unshare_flags = (int)(unshare_flags & ~(uint64_t)CLONE_NEWTIME);
