@@ -222,14 +222,41 @@ int ct_cgroup_v1_device_lines(const struct ct_device_rule *rules, size_t count, 
 	return 0;
 }
 
+/* Returns whether devices.list already shows the allow list of lines, so
+ * that an update with unchanged rules writes nothing. The list shows the
+ * exceptions only in deny-by-default mode. */
+static bool list_matches(const char *dir, const struct ct_device_line *lines, size_t n_lines)
+{
+	if (strcmp(lines[0].file, "devices.deny") != 0)
+		return false;
+	_cleanup_free_ char *list = NULL;
+	if (ct_cgroup_read(dir, "devices.list", &list, NULL) < 0)
+		return false;
+
+	size_t n_listed = 0;
+	char *save = NULL;
+	for (char *line = strtok_r(list, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		bool found = false;
+		for (size_t i = 1; i < n_lines && !found; i++)
+			found = strcmp(lines[i].rule, line) == 0;
+		if (!found)
+			return false;
+		n_listed++;
+	}
+	return n_listed == n_lines - 1;
+}
+
 int ct_cgroup_v1_set_devices(const char *dir, const struct ct_device_rule *rules, size_t count,
                              size_t n_config, struct libct_error *err)
 {
 	_cleanup_free_ struct ct_device_line *lines = NULL;
 	size_t n_lines = 0;
 	int r = ct_cgroup_v1_device_lines(rules, count, n_config, &lines, &n_lines, err);
+	if (r == 0 && list_matches(dir, lines, n_lines))
+		return 0;
 	/* The first line sets the default and clears the old exceptions, so an
-	 * update starts from a clean list too. */
+	 * update starts from a clean list too. NOTE: until the allow lines
+	 * follow, the container can open no device. */
 	for (size_t i = 0; r == 0 && i < n_lines; i++) {
 		r = ct_cgroup_write(dir, lines[i].file, lines[i].rule, err);
 		if (r < 0)

@@ -643,6 +643,22 @@ static char *read_devices_list(const char *dir)
 static void check_real_device_update(struct ct_cgroup *cgroup, const char *devices)
 {
 	struct libct_error err = {0};
+	/* Unchanged rules write nothing, but a list that differs from them
+	 * is rewritten. */
+	struct spec_device_rule deny_all = {.allow = false, .access = "rwm"};
+	struct spec_resources same = {.devices = &deny_all, .n_devices = 1};
+	char *before = read_devices_list(devices);
+	is_int(ct_cgroup_update_resources(cgroup, &same, &err), 0, "real same devices: succeeds");
+	char *after = read_devices_list(devices);
+	is_str(after, before, "real same devices: list unchanged");
+	free(after);
+	is_int(ct_cgroup_write(devices, "devices.allow", "c 1:11 r", &err), 0, "real extra rule: written");
+	is_int(ct_cgroup_update_resources(cgroup, &same, &err), 0, "real extra rule: update succeeds");
+	after = read_devices_list(devices);
+	is_str(after, before, "real extra rule: removed again");
+	free(after);
+	free(before);
+
 	struct spec_device_rule kmsg[] = {
 	    {.allow = false, .access = "rwm"},
 	    {.allow = true, .type = "c", .major = {true, 1}, .minor = {true, 11}, .access = "r"},
