@@ -56,8 +56,11 @@ static int check_id(const char *id, struct libct_error *err)
 {
 	if (id == NULL || id[0] == '\0')
 		return ct_error_set(err, EINVAL, "invalid container id: empty");
-	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0 || strlen(id) > ID_MAX_LENGTH)
-		return ct_error_set(err, EINVAL, "invalid container id \"%.64s\"", id);
+	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+		return ct_error_set(err, EINVAL, "invalid container id \"%s\": \".\" and \"..\" are not allowed", id);
+	if (strlen(id) > ID_MAX_LENGTH)
+		return ct_error_set(err, EINVAL, "invalid container id \"%.64s...\": longer than %d bytes", id,
+				    ID_MAX_LENGTH);
 	for (const char *c = id; *c != '\0'; c++) {
 		bool allowed = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
 			       strchr("_.+-", *c) != NULL;
@@ -199,10 +202,12 @@ static int create_cgroup(struct create_job *job, struct libct_error *err)
 	r = ct_cgroup_check_resources(job->cgroup, resources, err);
 	if (r < 0)
 		return r;
+	/* Set first, so that a create that fails halfway still removes the
+	 * directories it made (ct_cgroup_destroy removes only those). */
+	job->cgroup_created = true;
 	r = ct_cgroup_create(job->cgroup, err);
 	if (r < 0)
 		return r;
-	job->cgroup_created = true;
 	return ct_cgroup_set_resources(job->cgroup, resources, err);
 }
 
@@ -433,13 +438,12 @@ static void abort_create(struct create_job *job, struct libct_error *err)
 		ct_error_append_cleanup(err, &cleanup);
 	if (job->dir_created && ct_state_dir_remove(job->context, job->id, job->dir_fd, &cleanup) < 0)
 		ct_error_append_cleanup(err, &cleanup);
-	if (job->options->pid_file != NULL && job->pid > 0)
-		(void)unlink(job->options->pid_file); /* it may not have been written yet */
 }
 
 static void release_job(struct create_job *job)
 {
 	ct_closep(&job->sync_fd);
+	ct_closep(&job->init.sync_fd);
 	ct_closep(&job->pid_ns_fd);
 	ct_closep(&job->init.rootfs_fd);
 	ct_closep(&job->init.start_fd);
