@@ -142,8 +142,9 @@ static int run_foreground(struct libct_context *context, const char *id, const s
 	int status;
 
 	/* Block before the init exists, so that no signal (SIGCHLD included) is
-	 * delivered before the signalfd reads it. The init inherits this mask,
-	 * and libct restores an empty mask in it before exec. */
+	 * delivered before the signalfd reads it. NOTE: the init inherits this
+	 * mask, so libct must empty it before exec, or the container's process
+	 * starts with these signals blocked. */
 	fill_forwarded_signals(&forwarded);
 	sigprocmask(SIG_BLOCK, &forwarded, &saved);
 
