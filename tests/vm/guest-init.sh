@@ -112,12 +112,17 @@ load_modules() {
 }
 
 # Powers off with status 124 after VM_GUEST_TIMEOUT seconds, so that a hung
-# command still reports before the host kills QEMU.
+# command still reports before the host kills QEMU. The process list, with
+# the kernel function that each process waits in, goes to the output port
+# to show where the command hung.
 start_watchdog() {
 	[ "${VM_GUEST_TIMEOUT:-0}" -gt 0 ] || return 0
 	(
 		sleep "$VM_GUEST_TIMEOUT"
-		log "the command timed out after ${VM_GUEST_TIMEOUT}s of guest time"
+		{
+			echo "# vm-init: the command timed out after ${VM_GUEST_TIMEOUT}s; its processes:"
+			ps -e -o pid,ppid,stat,wchan:24,args | grep -v ' \[.*\]$' | sed 's/^/# /'
+		} >/dev/ttyS1 2>&1
 		power_off 124
 	) &
 }

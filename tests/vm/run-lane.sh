@@ -22,6 +22,7 @@ options:
                       $BUILD_DIR/src/ctrun); /usr/sbin/runc works too
   --timeout SECONDS   wall-clock limit for the VM (default: $CT_VM_TIMEOUT,
                       else 1200)
+  --filter REGEX      run only the tests whose name matches REGEX (bats -f)
   --verbose           show the VM console on stderr
   -h, --help          show this help
 
@@ -51,11 +52,13 @@ runtime=${CTRUN:-$build_dir/src/ctrun}
 timeout=${CT_VM_TIMEOUT:-1200}
 vm_options=()
 files=()
+bats_options=()
 
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--runtime) runtime=${2:?--runtime needs a path}; shift 2 ;;
 	--timeout) timeout=${2:?--timeout needs seconds}; shift 2 ;;
+	--filter) bats_options+=(--filter "${2:?--filter needs a regular expression}"); shift 2 ;;
 	--verbose) vm_options+=(--verbose); shift ;;
 	-h | --help) usage; exit 0 ;;
 	-*) note "unknown option \"$1\""; usage >&2; exit 2 ;;
@@ -138,6 +141,7 @@ vm_options+=(
 
 note "runtime $runtime, files: ${guest_files[*]#"$guest_top"/}"
 status=0
-"$top/tests/vm/vm-run.sh" "${vm_options[@]}" -- bash "$guest_top/tests/vm/lane-guest.sh" "${guest_files[@]}" \
+"$top/tests/vm/vm-run.sh" "${vm_options[@]}" -- bash "$guest_top/tests/vm/lane-guest.sh" \
+	${bats_options[@]+"${bats_options[@]}"} "${guest_files[@]}" \
 	2> >(sed -u 's/^/# /' >&2) || status=$?
 exit "$status"
