@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ctrun.h"
@@ -241,6 +242,58 @@ static void test_log_lines(void)
 	ok(now[4] == '-' && now[10] == 'T' && now[19] == '.' && now[26] == 'Z', "time is RFC 3339 in UTC: %s", now);
 }
 
+/* Reads the whole file at path into a static buffer. */
+static const char *read_text(const char *path)
+{
+	static char text[4096];
+	FILE *file = fopen(path, "re");
+
+	text[0] = '\0';
+	if (file == NULL)
+		return text;
+	size_t n = fread(text, 1, sizeof(text) - 1, file);
+	text[n] = '\0';
+	fclose(file);
+	return text;
+}
+
+static void test_log_file(void)
+{
+	char dir[] = "/tmp/test-cli-XXXXXX";
+	char path[64];
+	struct stat st;
+
+	if (mkdtemp(dir) == NULL) {
+		skip("mkdtemp failed");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/log", dir);
+
+	int saved_stderr = dup(STDERR_FILENO);
+	int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	dup2(null_fd, STDERR_FILENO);
+	ok(cli_log_open(path, CLI_LOG_FORMAT_TEXT, false), "log file opens");
+	cli_error("first %d", 1);
+	cli_log(LIBCT_LOG_WARNING, "a warning");
+	cli_debug("dropped without --debug");
+	cli_log_libct(NULL, LIBCT_LOG_INFO, "from libct");
+	cli_log_close();
+	dup2(saved_stderr, STDERR_FILENO);
+	close(saved_stderr);
+	close(null_fd);
+
+	const char *text = read_text(path);
+	ok(strstr(text, "level=error msg=\"first 1\"\n") != NULL, "error line in the log file");
+	ok(strstr(text, "level=warning msg=\"a warning\"\n") != NULL, "warning line in the log file");
+	ok(strstr(text, "level=info msg=\"from libct\"\n") != NULL, "libct line in the log file");
+	ok(strstr(text, "dropped") == NULL, "debug line dropped");
+	is_int(stat(path, &st), 0, "stat log file");
+	is_int(st.st_mode & 07777, 0600, "log file mode");
+
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	test_signal_parse();
@@ -251,5 +304,6 @@ int main(void)
 	test_parse_globals();
 	test_parse_help();
 	test_log_lines();
+	test_log_file();
 	return done_testing();
 }
