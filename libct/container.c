@@ -685,25 +685,32 @@ out:
 	return r;
 }
 
-/* Kills the init and waits until it has exited, for at most DELETE_WAIT_MS. */
-static int kill_init_and_wait(const struct ct_state *state, struct libct_error *err)
+/* Sends SIGKILL to the init; returns its pidfd to wait on, or -ESRCH when
+ * it is already gone. */
+static int kill_init(const struct ct_state *state, struct libct_error *err)
 {
 	_cleanup_close_ int pidfd = open_init_pidfd(state);
 	if (pidfd == -ESRCH)
-		return 0;
+		return -ESRCH;
 	if (pidfd < 0)
 		return ct_error_sys(err, -pidfd, "open init %d", state->pid);
 
 	if (pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
 		return ct_error_sys(err, errno, "kill init %d", state->pid);
+	return ct_steal_fd(&pidfd);
+}
 
+/* Waits at most DELETE_WAIT_MS for the killed init to exit. */
+static int wait_init_gone(int pidfd, const struct ct_state *state, struct libct_error *err)
+{
 	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
 	int r;
 	do
 		r = poll(&pfd, 1, DELETE_WAIT_MS);
 	while (r < 0 && errno == EINTR);
 	if (r == 0)
-		return ct_error_set(err, ETIMEDOUT, "init %d did not exit after SIGKILL", state->pid);
+		return ct_error_set(err, ETIMEDOUT, "init %d did not exit within %d ms of SIGKILL", state->pid,
+				    DELETE_WAIT_MS);
 
 	/* When the caller created the container, the init is its child: reap it. */
 	(void)waitpid(state->pid, NULL, WNOHANG);
@@ -733,12 +740,19 @@ static int delete_container(struct libct_context *context, const char *id, int d
 		return ct_error_set(err, EBUSY, "status is \"%s\": stop the container first or use force",
 				    libct_status_name(status));
 
-	int r = kill_init_and_wait(state, err);
+	/* The cgroup goes before the wait for the init: removing it thaws a
+	 * frozen container, whose init could not die of SIGKILL before. */
+	_cleanup_close_ int pidfd = kill_init(state, err);
+	if (pidfd < 0 && pidfd != -ESRCH)
+		return pidfd;
+	int r = destroy_cgroup(state, err);
 	if (r < 0)
 		return r;
-	r = destroy_cgroup(state, err);
-	if (r < 0)
-		return r;
+	if (pidfd >= 0) {
+		r = wait_init_gone(pidfd, state, err);
+		if (r < 0)
+			return r;
+	}
 	return ct_state_dir_remove(context, id, dir_fd, err);
 }
 
