@@ -150,9 +150,16 @@ static int check_global_flags(const struct cli_syntax *syntax)
 		cli_debug("ignoring --cgroup-manager \"%s\": ctrun always manages cgroups through cgroupfs",
 			  ignored->cgroup_manager);
 	}
-	if (ignored->rootless != NULL)
-		cli_debug("ignoring --rootless \"%s\": ctrun finds out by itself whether it runs rootless",
-			  ignored->rootless);
+	if (ignored->rootless != NULL) {
+		const char *value = ignored->rootless;
+
+		if (value[0] != '\0' && strcmp(value, "true") != 0 && strcmp(value, "false") != 0 &&
+		    strcmp(value, "auto") != 0)
+			return cli_usage_error(syntax, "invalid value \"%s\" for flag \"--rootless\": "
+						       "expected true, false or auto",
+					       value);
+		cli_debug("ignoring --rootless \"%s\": the flag changes nothing in ctrun", value);
+	}
 	if (ignored->log_level != NULL)
 		cli_debug("ignoring --log-level \"%s\": use --debug for debug lines", ignored->log_level);
 	return -1;
