@@ -47,6 +47,17 @@ static bool init_has_exited(pid_t pid)
 	return info.si_pid == pid;
 }
 
+/*
+ * Returns true when the kernel sent sig to our whole process group, as a
+ * terminal does for Ctrl-C (SIGINT), Ctrl-\ (SIGQUIT), Ctrl-Z (SIGTSTP) and
+ * a resize (SIGWINCH), and the init is in that group: it already got the
+ * signal, and forwarding it would deliver it twice.
+ */
+static bool was_sent_to_init_too(const struct signalfd_siginfo *info, pid_t pid)
+{
+	return info->ssi_code == SI_KERNEL && getpgid(pid) == getpgrp();
+}
+
 /* Forwards every signal but SIGCHLD from signal_fd to pid until pid exits.
  * Returns 0 or a negative errno. */
 static int forward_signals(int signal_fd, pid_t pid)
@@ -61,7 +72,7 @@ static int forward_signals(int signal_fd, pid_t pid)
 			return n < 0 ? -errno : -EIO;
 
 		int sig = (int)info.ssi_signo;
-		if (sig == SIGCHLD)
+		if (sig == SIGCHLD || was_sent_to_init_too(&info, pid))
 			continue;
 		const char *name = cli_signal_name(sig);
 		cli_debug("forwarding signal %d (SIG%s) to the container's init (pid %d)", sig, name != NULL ? name : "RT",
