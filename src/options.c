@@ -186,6 +186,21 @@ static const struct cli_option *option_at(const struct cli_syntax *syntax, size_
 	return (size_t)index < n_options ? &syntax->options[index] : &help_option;
 }
 
+/* Counts the long options that start with the name in word ("--no" of
+ * "--no=x", length 4), which getopt_long() accepts when only one does. */
+static size_t count_prefix_matches(const struct cli_syntax *syntax, size_t n_options, const char *word,
+				   size_t length)
+{
+	size_t matches = 0;
+
+	if (length <= 2 || strncmp(word, "--", 2) != 0)
+		return 0;
+	for (size_t i = 0; i <= n_options; i++)
+		if (strncmp(option_at(syntax, n_options, (int)i)->name, word + 2, length - 2) == 0)
+			matches++;
+	return matches;
+}
+
 /* Reports the error behind a '?' or ':' from getopt_long(). */
 static int report_getopt_error(const struct cli_syntax *syntax, size_t n_options, int c, char **argv)
 {
@@ -201,6 +216,8 @@ static int report_getopt_error(const struct cli_syntax *syntax, size_t n_options
 		return cli_usage_error(syntax, "unknown flag \"-%c\"", optopt);
 
 	size_t length = strcspn(word, "=");
+	if (count_prefix_matches(syntax, n_options, word, length) > 1)
+		return cli_usage_error(syntax, "ambiguous flag \"%.*s\": write the whole name", (int)length, word);
 	return cli_usage_error(syntax, "unknown flag \"%.*s\"", (int)length, word);
 }
 

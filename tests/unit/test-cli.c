@@ -59,6 +59,7 @@ struct test_flags {
 	const char *bundle;
 	const char *rootless;
 	int count;
+	int count_max;
 	bool all;
 	bool quiet;
 };
@@ -70,6 +71,7 @@ static enum cli_parse_result parse_test_args(struct test_flags *flags, const cha
 		{"bundle", 'b', CLI_OPTION_STRING, &flags->bundle, "DIR", "bundle"},
 		{"rootless", 0, CLI_OPTION_OPTIONAL_STRING, &flags->rootless, "VALUE", "rootless"},
 		{"count", 0, CLI_OPTION_UINT, &flags->count, "N", "count"},
+		{"count-max", 0, CLI_OPTION_UINT, &flags->count_max, "N", "count-max"},
 		{"all", 'a', CLI_OPTION_FLAG, &flags->all, NULL, "all"},
 		{"quiet", 'q', CLI_OPTION_FLAG, &flags->quiet, NULL, "quiet"},
 		{NULL, 0, 0, NULL, NULL, NULL},
@@ -164,6 +166,13 @@ static void test_parse_errors(void)
 	is_int(parse_test_args(&flags, "create", 3, no_value, &first), CLI_PARSE_USAGE, "flag without its value");
 	const char *flag_value[] = {"create", "--all=yes", "id"};
 	is_int(parse_test_args(&flags, "create", 3, flag_value, &first), CLI_PARSE_USAGE, "value given to a flag");
+	const char *ambiguous[] = {"create", "--qu", "id"};
+	is_int(parse_test_args(&flags, "create", 3, ambiguous, &first), CLI_PARSE_OK, "unique prefix accepted");
+	ok(flags.quiet, "prefix --qu sets --quiet");
+	const char *exact[] = {"create", "--count=1", "id"};
+	is_int(parse_test_args(&flags, "create", 3, exact, &first), CLI_PARSE_OK, "exact name beats longer one");
+	const char *ambiguous2[] = {"create", "--cou=1", "id"};
+	is_int(parse_test_args(&flags, "create", 3, ambiguous2, &first), CLI_PARSE_USAGE, "ambiguous prefix");
 	const char *bad_uint[] = {"create", "--count", "-1", "id"};
 	is_int(parse_test_args(&flags, "create", 4, bad_uint, &first), CLI_PARSE_USAGE, "negative count");
 	const char *bad_uint2[] = {"create", "--count=abc", "id"};
