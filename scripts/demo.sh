@@ -35,7 +35,8 @@ trap cleanup EXIT
 
 # A relative cgroups path puts the container's cgroup below this shell's.
 "$top/tests/fixtures/make-bundle.sh" --cgroups-path "ctrun-demo-$$" "$work/bundle"
-jq '.process.args = ["/bin/sh", "-c", "echo hostname: $(hostname); uname -a; cat /proc/self/cgroup"]
+jq '.process.args = ["/bin/sh", "-c",
+		"echo hostname: $(hostname); uname -a; echo cgroups, as its cgroup namespace shows them:; cat /proc/self/cgroup"]
 	| .hostname = "ctrun-demo"' "$work/bundle/config.json" >"$work/config.json"
 mv "$work/config.json" "$work/bundle/config.json"
 

@@ -121,3 +121,39 @@ $expected"
 	actual=$(sort "/proc/$pid/cgroup")
 	[ "$actual" = "$expected" ] || fail "/proc/$pid/cgroup is $actual"
 }
+
+# Prints the v1 hierarchy directory of the container for one controller.
+v1_cgroup_dir() {
+	expected_cgroup_dirs | grep -E "/$1(,[^/]*)?/|/[^/]*,$1/" | head -1
+}
+
+@test "cgroups v1 resource limits" {
+	requires cgroup_v1
+	update_config '.linux.resources = {
+		"memory": {"limit": 67108864},
+		"pids": {"limit": 100},
+		"cpu": {"shares": 512, "quota": 50000, "period": 100000}}'
+	start_sleeper
+
+	memory=$(v1_cgroup_dir memory)
+	pids=$(v1_cgroup_dir pids)
+	cpu=$(v1_cgroup_dir cpu)
+	[ "$(cat "$memory/memory.limit_in_bytes")" = 67108864 ] ||
+		fail "memory.limit_in_bytes is $(cat "$memory/memory.limit_in_bytes")"
+	[ "$(cat "$pids/pids.max")" = 100 ] || fail "pids.max is $(cat "$pids/pids.max")"
+	[ "$(cat "$cpu/cpu.shares")" = 512 ] || fail "cpu.shares is $(cat "$cpu/cpu.shares")"
+	[ "$(cat "$cpu/cpu.cfs_quota_us")" = 50000 ] || fail "cpu.cfs_quota_us is $(cat "$cpu/cpu.cfs_quota_us")"
+	[ "$(cat "$cpu/cpu.cfs_period_us")" = 100000 ] || fail "cpu.cfs_period_us is $(cat "$cpu/cpu.cfs_period_us")"
+}
+
+@test "cgroups pids limit enforced" {
+	requires cgroup_v1
+	update_config '.linux.resources = {"pids": {"limit": 3}}
+		| .process.args = ["/bin/sh", "-c",
+			"for i in 1 2 3 4 5; do /bin/ctprobe sleep 5 & done 2>/dev/null; wait; echo done"]'
+
+	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+	# Counting the shell, at most 3 processes exist, so at most two sleepers
+	# start and the other forks fail.
+	[ "$(grep -c '^sleeping=5$' <<<"$output")" -le 2 ] || fail "the pids limit let more than 2 sleepers start"
+}

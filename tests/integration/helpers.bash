@@ -18,6 +18,11 @@
 CT_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CT_BUILD_DIR=${CT_BUILD_DIR:-$CT_TOP/build}
 CTRUN=${CTRUN:-$CT_BUILD_DIR/src/ctrun}
+# Tests change into their bundle, so a relative path must be made absolute.
+case "$CTRUN" in
+/*) ;;
+*/*) CTRUN=$PWD/$CTRUN ;;
+esac
 CT_FIXTURES=$CT_TOP/tests/fixtures
 
 # Every cgroup that a test bundle uses starts with this prefix, which lets

@@ -297,3 +297,26 @@ expect_mount_type() {
 	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
 	[ ! -e "$CT_TMP/dotdot" ] || fail "the runtime made $CT_TMP/dotdot on the host"
 }
+
+@test "mounts idmapped bind" {
+	# runc 1.1.5 has no idmapped mounts: they came in runtime-spec 1.1.
+	# The mapping is written as the uid_map of the mount's user namespace, so
+	# containerID is the id on disk and hostID the id seen through the mount
+	# (this container has no user namespace of its own).
+	requires ctrun
+	mkdir "$CT_TMP/data"
+	echo owned >"$CT_TMP/data/file"
+	chown 0:0 "$CT_TMP/data/file"
+	update_config '.mounts += [{"destination": "/mnt/idmap", "type": "bind",
+		"source": "'"$CT_TMP"'/data", "options": ["bind", "idmap"],
+		"uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}],
+		"gidMappings": [{"containerID": 0, "hostID": 1001, "size": 1}]}]'
+	set_args /bin/sh -c 'ctprobe stat /mnt/idmap/file; cat /mnt/idmap/file'
+
+	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	expect_probe uid 1000
+	expect_probe gid 1001
+	expect_line owned
+	[ "$(stat -c %u:%g "$CT_TMP/data/file")" = 0:0 ] || fail "the idmapped mount changed the owner on disk"
+}
