@@ -137,6 +137,30 @@ teardown() {
 	grep -qx 'signal=15' "$out" || fail "the container did not report SIGTERM"
 }
 
+@test "lifecycle run forwards signals" {
+	# Without a terminal, a signal to the foreground run goes to the
+	# container's init, and run exits with the init's status.
+	update_config '.process.args = ["/bin/ctprobe", "sleep", "inf"]'
+	out=$CT_TMP/run-output
+	record_id "$CT_ID"
+	"$CTRUN" --root "$CT_ROOT" run --bundle "$CT_BUNDLE" "$CT_ID" </dev/null >"$out" 2>&1 &
+	run_pid=$!
+	record_pid "$run_pid"
+	for _ in $(seq 100); do
+		grep -q sleeping=inf "$out" && break
+		sleep 0.1
+	done
+	ct_record_init "$CT_ID"
+
+	kill -USR1 "$run_pid"
+	wait_for_exit "$run_pid" || fail "run did not exit within 5 s of the signal"
+	rc=0
+	wait "$run_pid" || rc=$?
+	cat "$out"
+	grep -qx 'signal=10' "$out" || fail "the container did not get SIGUSR1"
+	[ "$rc" -eq $((128 + 10)) ] || fail "run exited with $rc, expected 138"
+}
+
 @test "lifecycle run detach" {
 	update_config '.process.args = ["/bin/ctprobe", "sleep", "inf"]'
 
