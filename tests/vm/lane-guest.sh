@@ -15,7 +15,7 @@ read -r controllers </sys/fs/cgroup/cgroup.subtree_control
 echo "# vm: kernel $(uname -r), $(stat -fc %T /sys/fs/cgroup) on /sys/fs/cgroup, controllers: $controllers"
 echo "# vm: runtime $CTRUN: $("$CTRUN" --version 2>&1 | head -n 1)"
 
-# run-lane.sh builds the rootfs on the host; build it here when it did not.
+# run-lane.sh builds the rootfs on the host. Without it, build it here.
 if [ ! -d "$CT_ROOTFS_CACHE" ] && ! tests/fixtures/make-rootfs.sh "$CT_ROOTFS_CACHE" >/tmp/make-rootfs.log 2>&1; then
 	echo "# vm: building the test rootfs with tests/fixtures/make-rootfs.sh failed:"
 	sed 's/^/# /' /tmp/make-rootfs.log

@@ -72,7 +72,8 @@ fi
 runtime=$(readlink -f "$(type -P "$runtime")")
 
 # The default files are the ones that exercise cgroups. A default file that
-# does not exist yet is left out; a file named on the command line must exist.
+# does not exist yet is left out, but a file named on the command line must
+# exist.
 if [ ${#files[@]} -eq 0 ]; then
 	for file in tests/integration/cgroups.bats tests/integration/lifecycle.bats; do
 		if [ -f "$top/$file" ]; then
