@@ -130,6 +130,7 @@ run_integration_tests() {
 	local files=("${bats_files[@]}")
 	[ ${#files[@]} -gt 0 ] || files=("$top/tests/integration")
 	echo "# integration tests: CTRUN=$CTRUN bats --tap ${files[*]}"
+	echo "# runtime: $("$CTRUN" --version 2>&1 | head -1)"
 
 	# The rootfs is built once and copied into each test's bundle.
 	export CT_ROOTFS_CACHE=$work/rootfs
