@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ctrun-config.h"
 #include "ctrun.h"
@@ -55,11 +56,12 @@ struct global_flags {
 
 /* The command line is parsed once per process, so the flags are static and
  * the option table can point at them. */
-static struct global_flags flags = {.globals = {.root = DEFAULT_STATE_ROOT}};
+static struct global_flags flags;
 
 static const struct cli_option global_options[] = {
 	{"root", 0, CLI_OPTION_STRING, &flags.globals.root, "DIR",
-	 "directory of the container state, best on a tmpfs (default: " DEFAULT_STATE_ROOT ")"},
+	 "directory of the container state, best on a tmpfs (default: " DEFAULT_STATE_ROOT
+	 ", or $XDG_RUNTIME_DIR/ctrun for a user other than root)"},
 	{"log", 0, CLI_OPTION_STRING, &flags.globals.log_path, "FILE",
 	 "append log lines and errors to FILE (default: stderr only)"},
 	{"log-format", 0, CLI_OPTION_STRING, &flags.log_format, "FORMAT",
@@ -189,12 +191,30 @@ static int run_command(const struct cli_syntax *syntax, const struct cli_globals
 	return command->run(globals, argc, argv);
 }
 
+/*
+ * Returns the state root used without --root. A user other than root cannot
+ * write to /run, so like runc, ctrun keeps that user's state in the user's
+ * own runtime directory, which Podman passes in XDG_RUNTIME_DIR.
+ */
+static const char *default_state_root(void)
+{
+	static char root[4096];
+	const char *runtime_dir = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() == 0 || runtime_dir == NULL || runtime_dir[0] == '\0')
+		return DEFAULT_STATE_ROOT;
+	if ((size_t)snprintf(root, sizeof(root), "%s/ctrun", runtime_dir) >= sizeof(root))
+		return DEFAULT_STATE_ROOT;
+	return root;
+}
+
 int main(int argc, char **argv)
 {
 	const struct cli_syntax *syntax = global_syntax();
 	int first = 0;
 	int status;
 
+	flags.globals.root = default_state_root();
 	enum cli_parse_result parsed = cli_parse(syntax, argc, argv, &first);
 	if (parsed != CLI_PARSE_OK)
 		return cli_parse_exit_status(parsed);
