@@ -93,7 +93,8 @@ int cli_parse_exit_status(enum cli_parse_result result);
 void cli_print_help(const struct cli_syntax *syntax);
 
 /* Prints a usage error for syntax and returns CLI_EXIT_USAGE. */
-int cli_usage_error(const struct cli_syntax *syntax, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_usage_error(const struct cli_syntax *syntax, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Parses a decimal integer in [0, INT_MAX]; returns false for anything else. */
 bool cli_parse_uint(const char *text, int *ret_value);

@@ -7,7 +7,8 @@ int cmd_kill(const struct cli_globals *globals, int argc, char **argv)
 {
 	bool all = false;
 	const struct cli_option options[] = {
-		{"all", 'a', CLI_OPTION_FLAG, &all, NULL, "send the signal to every process of the container"},
+		{"all", 'a', CLI_OPTION_FLAG, &all, NULL,
+		 "send the signal to every process of the container"},
 		{NULL, 0, 0, NULL, NULL, NULL},
 	};
 	const struct cli_syntax syntax = {

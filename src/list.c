@@ -53,7 +53,8 @@ static int load_containers(struct libct_context *context, struct container_list 
 		if (r == -ENOENT)
 			continue;
 		if (r < 0) {
-			cli_log(LIBCT_LOG_WARNING, "list: skipping container \"%s\": %s", ids[i], state_err.message);
+			cli_log(LIBCT_LOG_WARNING, "list: skipping container \"%s\": %s", ids[i],
+				state_err.message);
 			continue;
 		}
 		ret_list->states[ret_list->count++] = state;
@@ -101,8 +102,11 @@ static void print_table(const struct container_list *list)
 			if (strlen(row[c]) > widths[c])
 				widths[c] = strlen(row[c]);
 	}
-	for (size_t c = 0; c < TABLE_COLUMNS; c++)
-		widths[c] = widths[c] + TABLE_PADDING > TABLE_MIN_WIDTH ? widths[c] + TABLE_PADDING : TABLE_MIN_WIDTH;
+	for (size_t c = 0; c < TABLE_COLUMNS; c++) {
+		widths[c] += TABLE_PADDING;
+		if (widths[c] < TABLE_MIN_WIDTH)
+			widths[c] = TABLE_MIN_WIDTH;
+	}
 
 	print_row(header, widths);
 	for (size_t i = 0; i < list->count; i++) {
@@ -168,7 +172,8 @@ int cmd_list(const struct cli_globals *globals, int argc, char **argv)
 	const char *format = "table";
 	bool quiet = false;
 	const struct cli_option options[] = {
-		{"format", 'f', CLI_OPTION_STRING, &format, "FORMAT", "output format: table or json (default: table)"},
+		{"format", 'f', CLI_OPTION_STRING, &format, "FORMAT",
+		 "output format: table or json (default: table)"},
 		{"quiet", 'q', CLI_OPTION_FLAG, &quiet, NULL, "print only the container ids, one a line"},
 		{NULL, 0, 0, NULL, NULL, NULL},
 	};
@@ -191,7 +196,8 @@ int cmd_list(const struct cli_globals *globals, int argc, char **argv)
 	if (parsed != CLI_PARSE_OK)
 		return cli_parse_exit_status(parsed);
 	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
-		return cli_usage_error(&syntax, "invalid value \"%s\" for flag \"--format\": expected table or json",
+		return cli_usage_error(&syntax, "invalid value \"%s\" for flag \"--format\": "
+					       "expected table or json",
 				       format);
 
 	struct libct_context *context = cli_context_new(globals);

@@ -113,8 +113,8 @@ char *cli_log_format_line(enum cli_log_format format, enum libct_log_level level
 	char *line;
 
 	if (format == CLI_LOG_FORMAT_JSON)
-		line = ct_asprintf("{\"level\":\"%s\",\"msg\":%s,\"time\":\"%s\"}\n", level_name(level), quoted,
-				   time);
+		line = ct_asprintf("{\"level\":\"%s\",\"msg\":%s,\"time\":\"%s\"}\n", level_name(level),
+				   quoted, time);
 	else
 		line = ct_asprintf("time=\"%s\" level=%s msg=%s\n", time, level_name(level), quoted);
 	free(quoted);

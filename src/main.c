@@ -78,10 +78,10 @@ static const struct cli_option global_options[] = {
 	{NULL, 0, 0, NULL, NULL, NULL},
 };
 
-#define GLOBAL_DETAILS                                                                                         \
-	"Create and run OCI containers from runtime-spec bundles. Each command has its\n"                     \
-	"own options: run 'ctrun COMMAND --help'. Exit status: 0 on success, 1 when the\n"                    \
-	"operation failed, 2 for a usage error; 'run' exits with the status of the\n"                          \
+#define GLOBAL_DETAILS \
+	"Create and run OCI containers from runtime-spec bundles. Each command has its\n" \
+	"own options: run 'ctrun COMMAND --help'. Exit status: 0 on success, 1 when the\n" \
+	"operation failed, 2 for a usage error; 'run' exits with the status of the\n" \
 	"container process.\n"
 
 /* Returns the syntax of the global flags; its help lists the commands. */
@@ -142,10 +142,12 @@ static int check_global_flags(const struct cli_syntax *syntax)
 	}
 	if (ignored->cgroup_manager != NULL) {
 		if (strcmp(ignored->cgroup_manager, "systemd") == 0) {
-			cli_error("--cgroup-manager \"systemd\": not supported: ctrun has no systemd cgroup driver yet");
+			cli_error("--cgroup-manager \"systemd\": not supported: "
+				  "ctrun has no systemd cgroup driver yet");
 			return CLI_EXIT_FAILURE;
 		}
-		if (strcmp(ignored->cgroup_manager, "cgroupfs") != 0 && strcmp(ignored->cgroup_manager, "disabled") != 0)
+		if (strcmp(ignored->cgroup_manager, "cgroupfs") != 0 &&
+		    strcmp(ignored->cgroup_manager, "disabled") != 0)
 			return cli_usage_error(syntax, "invalid value \"%s\" for flag \"--cgroup-manager\": "
 						       "expected cgroupfs, disabled or systemd",
 					       ignored->cgroup_manager);
@@ -174,7 +176,8 @@ static int parse_log_format(const struct cli_syntax *syntax)
 	else if (strcmp(flags.log_format, "json") == 0)
 		flags.globals.log_format = CLI_LOG_FORMAT_JSON;
 	else
-		return cli_usage_error(syntax, "invalid value \"%s\" for flag \"--log-format\": expected text or json",
+		return cli_usage_error(syntax, "invalid value \"%s\" for flag \"--log-format\": "
+					       "expected text or json",
 				       flags.log_format);
 	return -1;
 }

@@ -211,13 +211,15 @@ static int report_getopt_error(const struct cli_syntax *syntax, size_t n_options
 		return cli_usage_error(syntax, "flag \"--%s\" requires a value",
 				       option_at(syntax, n_options, index)->name);
 	if (index >= 0 && optopt >= OPTION_VALUE_BASE)
-		return cli_usage_error(syntax, "flag \"--%s\" takes no value", option_at(syntax, n_options, index)->name);
+		return cli_usage_error(syntax, "flag \"--%s\" takes no value",
+				       option_at(syntax, n_options, index)->name);
 	if (optopt != 0 && optopt < OPTION_VALUE_BASE)
 		return cli_usage_error(syntax, "unknown flag \"-%c\"", optopt);
 
 	size_t length = strcspn(word, "=");
 	if (count_prefix_matches(syntax, n_options, word, length) > 1)
-		return cli_usage_error(syntax, "ambiguous flag \"%.*s\": write the whole name", (int)length, word);
+		return cli_usage_error(syntax, "ambiguous flag \"%.*s\": write the whole name", (int)length,
+				       word);
 	return cli_usage_error(syntax, "unknown flag \"%.*s\"", (int)length, word);
 }
 
@@ -235,7 +237,8 @@ static enum cli_parse_result store_option(const struct cli_syntax *syntax, const
 		break;
 	case CLI_OPTION_UINT:
 		if (!cli_parse_uint(optarg, (int *)option->target)) {
-			cli_usage_error(syntax, "invalid value \"%s\" for flag \"--%s\": expected a non-negative integer",
+			cli_usage_error(syntax, "invalid value \"%s\" for flag \"--%s\": "
+						"expected a non-negative integer",
 					optarg, option->name);
 			return CLI_PARSE_USAGE;
 		}
@@ -249,13 +252,14 @@ static enum cli_parse_result store_option(const struct cli_syntax *syntax, const
 static enum cli_parse_result check_operand_count(const struct cli_syntax *syntax, int count, char **operands)
 {
 	if (count < syntax->min_operands) {
-		cli_usage_error(syntax, "%s: missing operand, expected %s", syntax->command, syntax->operands);
+		cli_usage_error(syntax, "%s: missing operand, expected %s", syntax->command,
+				syntax->operands);
 		return CLI_PARSE_USAGE;
 	}
 	if (syntax->max_operands >= 0 && count > syntax->max_operands) {
 		if (syntax->max_operands == 0)
-			cli_usage_error(syntax, "%s: unexpected operand \"%s\", expected none", syntax->command,
-					operands[0]);
+			cli_usage_error(syntax, "%s: unexpected operand \"%s\", expected none",
+					syntax->command, operands[0]);
 		else
 			cli_usage_error(syntax, "%s: unexpected operand \"%s\", expected %s", syntax->command,
 					operands[syntax->max_operands], syntax->operands);
@@ -300,7 +304,8 @@ enum cli_parse_result cli_parse(const struct cli_syntax *syntax, int argc, char 
 		cli_print_help(syntax);
 		return CLI_PARSE_HELP;
 	}
-	if (syntax->command != NULL && check_operand_count(syntax, argc - optind, argv + optind) != CLI_PARSE_OK)
+	if (syntax->command != NULL &&
+	    check_operand_count(syntax, argc - optind, argv + optind) != CLI_PARSE_OK)
 		return CLI_PARSE_USAGE;
 
 	*ret_first = optind;

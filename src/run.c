@@ -22,7 +22,9 @@
  */
 static void fill_forwarded_signals(sigset_t *set)
 {
-	static const int excluded[] = {SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS, SIGPIPE};
+	static const int excluded[] = {
+		SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS, SIGPIPE,
+	};
 
 	sigemptyset(set);
 	for (int sig = 1; sig <= SIGRTMAX; sig++) {
@@ -75,8 +77,8 @@ static int forward_signals(int signal_fd, pid_t pid)
 		if (sig == SIGCHLD || was_sent_to_init_too(&info, pid))
 			continue;
 		const char *name = cli_signal_name(sig);
-		cli_debug("forwarding signal %d (SIG%s) to the container's init (pid %d)", sig, name != NULL ? name : "RT",
-			  (int)pid);
+		cli_debug("forwarding signal %d (SIG%s) to the container's init (pid %d)", sig,
+			  name != NULL ? name : "RT", (int)pid);
 		/* The init is our unreaped child, so its pid cannot be reused yet;
 		 * ESRCH only means that it is exiting. */
 		if (kill(pid, sig) < 0 && errno != ESRCH)
@@ -125,7 +127,8 @@ static int wait_for_init(struct libct_context *context, const char *id, pid_t pi
 	return exit_status_of(wait_status);
 }
 
-static int run_detached(struct libct_context *context, const char *id, const struct libct_create_options *options)
+static int run_detached(struct libct_context *context, const char *id,
+			const struct libct_create_options *options)
 {
 	struct libct_error err = {0};
 
@@ -144,8 +147,8 @@ static int run_detached(struct libct_context *context, const char *id, const str
 	return CLI_EXIT_OK;
 }
 
-static int run_foreground(struct libct_context *context, const char *id, const struct libct_create_options *options,
-			  bool keep)
+static int run_foreground(struct libct_context *context, const char *id,
+			  const struct libct_create_options *options, bool keep)
 {
 	struct libct_error err = {0};
 	sigset_t forwarded, saved;

@@ -161,16 +161,21 @@ static void test_parse_errors(void)
 	const char *unknown[] = {"create", "--bogus", "id"};
 	is_int(parse_test_args(&flags, "create", 3, unknown, &first), CLI_PARSE_USAGE, "unknown long flag");
 	const char *unknown_short[] = {"create", "-z", "id"};
-	is_int(parse_test_args(&flags, "create", 3, unknown_short, &first), CLI_PARSE_USAGE, "unknown short flag");
+	is_int(parse_test_args(&flags, "create", 3, unknown_short, &first), CLI_PARSE_USAGE,
+	       "unknown short flag");
 	const char *no_value[] = {"create", "id", "--bundle"};
-	is_int(parse_test_args(&flags, "create", 3, no_value, &first), CLI_PARSE_USAGE, "flag without its value");
+	is_int(parse_test_args(&flags, "create", 3, no_value, &first), CLI_PARSE_USAGE,
+	       "flag without its value");
 	const char *flag_value[] = {"create", "--all=yes", "id"};
-	is_int(parse_test_args(&flags, "create", 3, flag_value, &first), CLI_PARSE_USAGE, "value given to a flag");
+	is_int(parse_test_args(&flags, "create", 3, flag_value, &first), CLI_PARSE_USAGE,
+	       "value given to a flag");
 	const char *ambiguous[] = {"create", "--qu", "id"};
-	is_int(parse_test_args(&flags, "create", 3, ambiguous, &first), CLI_PARSE_OK, "unique prefix accepted");
+	is_int(parse_test_args(&flags, "create", 3, ambiguous, &first), CLI_PARSE_OK,
+	       "unique prefix accepted");
 	ok(flags.quiet, "prefix --qu sets --quiet");
 	const char *exact[] = {"create", "--count=1", "id"};
-	is_int(parse_test_args(&flags, "create", 3, exact, &first), CLI_PARSE_OK, "exact name beats longer one");
+	is_int(parse_test_args(&flags, "create", 3, exact, &first), CLI_PARSE_OK,
+	       "exact name beats longer one");
 	const char *ambiguous2[] = {"create", "--cou=1", "id"};
 	is_int(parse_test_args(&flags, "create", 3, ambiguous2, &first), CLI_PARSE_USAGE, "ambiguous prefix");
 	const char *bad_uint[] = {"create", "--count", "-1", "id"};
@@ -224,7 +229,8 @@ static void test_log_lines(void)
 	const char *time = "2026-12-04T21:00:00.000000Z";
 	char *line;
 
-	line = cli_log_format_line(CLI_LOG_FORMAT_JSON, LIBCT_LOG_ERROR, "container \"a\" does not exist", time);
+	line = cli_log_format_line(CLI_LOG_FORMAT_JSON, LIBCT_LOG_ERROR, "container \"a\" does not exist",
+				   time);
 	is_str(line,
 	       "{\"level\":\"error\",\"msg\":\"container \\\"a\\\" does not exist\","
 	       "\"time\":\"2026-12-04T21:00:00.000000Z\"}\n",
@@ -232,23 +238,29 @@ static void test_log_lines(void)
 	free(line);
 
 	line = cli_log_format_line(CLI_LOG_FORMAT_JSON, LIBCT_LOG_WARNING, "a\\b\nc\x01", time);
-	is_str(line, "{\"level\":\"warning\",\"msg\":\"a\\\\b\\nc\\u0001\",\"time\":\"2026-12-04T21:00:00.000000Z\"}\n",
+	is_str(line,
+	       "{\"level\":\"warning\",\"msg\":\"a\\\\b\\nc\\u0001\","
+	       "\"time\":\"2026-12-04T21:00:00.000000Z\"}\n",
 	       "JSON escapes");
 	free(line);
 
 	line = cli_log_format_line(CLI_LOG_FORMAT_JSON, LIBCT_LOG_INFO, "bad \xff byte", time);
-	is_str(line, "{\"level\":\"info\",\"msg\":\"bad \xef\xbf\xbd byte\",\"time\":\"2026-12-04T21:00:00.000000Z\"}\n",
+	is_str(line,
+	       "{\"level\":\"info\",\"msg\":\"bad \xef\xbf\xbd byte\","
+	       "\"time\":\"2026-12-04T21:00:00.000000Z\"}\n",
 	       "JSON replaces invalid UTF-8");
 	free(line);
 
 	line = cli_log_format_line(CLI_LOG_FORMAT_TEXT, LIBCT_LOG_DEBUG, "say \"hi\"", time);
-	is_str(line, "time=\"2026-12-04T21:00:00.000000Z\" level=debug msg=\"say \\\"hi\\\"\"\n", "text line");
+	is_str(line, "time=\"2026-12-04T21:00:00.000000Z\" level=debug msg=\"say \\\"hi\\\"\"\n",
+	       "text line");
 	free(line);
 
 	char now[64];
 	cli_log_format_time(now, sizeof(now));
 	is_int((long long)strlen(now), 27, "time has microseconds");
-	ok(now[4] == '-' && now[10] == 'T' && now[19] == '.' && now[26] == 'Z', "time is RFC 3339 in UTC: %s", now);
+	ok(now[4] == '-' && now[10] == 'T' && now[19] == '.' && now[26] == 'Z', "time is RFC 3339 in UTC: %s",
+	   now);
 }
 
 /* Reads the whole file at path into a static buffer. */
