@@ -131,8 +131,9 @@ void cli_create_flags_to_options(const struct cli_create_flags *flags, struct li
 /* ------------------------------------------------------------- log sink */
 
 /* Opens the log file (O_APPEND|O_CREAT, mode 0600) when path is not NULL,
- * and sets the format and level of every later line. Prints the error and
- * returns false on failure. */
+ * and sets the format and level of every later line. The last error
+ * reported before is written to the file too. Prints the error and returns
+ * false on failure. */
 bool cli_log_open(const char *path, enum cli_log_format format, bool debug);
 void cli_log_close(void);
 

@@ -31,7 +31,12 @@ static struct {
 	int fd; /* the --log file, or -1 */
 	enum cli_log_format format;
 	bool debug;
+	/* The last error reported before the log file was open, such as an
+	 * invalid global flag; cli_log_open() writes it to the file. */
+	char early_error[MESSAGE_MAX];
 } sink = {.fd = -1};
+
+static void write_file_line(enum libct_log_level level, const char *message);
 
 static const char *level_name(enum libct_log_level level)
 {
@@ -62,6 +67,9 @@ bool cli_log_open(const char *path, enum cli_log_format format, bool debug)
 		return false;
 	}
 	sink.fd = fd;
+	if (sink.early_error[0] != '\0')
+		write_file_line(LIBCT_LOG_ERROR, sink.early_error);
+	sink.early_error[0] = '\0';
 	return true;
 }
 
@@ -153,6 +161,8 @@ static void log_message(enum libct_log_level level, const char *message)
 {
 	if (level == LIBCT_LOG_DEBUG && !sink.debug)
 		return;
+	if (level == LIBCT_LOG_ERROR && sink.fd < 0)
+		snprintf(sink.early_error, sizeof(sink.early_error), "%s", message);
 	if (sink.fd >= 0)
 		write_file_line(level, message);
 	if (sink.fd < 0 || level == LIBCT_LOG_ERROR)

@@ -211,6 +211,18 @@ static const char *default_state_root(void)
 	return root;
 }
 
+/* Writes a usage error in the global flags to the --log file, when that
+ * flag came before the error, because containerd shows only that file. */
+static void log_early_error(void)
+{
+	bool json = flags.log_format != NULL && strcmp(flags.log_format, "json") == 0;
+
+	if (flags.globals.log_path == NULL)
+		return;
+	if (cli_log_open(flags.globals.log_path, json ? CLI_LOG_FORMAT_JSON : CLI_LOG_FORMAT_TEXT, false))
+		cli_log_close();
+}
+
 int main(int argc, char **argv)
 {
 	const struct cli_syntax *syntax = global_syntax();
@@ -219,12 +231,16 @@ int main(int argc, char **argv)
 
 	flags.globals.root = default_state_root();
 	enum cli_parse_result parsed = cli_parse(syntax, argc, argv, &first);
-	if (parsed != CLI_PARSE_OK)
+	if (parsed != CLI_PARSE_OK) {
+		log_early_error();
 		return cli_parse_exit_status(parsed);
+	}
 
 	status = parse_log_format(syntax);
-	if (status >= 0)
+	if (status >= 0) {
+		log_early_error();
 		return status;
+	}
 	if (flags.version) {
 		print_version();
 		return CLI_EXIT_OK;

@@ -293,6 +293,7 @@ static void test_log_file(void)
 	int saved_stderr = dup(STDERR_FILENO);
 	int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	dup2(null_fd, STDERR_FILENO);
+	cli_error("before the log file");
 	ok(cli_log_open(path, CLI_LOG_FORMAT_TEXT, false), "log file opens");
 	cli_error("first %d", 1);
 	cli_log(LIBCT_LOG_WARNING, "a warning");
@@ -304,6 +305,7 @@ static void test_log_file(void)
 	close(null_fd);
 
 	const char *text = read_text(path);
+	ok(strstr(text, "level=error msg=\"before the log file\"\n") != NULL, "early error in the log file");
 	ok(strstr(text, "level=error msg=\"first 1\"\n") != NULL, "error line in the log file");
 	ok(strstr(text, "level=warning msg=\"a warning\"\n") != NULL, "warning line in the log file");
 	ok(strstr(text, "level=info msg=\"from libct\"\n") != NULL, "libct line in the log file");
