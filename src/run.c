@@ -161,6 +161,9 @@ static int run_foreground(struct libct_context *context, const char *id,
 	 * starts with these signals blocked. */
 	fill_forwarded_signals(&forwarded);
 	sigprocmask(SIG_BLOCK, &forwarded, &saved);
+	/* A caller may leave SIGCHLD ignored, which makes the kernel reap the
+	 * init by itself and lose its exit status. */
+	(void)sigaction(SIGCHLD, &(struct sigaction){.sa_handler = SIG_DFL}, NULL);
 
 	int r = libct_container_create(context, id, options, &pid, &err);
 	if (r < 0) {
