@@ -186,5 +186,6 @@ int cmd_kill(const struct cli_globals *globals, int argc, char **argv);
 int cmd_delete(const struct cli_globals *globals, int argc, char **argv);
 int cmd_list(const struct cli_globals *globals, int argc, char **argv);
 int cmd_spec(const struct cli_globals *globals, int argc, char **argv);
+int cmd_features(const struct cli_globals *globals, int argc, char **argv);
 
 #endif

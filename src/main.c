@@ -35,6 +35,7 @@ static const struct command commands[] = {
 	{"delete", cmd_delete, "delete a container and the resources it holds"},
 	{"list", cmd_list, "list the containers under the state root"},
 	{"spec", cmd_spec, "write a default config.json into a bundle"},
+	{"features", cmd_features, "print the features of ctrun as JSON"},
 	{"help", cmd_help, "print the help of ctrun or of one command"},
 };
 
