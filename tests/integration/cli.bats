@@ -13,7 +13,7 @@ teardown() {
 }
 
 @test "cli help of every command" {
-	for command in create start run state kill delete list spec; do
+	for command in create start run state kill delete list spec features; do
 		run ctrun "$command" --help
 		expect_success
 		[[ "${output,,}" == *usage* ]] || fail "$command --help prints no usage: $output"
@@ -55,6 +55,16 @@ teardown() {
 	if is_ctrun; then
 		expect_status 2
 	fi
+}
+
+@test "cli features" {
+	run ctrun features
+	expect_success
+	jq -e . <<<"$output" >/dev/null || fail "features is not JSON"
+	[[ "$(jq -r .ociVersionMin <<<"$output")" == 1.* ]] || fail "ociVersionMin is missing"
+	[[ "$(jq -r .ociVersionMax <<<"$output")" == 1.* ]] || fail "ociVersionMax is missing"
+	jq -e '.mountOptions | index("rbind")' <<<"$output" >/dev/null || fail "mountOptions lack rbind"
+	jq -e '.linux.namespaces | index("pid")' <<<"$output" >/dev/null || fail "linux.namespaces lack pid"
 }
 
 @test "cli unknown command fails" {
