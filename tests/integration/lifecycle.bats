@@ -210,3 +210,27 @@ teardown() {
 	[ -z "$(ls -A "$CT_ROOT")" ] || fail "an invalid id left state: $(ls -A "$CT_ROOT")"
 	[ ! -e "$CT_TMP/b" ] || fail "id \"a/b\" created a path outside the state root"
 }
+
+# Counts the host's mounts, leaving out other users' mounts under /tmp so
+# that tests run by others at the same time do not disturb the count.
+count_host_mounts() {
+	awk -v mine="$CT_TMP" 'index($5, "/tmp/") != 1 || index($5, mine) == 1' /proc/self/mountinfo | wc -l
+}
+
+@test "lifecycle repeated runs leave nothing" {
+	# A leak in the runtime (a mount, an fd, a cgroup) shows up after many
+	# containers even when one container looks clean.
+	mounts_before=$(count_host_mounts)
+	for i in $(seq 10); do
+		run ctrun run --bundle "$CT_BUNDLE" "$CT_ID-r$i"
+		expect_success
+		expect_probe hostname ctrun-test
+	done
+	start_sleeper "$CT_ID-s"
+	run ctrun delete --force "$CT_ID-s"
+	expect_success
+
+	[ -z "$(ls -A "$CT_ROOT")" ] || fail "state left: $(ls -A "$CT_ROOT")"
+	[ "$(count_host_mounts)" -eq "$mounts_before" ] || fail "the host mount table grew"
+	[ -z "$(find_cgroups "$CT_CGROUP_PREFIX$CT_ID")" ] || fail "cgroups left: $(find_cgroups "$CT_CGROUP_PREFIX$CT_ID")"
+}

@@ -89,3 +89,14 @@ teardown() {
 	run ctrun state
 	expect_failure
 }
+
+@test "state after init killed outside" {
+	start_sleeper
+	pid=$(container_pid "$CT_ID")
+
+	# The runtime must notice a death it did not cause.
+	kill -9 "$pid"
+	wait_for_status "$CT_ID" stopped
+	run ctrun delete "$CT_ID"
+	expect_success
+}
