@@ -111,6 +111,25 @@ load_modules() {
 	done </etc/vm/modules
 }
 
+# Mounts the disk that vm-run.sh --tmp-disk made on /tmp. devtmpfs creates
+# the node after the driver found the disk, so wait for it a little.
+mount_tmp_disk() {
+	local disk tries=0
+
+	[ -f /etc/vm/tmp-disk ] || return 0
+	read -r disk </etc/vm/tmp-disk
+	while [ ! -b "$disk" ] && [ $tries -lt 50 ]; do
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+	mount -t ext4 -o noinit_itable "$disk" /tmp || {
+		log "mounting $disk on /tmp failed"
+		power_off 125
+	}
+	chmod 1777 /tmp
+	rmdir /tmp/lost+found
+}
+
 # Powers off with status 124 after VM_GUEST_TIMEOUT seconds, so that a hung
 # command still reports before the host kills QEMU. The process list, with
 # the kernel function that each process waits in, goes to the output port
@@ -134,6 +153,7 @@ fi
 mount_api_filesystems
 setup_cgroup2
 load_modules
+mount_tmp_disk
 hostname -F /etc/hostname
 ip link set lo up 2>/dev/null || log "bringing up lo failed"
 

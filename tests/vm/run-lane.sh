@@ -27,7 +27,7 @@ options:
   -h, --help          show this help
 
 environment:
-  BUILD_DIR      meson build directory (default: build)
+  BUILD_DIR      meson build directory (default: build; CT_BUILD_DIR wins)
   CTRUN          runtime binary, as --runtime
   CTPROBE        the static ctprobe payload (default:
                  $BUILD_DIR/tests/payload/ctprobe, else compiled with cc)
@@ -46,7 +46,8 @@ fail_setup() {
 }
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-build_dir=${BUILD_DIR:-build}
+# tests/run-all.sh exports CT_BUILD_DIR, the absolute form of BUILD_DIR.
+build_dir=${CT_BUILD_DIR:-${BUILD_DIR:-build}}
 [[ "$build_dir" == /* ]] || build_dir=$top/$build_dir
 runtime=${CTRUN:-$build_dir/src/ctrun}
 timeout=${CT_VM_TIMEOUT:-1200}
@@ -65,6 +66,9 @@ while [ $# -gt 0 ]; do
 	*) files+=("$1"); shift ;;
 	esac
 done
+
+# make-rootfs.sh gives files to uid 1000, and the image keeps the owners.
+[ "$(id -u)" -eq 0 ] || fail_setup "run-lane.sh must run as root"
 
 if [ -z "$(type -P "$runtime")" ] || [ ! -x "$(type -P "$runtime")" ]; then
 	fail_setup "runtime \"$runtime\" not found: build ctrun, or pass --runtime or CTRUN"
@@ -95,8 +99,13 @@ vm_options+=(
 	--add "$top/tests/integration:$guest_top/tests/integration"
 	--add "$top/tests/fixtures:$guest_top/tests/fixtures"
 	--add "$top/tests/vm/lane-guest.sh:$guest_top/tests/vm/lane-guest.sh"
+	# for the test of ctrun --version
+	--add "$top/meson.build:$guest_top/meson.build"
 	# /dev/loop0 (7:0) gives io.max tests a block device.
 	--module loop
+	# The tests' temporary files go to ext4, as on the host, because tmpfs
+	# lacks idmapped mounts before Linux 6.3.
+	--tmp-disk 2048
 	--timeout "$timeout"
 )
 

@@ -47,6 +47,12 @@ teardown() {
 	[ "$(stat -c '%t:%T' /dev/loop0)" = 7:0 ] || fail "/dev/loop0 is not 7:0"
 }
 
+@test "vm tmp on ext4 disk" {
+	run stat -fc %T /tmp
+	expect_success
+	[ "$output" = ext2/ext3 ] || fail "/tmp is \"$output\", expected ext4 (stat prints ext2/ext3)"
+}
+
 @test "vm container runs in its own cgroup" {
 	local cgroup=/sys/fs/cgroup/$CT_CGROUP_PREFIX$CT_ID pid
 	update_config '.linux.resources = { memory: { limit: 33554432 }, pids: { limit: 16 } }'

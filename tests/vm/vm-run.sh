@@ -32,6 +32,8 @@ options:
                        scripts use, ahead of busybox in PATH
   --module NAME        load a kernel module and its dependencies at boot,
                        for example loop (repeat or separate with commas)
+  --tmp-disk MB        mount a fresh ext4 disk of MB megabytes on /tmp, in
+                       place of the tmpfs root (a sparse file on the host)
   --env NAME=VALUE     export a variable to the command
   --timeout SECONDS    wall-clock limit for the whole VM (default 600)
   --memory MB          guest memory (default 1024)
@@ -65,11 +67,13 @@ fail_setup() {
 adds=()
 bins=()
 executables=()
+disk_args=()
 envs=()
 modules=()
 command=()
 with_bats=0
 with_gnu_tools=0
+tmp_disk_mb=0
 timeout=600
 memory=1024
 cpus=
@@ -85,6 +89,7 @@ while [ $# -gt 0 ]; do
 	--bin) bins+=("${2:?--bin needs SRC[:DEST]}"); shift 2 ;;
 	--bats) with_bats=1; shift ;;
 	--gnu-tools) with_gnu_tools=1; shift ;;
+	--tmp-disk) tmp_disk_mb=${2:?--tmp-disk needs megabytes}; shift 2 ;;
 	--module)
 		IFS=, read -r -a names <<<"${2:?--module needs a name}"
 		modules+=("${names[@]}")
@@ -119,6 +124,7 @@ if [ -z "$cpus" ]; then
 	[ "$cpus" -le 4 ] || cpus=4
 fi
 [[ "$cpus" =~ ^[1-9][0-9]*$ ]] || fail_usage "invalid --cpus \"$cpus\": expected a positive number"
+[[ "$tmp_disk_mb" =~ ^[0-9]+$ ]] || fail_usage "invalid --tmp-disk \"$tmp_disk_mb\": expected megabytes"
 
 # ------------------------------------------------------------ host checks
 
@@ -158,7 +164,7 @@ if [ "$accel" = auto ]; then
 fi
 case "$accel" in
 kvm) accel_args=(-accel kvm -cpu host) ;;
-tcg) accel_args=(-accel tcg,thread=multi -cpu "${CT_VM_CPU:-max}") ;;
+tcg) accel_args=(-accel tcg,thread=multi -cpu max) ;;
 *) fail_usage "invalid --accel \"$accel\": expected auto, kvm or tcg" ;;
 esac
 
@@ -354,6 +360,22 @@ copy_module() {
 	echo "$name" >>"$root/etc/vm/modules"
 }
 
+# Makes the ext4 file system that the guest mounts on /tmp. It lives in a
+# sparse file, so only the blocks the guest writes take host disk space,
+# and none take guest memory. tmpfs lacks features that tests need on
+# kernel 6.1, for example idmapped mounts (tmpfs has them since 6.3).
+add_tmp_disk() {
+	require_tool mkfs.ext4 e2fsprogs
+	truncate -s "${tmp_disk_mb}M" "$work/tmp.img"
+	mkfs.ext4 -q -F -E nodiscard,lazy_itable_init=1 -O ^has_journal "$work/tmp.img" ||
+		fail_setup "making the ext4 file system for --tmp-disk failed"
+	add_module virtio_pci
+	add_module virtio_blk
+	echo /dev/vda >"$root/etc/vm/tmp-disk"
+	disk_args=(-drive "file=$work/tmp.img,if=none,id=tmp,format=raw,cache=unsafe"
+		-device virtio-blk-pci,drive=tmp)
+}
+
 # Prints a word quoted for sh.
 quote_word() {
 	printf "'%s'" "${1//\'/\'\\\'\'}"
@@ -400,6 +422,7 @@ build_image() {
 	for module in ${modules[@]+"${modules[@]}"}; do
 		add_module "$module"
 	done
+	[ "$tmp_disk_mb" = 0 ] || add_tmp_disk
 	write_command
 	# Uncompressed: under TCG, decompressing costs the guest more time than
 	# the kernel takes to copy a bigger image.
@@ -434,7 +457,7 @@ boot() {
 		-nodefaults -no-user-config -display none -no-reboot \
 		-machine q35 "${accel_args[@]}" -smp "$cpus" -m "$memory" \
 		-kernel "$kernel" -initrd "$work/initramfs.cpio" -append "${kernel_args[*]}" \
-		-nic none \
+		-nic none ${disk_args[@]+"${disk_args[@]}"} \
 		-chardev "file,id=console,path=$work/console.log" -serial chardev:console \
 		-chardev "file,id=output,path=$work/output" -serial chardev:output \
 		-chardev "file,id=status,path=$work/status" -serial chardev:status \
