@@ -72,6 +72,10 @@ struct libct_create_options {
 	int preserve_fds;           /* extra fds from 3 up that the container inherits */
 	bool no_pivot;              /* use MS_MOVE and chroot instead of pivot_root */
 	bool no_new_keyring;        /* keep the caller's session keyring */
+	/* With process.terminal and no console_socket: receives the master fd
+	 * of the container's terminal, for a caller that proxies it (a
+	 * foreground `run`). NULL then makes create fail. */
+	int *ret_terminal_fd;
 };
 
 /*
@@ -83,6 +87,47 @@ struct libct_create_options {
 int libct_container_create(struct libct_context *context, const char *id,
 			   const struct libct_create_options *options, pid_t *ret_pid,
 			   struct libct_error *err);
+
+struct libct_exec_options {
+	/* A process.json file. NULL: the process of the container's config.json
+	 * with args instead of its own, as `exec ID CMD...` does. */
+	const char *process_path;
+	char *const *args;          /* NULL-terminated; required without process_path */
+	/* The fields below change the process, whichever its source. */
+	char *const *env;           /* NULL-terminated "NAME=VALUE" entries, added or replacing */
+	const char *cwd;            /* NULL keeps process.cwd */
+	bool set_uid;
+	uint32_t uid;
+	bool set_gid;
+	uint32_t gid;
+	const uint32_t *additional_gids; /* replaces the list when n_additional_gids > 0 */
+	size_t n_additional_gids;
+	char *const *capabilities;  /* NULL-terminated names added to the bounding, effective and permitted sets */
+	bool terminal;              /* allocate a terminal even when process.terminal is false */
+	bool no_new_privileges;     /* set no_new_privs even when process.noNewPrivileges is false */
+	/* How the process is run. */
+	const char *console_socket; /* NULL or the unix socket that receives the terminal's master fd */
+	const char *pid_file;       /* NULL or a path for the process's pid, written atomically */
+	int preserve_fds;           /* extra fds from 3 up that the process inherits */
+	/* NULL-terminated sub-cgroups of the container's cgroup to put the
+	 * process in: "PATH" for every hierarchy, or "CONTROLLER[,...]:PATH". */
+	char *const *cgroups;
+	bool ignore_paused;         /* exec into a paused container instead of failing */
+	/* With a terminal and no console_socket: receives the master fd. NULL
+	 * then makes exec fail, as a detached process cannot have a proxy. */
+	int *ret_terminal_fd;
+};
+
+/*
+ * Executes a new process in the running (or created) container id: it joins
+ * every namespace and the cgroup of the container's init and gets the
+ * container's root, then takes the process attributes. Returns once the
+ * program was executed, with its pid in *ret_pid: the process is a child
+ * of the caller, who may wait for it. A failure of the exec itself, such as
+ * a program that is not found, is returned as an error.
+ */
+int libct_container_exec(struct libct_context *context, const char *id, const struct libct_exec_options *options,
+			 pid_t *ret_pid, struct libct_error *err);
 
 /* Makes a created container's init execute the user program. */
 int libct_container_start(struct libct_context *context, const char *id, struct libct_error *err);
@@ -145,69 +190,6 @@ void libct_state_free(struct libct_state *state);
 int libct_container_list(struct libct_context *context, char ***ret_ids, size_t *ret_count,
 			 struct libct_error *err);
 void libct_id_list_free(char **ids, size_t count);
-
-/* ------------------------------------------------- managing (manage.c) */
-
-/* Freezes every process of a running container (v1 freezer, else
- * cgroup.freeze) and returns once they are frozen; state then reports
- * "paused". resume thaws a paused container. */
-int libct_container_pause(struct libct_context *context, const char *id, struct libct_error *err);
-int libct_container_resume(struct libct_context *context, const char *id, struct libct_error *err);
-
-/* linux.resources of spec/config.h; spec_resources_parse() makes one. */
-struct spec_resources;
-
-/* Writes the set fields of resources to the cgroups of a created, running
- * or paused container; fields that are not set keep their values. */
-int libct_container_update(struct libct_context *context, const char *id,
-			   const struct spec_resources *resources, struct libct_error *err);
-/* As libct_container_update(), from a LinuxResources JSON document;
- * errors in the document name its JSON path, as "memory.limit: ...". */
-int libct_container_update_json(struct libct_context *context, const char *id, const char *json, size_t len,
-				struct libct_error *err);
-
-/* Lists the host pids of the processes in the container's cgroup; free
- * *ret_pids with free(). */
-int libct_container_pids(struct libct_context *context, const char *id, pid_t **ret_pids, size_t *ret_count,
-			 struct libct_error *err);
-
-/* Usage counters of a container. A has_ flag is false where the host has
- * no such counter; a limit of UINT64_MAX means none; other counters that
- * the host lacks read 0. */
-struct libct_stats {
-	bool has_cpu;
-	uint64_t cpu_usage_ns;
-	uint64_t cpu_user_ns;
-	uint64_t cpu_system_ns;
-	uint64_t cpu_periods;
-	uint64_t cpu_throttled_periods;
-	uint64_t cpu_throttled_ns;
-	bool has_memory;
-	uint64_t memory_usage;     /* bytes */
-	uint64_t memory_max_usage; /* bytes, the peak */
-	uint64_t memory_limit;     /* bytes */
-	uint64_t memory_failcnt;   /* times the limit was hit */
-	uint64_t swap_usage;       /* bytes; v1: memory plus swap */
-	uint64_t oom_kills;
-	bool has_pids;
-	uint64_t pids_current;
-	uint64_t pids_limit;
-};
-int libct_container_stats(struct libct_context *context, const char *id, struct libct_stats *ret_stats,
-			  struct libct_error *err);
-
-/*
- * Watches a container for OOM kills. The fd of libct_oom_watch_fd() becomes
- * readable when the kernel may have killed a process for lack of memory;
- * libct_oom_watch_read() then returns how many OOM kills happened since the
- * last call (0 for a false alarm, such as the cgroup going away).
- */
-struct libct_oom_watch;
-int libct_oom_watch_new(struct libct_context *context, const char *id, struct libct_oom_watch **ret_watch,
-			struct libct_error *err);
-int libct_oom_watch_fd(const struct libct_oom_watch *watch);
-int libct_oom_watch_read(struct libct_oom_watch *watch);
-void libct_oom_watch_free(struct libct_oom_watch *watch);
 
 /* Returns the library's version string, for example "0.1.0". */
 const char *libct_version(void);

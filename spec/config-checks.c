@@ -590,3 +590,14 @@ int spec_config_check(const struct spec_config *config, struct libct_error *err)
 	}
 	return 0;
 }
+
+int spec_process_check(const struct spec_process *process, struct libct_error *err)
+{
+	const struct spec_config config = { .process = (struct spec_process *)process };
+	int r = check_process(&config, err);
+	if (r == 0)
+		r = check_rlimits(&config, err);
+	if (r == 0)
+		r = check_io_priority(&config, err);
+	return r;
+}

@@ -512,34 +512,36 @@ void spec_config_free(struct spec_config *config)
 	free(config);
 }
 
-int spec_resources_parse(const char *json, size_t len, struct spec_resources **ret_resources,
-			 struct libct_error *err)
+int spec_process_parse(const char *json, size_t len, struct spec_process **ret_process, struct libct_error *err)
 {
 	yajl_val tree = NULL;
 	int r = spec_json_tree_parse(json, len, &tree, err);
 	if (r < 0)
 		return r;
 
-	struct spec_resources *resources = ct_calloc(1, sizeof(*resources));
+	struct spec_process *process = ct_calloc(1, sizeof(*process));
+	/* Messages name the fields as config.json does ("process.cwd: ..."). */
 	struct spec_parser parser = { .err = err };
+	spec_parser_push_key(&parser, "process");
 	if (!YAJL_IS_OBJECT(tree))
 		r = ct_error_set(err, EINVAL, "expected a JSON object at the top level");
 	if (r == 0)
-		r = spec_fields_parse(&parser, tree, resources_fields, resources);
+		r = spec_fields_parse(&parser, tree, process_fields, process);
 	yajl_tree_free(tree);
+	if (r == 0)
+		r = spec_process_check(process, err);
 	if (r < 0) {
-		spec_resources_free(resources);
+		spec_process_free(process);
 		return r;
 	}
-	resources->set = true;
-	*ret_resources = resources;
+	*ret_process = process;
 	return 0;
 }
 
-void spec_resources_free(struct spec_resources *resources)
+void spec_process_free(struct spec_process *process)
 {
-	if (resources == NULL)
+	if (process == NULL)
 		return;
-	spec_fields_free(resources_fields, resources);
-	free(resources);
+	spec_fields_free(process_fields, process);
+	free(process);
 }

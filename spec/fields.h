@@ -99,6 +99,8 @@ void spec_parser_pop(struct spec_parser *parser, size_t length);
 
 /* Runs the named validation checks of config-checks.c on a parsed config. */
 int spec_config_check(const struct spec_config *config, struct libct_error *err);
+/* Runs the checks of config-checks.c that concern process alone. */
+int spec_process_check(const struct spec_process *process, struct libct_error *err);
 
 void spec_map_free(struct spec_map *map);
 void spec_strv_free(char **strv, size_t count);

@@ -468,26 +468,7 @@ static int run_write(char **args)
 	return EXIT_SUCCESS;
 }
 
-/* Allocates MIB mebibytes and writes to every page, so that the memory is
- * charged to the container's cgroup; an OOM kill ends it on the way. */
-static int run_alloc(char **args)
-{
-	size_t mib = (size_t)strtoul(args[0], NULL, 10);
-	long page = sysconf(_SC_PAGESIZE);
-
-	for (size_t i = 0; i < mib; i++) {
-		volatile char *chunk = malloc(1 << 20);
-		if (chunk == NULL)
-			return fail_errno("malloc", args[0]);
-		for (size_t offset = 0; offset < (1 << 20); offset += (size_t)page)
-			chunk[offset] = 1;
-	}
-	printf("allocated=%zu\n", mib);
-	return EXIT_SUCCESS;
-}
-
 static const struct command commands[] = {
-	{ "alloc", 1, "MIB", run_alloc },
 	{ "caps", 0, "", run_caps },
 	{ "cgroup", 0, "", run_cgroup },
 	{ "clock", 0, "", run_clock },

@@ -1,0 +1,730 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * exec: a new process in an existing container.
+ *
+ * The runtime clones one child, already inside the container's pid
+ * namespace: setns(CLONE_NEWPID) changes only the namespace of the
+ * caller's future children, so the runtime enters it around clone3 and
+ * then returns to its own, as create does for a joined pid namespace.
+ * This costs no intermediate process, and the child stays a child of the
+ * caller, who can wait for it.
+ *
+ *   runtime                                   child
+ *   lock state, check status, pidfd of init
+ *   setns(pid), clone3, setns(own pid) -----> born in the container's pid ns
+ *   cgroup.procs (unless CLONE_INTO_CGROUP),
+ *   oom_score_adj
+ *   CT_SYNC_RELEASE ------------------------> setns(pidfd, every other ns),
+ *                                             chroot to the init's root,
+ *                                             terminal, process attributes
+ *                  <------------------------  terminal master (SCM_RIGHTS)
+ *                  <------------------------  CT_SYNC_LOG ...
+ *                  <------------------------  end of stream: executed
+ *                                             (or CT_SYNC_ERROR, exit 255)
+ */
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sync.h"
+#include "terminal.h"
+
+#define CONFIG_MAX_SIZE (16 * 1024 * 1024)
+
+/* Everything exec acquires; release_job() frees it on every path. */
+struct exec_job {
+	struct libct_context *context;
+	const char *id;
+	const struct libct_exec_options *options;
+	int dir_fd;
+	struct ct_state *state;
+	struct spec_process *process;
+	struct spec_config config; /* only .process is set, for ct_process_prepare() */
+	struct ct_init init;       /* the fields ct_process_prepare() reads */
+	struct ct_cgroup *cgroup;
+	int init_pidfd;
+	int root_fd;  /* O_PATH fd of the init's root directory */
+	int ns_flags; /* namespaces other than pid that differ from the runtime's */
+	bool join_pid;
+	int console_fd;
+	int sync_fd;
+	int child_sync_fd;
+	int tty_fd;
+	int child_tty_fd;
+	pid_t pid;
+};
+
+/* --------------------------------------------------------- the process */
+
+static int load_process_file(struct exec_job *job, struct libct_error *err)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	const char *path = job->options->process_path;
+	int r = ct_read_file_at(AT_FDCWD, path, CONFIG_MAX_SIZE, &data, &len, err);
+	if (r < 0)
+		return r;
+	r = spec_process_parse(data, len, &job->process, err);
+	if (r < 0)
+		return ct_error_prefix(err, "parse \"%s\"", path);
+	job->process->terminal = job->process->terminal || job->options->terminal;
+	return 0;
+}
+
+static char **copy_strv(char *const *items, size_t *ret_count)
+{
+	size_t n = 0;
+	while (items[n] != NULL)
+		n++;
+	char **copy = ct_calloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		copy[i] = ct_strdup(items[i]);
+	*ret_count = n;
+	return copy;
+}
+
+/* The argv form runs args with the rest of the container's own process. */
+static int load_container_process(struct exec_job *job, struct libct_error *err)
+{
+	const struct libct_exec_options *options = job->options;
+	if (options->args == NULL || options->args[0] == NULL)
+		return ct_error_set(err, EINVAL, "no command to execute");
+
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	int r = ct_read_file_at(job->dir_fd, "config.json", CONFIG_MAX_SIZE, &data, &len, err);
+	if (r < 0)
+		return ct_error_prefix(err, "read the container's config.json");
+	struct spec_config *config = NULL;
+	r = spec_config_parse(data, len, &config, err);
+	if (r < 0)
+		return ct_error_prefix(err, "parse the container's config.json");
+	job->process = ct_steal_pointer(&config->process);
+	spec_config_free(config);
+	if (job->process == NULL)
+		return ct_error_set(err, EINVAL, "the container's config.json has no process");
+
+	struct spec_process *process = job->process;
+	for (size_t i = 0; i < process->n_args; i++)
+		free(process->args[i]);
+	free(process->args);
+	process->args = copy_strv(options->args, &process->n_args);
+	/* Only --tty requests a terminal here, whatever the container's own
+	 * process had. */
+	process->terminal = options->terminal;
+	return 0;
+}
+
+/* Adds NAME=VALUE to env, replacing an entry of the same name. */
+static void set_env(struct spec_process *process, const char *entry)
+{
+	size_t name_len = strcspn(entry, "=");
+	for (size_t i = 0; i < process->n_env; i++) {
+		if (strncmp(process->env[i], entry, name_len) == 0 && process->env[i][name_len] == '=') {
+			free(process->env[i]);
+			process->env[i] = ct_strdup(entry);
+			return;
+		}
+	}
+	process->env = ct_realloc(process->env, (process->n_env + 2) * sizeof(char *));
+	process->env[process->n_env++] = ct_strdup(entry);
+	process->env[process->n_env] = NULL;
+}
+
+static void add_name(char ***names, size_t *n_names, const char *name)
+{
+	for (size_t i = 0; i < *n_names; i++)
+		if (strcmp((*names)[i], name) == 0)
+			return;
+	*names = ct_realloc(*names, (*n_names + 2) * sizeof(char *));
+	(*names)[(*n_names)++] = ct_strdup(name);
+	(*names)[*n_names] = NULL;
+}
+
+static void add_capability(struct spec_capabilities *capabilities, const char *name)
+{
+	add_name(&capabilities->bounding, &capabilities->n_bounding, name);
+	add_name(&capabilities->effective, &capabilities->n_effective, name);
+	add_name(&capabilities->permitted, &capabilities->n_permitted, name);
+}
+
+static int apply_overrides(struct spec_process *process, const struct libct_exec_options *options,
+			   struct libct_error *err)
+{
+	for (size_t i = 0; options->env != NULL && options->env[i] != NULL; i++) {
+		if (strchr(options->env[i], '=') == NULL || options->env[i][0] == '=')
+			return ct_error_set(err, EINVAL, "env: invalid entry \"%s\": expected NAME=VALUE",
+					    options->env[i]);
+		set_env(process, options->env[i]);
+	}
+	if (options->cwd != NULL) {
+		if (options->cwd[0] != '/')
+			return ct_error_set(err, EINVAL, "cwd: \"%s\" is not an absolute path", options->cwd);
+		free(process->cwd);
+		process->cwd = ct_strdup(options->cwd);
+	}
+	if (options->set_uid)
+		process->user.uid = options->uid;
+	if (options->set_gid)
+		process->user.gid = options->gid;
+	if (options->n_additional_gids > 0) {
+		free(process->user.additional_gids);
+		process->user.additional_gids = ct_calloc(options->n_additional_gids, sizeof(uint32_t));
+		memcpy(process->user.additional_gids, options->additional_gids,
+		       options->n_additional_gids * sizeof(uint32_t));
+		process->user.n_additional_gids = options->n_additional_gids;
+	}
+	/* Without process.capabilities the process keeps every capability, so
+	 * there is nothing to add. */
+	for (size_t i = 0; process->capabilities.set && options->capabilities != NULL &&
+			   options->capabilities[i] != NULL;
+	     i++)
+		add_capability(&process->capabilities, options->capabilities[i]);
+	process->no_new_privileges = process->no_new_privileges || options->no_new_privileges;
+	return 0;
+}
+
+/* Returns the first field that exec cannot honour yet, or NULL. */
+static const char *find_unsupported(const struct spec_process *process)
+{
+	if (process->apparmor_profile != NULL)
+		return "process.apparmorProfile";
+	if (process->selinux_label != NULL)
+		return "process.selinuxLabel";
+	if (process->scheduler.set)
+		return "process.scheduler";
+	if (process->io_priority.set)
+		return "process.ioPriority";
+	if (process->exec_cpu_affinity.set)
+		return "process.execCPUAffinity";
+	return NULL;
+}
+
+static int load_process(struct exec_job *job, struct libct_error *err)
+{
+	const struct libct_exec_options *options = job->options;
+	int r = options->process_path != NULL ? load_process_file(job, err) : load_container_process(job, err);
+	if (r < 0)
+		return r;
+	r = apply_overrides(job->process, options, err);
+	if (r < 0)
+		return r;
+
+	const char *field = find_unsupported(job->process);
+	if (field != NULL)
+		return ct_error_set(err, ENOTSUP, "%s: not supported", field);
+	if (job->process->terminal && options->console_socket == NULL && options->ret_terminal_fd == NULL)
+		return ct_error_set(err, EINVAL,
+				    "a terminal needs a console socket when the process runs detached");
+	if (!job->process->terminal && options->console_socket != NULL)
+		return ct_error_set(err, EINVAL, "a console socket is only used with a terminal");
+	if (options->preserve_fds < 0)
+		return ct_error_set(err, EINVAL, "preserve fds: invalid count %d", options->preserve_fds);
+	return 0;
+}
+
+/* ------------------------------------------------------- the container */
+
+static int open_container(struct exec_job *job, struct libct_error *err)
+{
+	int r = ct_state_dir_open(job->context, job->id, &job->dir_fd, err);
+	if (r < 0)
+		return r;
+	r = ct_state_load(job->dir_fd, job->id, &job->state, err);
+	if (r == -ENOENT)
+		return ct_error_set(err, ENOENT, "container \"%s\" does not exist", job->id);
+	if (r < 0)
+		return r;
+
+	enum libct_status status = ct_state_status(job->state);
+	if (status == LIBCT_STATUS_STOPPED || status == LIBCT_STATUS_CREATING)
+		return ct_error_set(err, EINVAL, "container is %s: its init is not running",
+				    libct_status_name(status));
+	if (status == LIBCT_STATUS_PAUSED && !job->options->ignore_paused)
+		return ct_error_set(err, EBUSY, "container is paused: resume it first, or ignore the pause");
+
+	/* The pidfd pins the init; the start time check afterwards rules out a
+	 * reused pid. */
+	job->init_pidfd = pidfd_open(job->state->pid, 0);
+	unsigned long long start_time = 0;
+	if (job->init_pidfd < 0 || ct_pid_start_time(job->state->pid, &start_time) < 0 ||
+	    start_time != job->state->pid_start_time)
+		return ct_error_set(err, ESRCH, "container is stopped: its init is not running");
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int flag;
+} joined_namespaces[] = {
+	{ "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS },      { "net", CLONE_NEWNET },
+	{ "ipc", CLONE_NEWIPC },   { "uts", CLONE_NEWUTS },     { "cgroup", CLONE_NEWCGROUP },
+	{ "time", CLONE_NEWTIME },
+};
+
+/* Returns 1 when the init's namespace name differs from the runtime's, 0
+ * when it is the same or the kernel lacks that namespace type. */
+static int namespace_differs(pid_t pid, const char *name, struct libct_error *err)
+{
+	char path[64];
+	struct stat init_ns, own_ns;
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
+	if (stat(path, &init_ns) < 0)
+		return errno == ENOENT ? 0 : ct_error_sys(err, errno, "stat \"%s\"", path);
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	if (stat(path, &own_ns) < 0)
+		return errno == ENOENT ? 0 : ct_error_sys(err, errno, "stat \"%s\"", path);
+	return init_ns.st_dev != own_ns.st_dev || init_ns.st_ino != own_ns.st_ino;
+}
+
+/* Joining a namespace that the runtime is already in would fail for the
+ * user namespace, so only the ones that differ are joined. */
+static int plan_namespaces(struct exec_job *job, struct libct_error *err)
+{
+	pid_t pid = job->state->pid;
+	for (size_t i = 0; i < sizeof(joined_namespaces) / sizeof(joined_namespaces[0]); i++) {
+		int r = namespace_differs(pid, joined_namespaces[i].name, err);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			job->ns_flags |= joined_namespaces[i].flag;
+	}
+	int r = namespace_differs(pid, "pid", err);
+	if (r < 0)
+		return r;
+	job->join_pid = r > 0;
+
+	job->init.new_user_ns = job->ns_flags & CLONE_NEWUSER;
+	_cleanup_free_ char *root = ct_asprintf("/proc/%d/root", (int)pid);
+	job->root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (job->root_fd < 0)
+		return ct_error_sys(err, errno, "open the root of container init \"%s\"", root);
+	return 0;
+}
+
+/* ------------------------------------------------------------- cgroups */
+
+/* Returns the sub-cgroup of the hierarchy name that options->cgroups
+ * requests, or NULL for the container's own cgroup. */
+static const char *find_sub_cgroup(const struct libct_exec_options *options, const char *name)
+{
+	const char *all = NULL;
+	for (size_t i = 0; options->cgroups != NULL && options->cgroups[i] != NULL; i++) {
+		const char *entry = options->cgroups[i];
+		const char *colon = strchr(entry, ':');
+		if (colon == NULL) {
+			all = entry;
+			continue;
+		}
+		_cleanup_free_ char *controllers = ct_strndup(entry, (size_t)(colon - entry));
+		char *state = NULL;
+		for (char *c = strtok_r(controllers, ",", &state); c != NULL; c = strtok_r(NULL, ",", &state)) {
+			_cleanup_free_ char *wanted = ct_asprintf(",%s,", c);
+			_cleanup_free_ char *listed = ct_asprintf(",%s,", name);
+			if (strstr(listed, wanted) != NULL)
+				return colon + 1;
+		}
+	}
+	return all;
+}
+
+static int check_sub_cgroups(const struct libct_exec_options *options, struct libct_error *err)
+{
+	for (size_t i = 0; options->cgroups != NULL && options->cgroups[i] != NULL; i++) {
+		const char *entry = options->cgroups[i];
+		const char *path = strchr(entry, ':') != NULL ? strchr(entry, ':') + 1 : entry;
+		bool dotdot = strcmp(path, "..") == 0 || strncmp(path, "../", 3) == 0 || strstr(path, "/../") != NULL ||
+			      (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0);
+		if (path[0] == '\0' || dotdot)
+			return ct_error_set(err, EINVAL, "cgroup \"%s\": expected a path below the container's cgroup",
+					    entry);
+	}
+	return 0;
+}
+
+/* Writes pid to cgroup.procs of the container's cgroup, or of the requested
+ * sub-cgroup, in every hierarchy. */
+static int enter_sub_cgroups(struct exec_job *job, struct libct_error *err)
+{
+	char value[32];
+	int len = snprintf(value, sizeof(value), "%d", (int)job->pid);
+	const struct spec_map *map = &job->state->cgroup_paths;
+	for (size_t i = 0; i < map->n_entries; i++) {
+		const char *name = map->entries[i].key;
+		if (strchr(name, ':') != NULL)
+			continue; /* a "created:" marker, not a hierarchy */
+		const char *sub = find_sub_cgroup(job->options, name);
+		_cleanup_free_ char *path = sub != NULL ? ct_asprintf("%s/%s/cgroup.procs", map->entries[i].value, sub)
+							: ct_asprintf("%s/cgroup.procs", map->entries[i].value);
+		int r = ct_write_file_at(AT_FDCWD, path, value, (size_t)len, err);
+		if (r < 0)
+			return ct_error_prefix(err, "add process %d to cgroup", (int)job->pid);
+	}
+	return 0;
+}
+
+static bool has_sub_cgroups(const struct libct_exec_options *options)
+{
+	return options->cgroups != NULL && options->cgroups[0] != NULL;
+}
+
+/* ---------------------------------------------------- the child process */
+
+/* The child must not write the runtime's log itself, so its lines travel
+ * over the sync socket, as the init's do. */
+static void log_to_runtime(void *userdata, enum libct_log_level level, const char *message)
+{
+	const int *fd = userdata;
+	(void)ct_sync_send_log(*fd, level, message); /* a lost log line is not an error */
+}
+
+/* The runtime blocks the signals it forwards, and execve would keep that
+ * mask and any ignored signal. */
+static void reset_signals(void)
+{
+	struct sigaction action = { .sa_handler = SIG_DFL };
+	for (int sig = 1; sig < NSIG; sig++)
+		(void)sigaction(sig, &action, NULL); /* fails only for SIGKILL, SIGSTOP and reserved signals */
+	sigset_t empty;
+	sigemptyset(&empty);
+	(void)sigprocmask(SIG_SETMASK, &empty, NULL); /* cannot fail with a valid set */
+}
+
+/* Takes the init's root. setns(CLONE_NEWNS) alone would put the process at
+ * the root mount of the namespace, which need not be the directory the
+ * init pivoted or chrooted into (--no-pivot). The cwd becomes that root
+ * too, so no host directory stays reachable (CVE-2024-21626). */
+static int enter_root(struct exec_job *job, struct libct_error *err)
+{
+	if (fchdir(job->root_fd) < 0)
+		return ct_error_sys(err, errno, "change directory to the container's root");
+	if (chroot(".") < 0)
+		return ct_error_sys(err, errno, "change root to the container's root");
+	if (chdir("/") < 0)
+		return ct_error_sys(err, errno, "change directory to \"/\"");
+	ct_closep(&job->root_fd);
+	return 0;
+}
+
+static int setup_terminal(struct exec_job *job, struct libct_error *err)
+{
+	const struct spec_process *process = job->process;
+	_cleanup_close_ int master =
+		ct_terminal_setup(&process->console_size, false, process->user.uid, process->user.gid, err);
+	if (master < 0)
+		return ct_error_prefix(err, "terminal");
+	int r = ct_terminal_send_fd(job->child_tty_fd, master, "/dev/ptmx", err);
+	ct_closep(&job->child_tty_fd);
+	return r;
+}
+
+static int setup_child(struct exec_job *job, char **ret_path, struct libct_error *err)
+{
+	int r = ct_sync_wait_release(job->child_sync_fd, err);
+	if (r < 0)
+		return r;
+
+	/* Processes already in the container must not ptrace this one or open
+	 * its /proc files while it still holds the runtime's fds. execve
+	 * resets it. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return ct_error_sys(err, errno, "make exec process non-dumpable");
+
+	/* With a pidfd, setns joins every namespace in flags at once, the user
+	 * namespace first (Linux 5.8). */
+	if (job->ns_flags != 0 && setns(job->init_pidfd, job->ns_flags) < 0)
+		return ct_error_sys(err, errno, "join the namespaces of container init %d", (int)job->state->pid);
+	r = enter_root(job, err);
+	if (r < 0)
+		return r;
+
+	if (job->process->terminal) {
+		r = setup_terminal(job, err);
+		if (r < 0)
+			return r;
+	}
+	/* TODO: apply linux.seccomp here, after the terminal and before the
+	 * process attributes, once libct/seccomp.c exists; create rejects a
+	 * seccomp config until then, so no container has one yet. */
+	return ct_process_prepare(&job->init, ret_path, err);
+}
+
+__attribute__((noreturn)) static void run_child(struct exec_job *job)
+{
+	struct libct_error err = { 0 };
+	_cleanup_free_ char *path = NULL;
+
+	/* The state directory fd carries exec's flock, and the other ends
+	 * belong to the runtime. */
+	close(job->dir_fd);
+	close(job->sync_fd);
+	if (job->tty_fd >= 0)
+		close(job->tty_fd);
+	if (job->console_fd >= 0)
+		close(job->console_fd);
+	reset_signals();
+	if (job->context->log != NULL) {
+		job->context->log = log_to_runtime;
+		job->context->log_userdata = &job->child_sync_fd;
+	}
+
+	/* A runtime that dies during the setup takes the child with it; a
+	 * detached process must outlive the runtime, so this ends before exec. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+		ct_error_sys(&err, errno, "set parent death signal");
+		goto fail;
+	}
+	if (setup_child(job, &path, &err) < 0)
+		goto fail;
+	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0) {
+		ct_error_sys(&err, errno, "clear parent death signal");
+		goto fail;
+	}
+	job->context->log = NULL; /* the runtime stops reading at the exec */
+	(void)ct_process_exec(&job->init, path, &err);
+fail:
+	(void)ct_sync_report_error(job->child_sync_fd, &err); /* if this fails, the runtime reads end of stream */
+	_exit(255);
+}
+
+/* ----------------------------------------------------- the runtime side */
+
+static int open_channels(struct exec_job *job, struct libct_error *err)
+{
+	int fds[2];
+	int r = ct_sync_pair(fds, err);
+	if (r < 0)
+		return r;
+	job->sync_fd = fds[0];
+	job->child_sync_fd = fds[1];
+	if (!job->process->terminal)
+		return 0;
+
+	if (job->options->console_socket != NULL) {
+		job->console_fd = ct_terminal_connect(job->options->console_socket, err);
+		if (job->console_fd < 0)
+			return job->console_fd;
+	}
+	r = ct_sync_pair(fds, err);
+	if (r < 0)
+		return r;
+	job->tty_fd = fds[0];
+	job->child_tty_fd = fds[1];
+	return 0;
+}
+
+static pid_t clone_child(struct exec_job *job, struct libct_error *err)
+{
+	struct clone_args args = { .exit_signal = SIGCHLD };
+	int cgroup_fd = has_sub_cgroups(job->options) ? -1 : ct_cgroup_clone_fd(job->cgroup);
+	if (cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cgroup_fd;
+	}
+
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0)
+		return ct_error_sys(err, errno, "clone exec process");
+	if (pid == 0)
+		run_child(job);
+	return pid;
+}
+
+static int spawn_child(struct exec_job *job, struct libct_error *err)
+{
+	_cleanup_close_ int own_pid_ns = -1;
+	if (job->join_pid) {
+		own_pid_ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+		if (own_pid_ns < 0)
+			return ct_error_sys(err, errno, "open own pid namespace");
+		if (setns(job->init_pidfd, CLONE_NEWPID) < 0)
+			return ct_error_sys(err, errno, "join pid namespace of container init %d", (int)job->state->pid);
+	}
+
+	int r = clone_child(job, err);
+	if (r > 0)
+		job->pid = r;
+	if (own_pid_ns >= 0 && setns(own_pid_ns, CLONE_NEWPID) < 0 && r >= 0)
+		r = ct_error_sys(err, errno, "return to own pid namespace");
+
+	ct_closep(&job->child_sync_fd);
+	ct_closep(&job->child_tty_fd);
+	return r < 0 ? r : 0;
+}
+
+static int configure_child(struct exec_job *job, struct libct_error *err)
+{
+	int r = 0;
+	if (has_sub_cgroups(job->options))
+		r = enter_sub_cgroups(job, err);
+	else if (ct_cgroup_clone_fd(job->cgroup) < 0)
+		r = ct_cgroup_enter(job->cgroup, job->pid, err);
+	if (r < 0)
+		return r;
+
+	const struct spec_opt_i64 *oom = &job->process->oom_score_adj;
+	if (oom->set) {
+		char value[32];
+		int len = snprintf(value, sizeof(value), "%lld", (long long)oom->value);
+		_cleanup_free_ char *path = ct_asprintf("/proc/%d/oom_score_adj", (int)job->pid);
+		r = ct_write_file_at(AT_FDCWD, path, value, (size_t)len, err);
+		if (r < 0)
+			return ct_error_prefix(err, "process.oomScoreAdj");
+	}
+	return ct_sync_release_init(job->sync_fd, err);
+}
+
+/* Reads the child's messages until the exec closes the close-on-exec
+ * socket (success) or an error arrives. */
+static int wait_exec_result(struct exec_job *job, struct libct_error *err)
+{
+	for (;;) {
+		struct ct_sync_msg msg = { 0 };
+		ssize_t n;
+		do
+			n = recv(job->sync_fd, &msg, sizeof(msg), 0);
+		while (n < 0 && errno == EINTR);
+		if (n < 0 && errno != ECONNRESET)
+			return ct_error_sys(err, errno, "read from exec process");
+		if (n <= 0)
+			return 0;
+		msg.message[sizeof(msg.message) - 1] = '\0';
+		if (msg.type == CT_SYNC_LOG)
+			ct_log(job->context, (enum libct_log_level)msg.code, "%s", msg.message);
+		else if (msg.type == CT_SYNC_ERROR)
+			return ct_error_set(err, msg.code > 0 ? msg.code : EIO, "%s", msg.message);
+		else
+			return ct_error_set(err, EBADMSG, "unexpected message %u from exec process", msg.type);
+	}
+}
+
+/* Passes the terminal on: to the console socket, or to the caller. A child
+ * that failed before sending it closes the socket, and its error follows
+ * on the sync socket. */
+static int forward_terminal(struct exec_job *job, struct libct_error *err)
+{
+	_cleanup_close_ int master = -1;
+	int r = ct_terminal_recv_fd(job->tty_fd, &master, err);
+	if (r == -EPIPE) {
+		r = wait_exec_result(job, err);
+		return r < 0 ? r : ct_error_set(err, EPIPE, "exec process exited before sending its terminal");
+	}
+	if (r < 0)
+		return r;
+	if (job->console_fd >= 0)
+		return ct_terminal_send_fd(job->console_fd, master, "/dev/ptmx", err);
+	*job->options->ret_terminal_fd = ct_steal_fd(&master);
+	return 0;
+}
+
+static int write_pid_file(struct exec_job *job, struct libct_error *err)
+{
+	if (job->options->pid_file == NULL)
+		return 0;
+	char pid[32];
+	int len = snprintf(pid, sizeof(pid), "%d", (int)job->pid);
+	int r = ct_write_file_atomic(AT_FDCWD, job->options->pid_file, pid, (size_t)len, 0644, err);
+	return r < 0 ? ct_error_prefix(err, "pid file") : 0;
+}
+
+static int run_exec(struct exec_job *job, struct libct_error *err)
+{
+	int r = open_container(job, err);
+	if (r < 0)
+		return r;
+	r = load_process(job, err);
+	if (r < 0)
+		return r;
+	r = check_sub_cgroups(job->options, err);
+	if (r < 0)
+		return r;
+	r = ct_cgroup_from_map(&job->state->cgroup_paths, &job->cgroup, err);
+	if (r < 0)
+		return r;
+	r = plan_namespaces(job, err);
+	if (r < 0)
+		return r;
+	r = open_channels(job, err);
+	if (r < 0)
+		return r;
+
+	job->config.process = job->process;
+	job->init.context = job->context;
+	job->init.id = job->id;
+	job->init.config = &job->config;
+	job->init.preserve_fds = job->options->preserve_fds;
+	r = spawn_child(job, err);
+	if (r < 0)
+		return r;
+	r = configure_child(job, err);
+	if (r < 0)
+		return r;
+	if (job->process->terminal) {
+		r = forward_terminal(job, err);
+		if (r < 0)
+			return r;
+	}
+	r = wait_exec_result(job, err);
+	if (r < 0)
+		return r;
+	return write_pid_file(job, err);
+}
+
+static void release_job(struct exec_job *job)
+{
+	ct_closep(&job->dir_fd);
+	ct_closep(&job->init_pidfd);
+	ct_closep(&job->root_fd);
+	ct_closep(&job->console_fd);
+	ct_closep(&job->sync_fd);
+	ct_closep(&job->child_sync_fd);
+	ct_closep(&job->tty_fd);
+	ct_closep(&job->child_tty_fd);
+	ct_cgroup_free(job->cgroup);
+	ct_state_free(job->state);
+	spec_process_free(job->process);
+}
+
+int libct_container_exec(struct libct_context *context, const char *id, const struct libct_exec_options *options,
+			 pid_t *ret_pid, struct libct_error *err)
+{
+	struct exec_job job = {
+		.context = context,
+		.id = id,
+		.options = options,
+		.dir_fd = -1,
+		.init_pidfd = -1,
+		.root_fd = -1,
+		.console_fd = -1,
+		.sync_fd = -1,
+		.child_sync_fd = -1,
+		.tty_fd = -1,
+		.child_tty_fd = -1,
+		.init = { .rootfs_fd = -1, .start_fd = -1, .sync_fd = -1 },
+	};
+	for (size_t i = 0; i < SPEC_NS_COUNT; i++)
+		job.init.join_fds[i] = -1;
+
+	int r = options == NULL ? ct_error_set(err, EINVAL, "no exec options") : run_exec(&job, err);
+	if (r < 0) {
+		ct_error_prefix(err, "exec in container \"%s\"", id);
+		if (job.pid > 0) {
+			(void)kill(job.pid, SIGKILL); /* our unreaped child: the pid cannot be reused */
+			while (waitpid(job.pid, NULL, 0) < 0 && errno == EINTR)
+				;
+		}
+	} else if (ret_pid != NULL) {
+		*ret_pid = job.pid;
+	}
+	release_job(&job);
+	return r;
+}
