@@ -914,9 +914,15 @@ int ct_cgroup_kill(struct ct_cgroup *cgroup, int sig, struct libct_error *err)
 	const struct ct_cgroup_hierarchy *unified = find_by_name(cgroup, CT_CGROUP_UNIFIED);
 	if (sig == SIGKILL && unified != NULL) {
 		int r = ct_cgroup_v2_kill(unified->dir, err);
+		/* On a hybrid host a task frozen by the v1 freezer acts on the
+		 * SIGKILL only once thawed, so a paused container would stay. */
+		const struct ct_cgroup_hierarchy *freezer = find_v1_freezer(cgroup);
+		if (r == 0 && freezer != NULL)
+			r = ct_cgroup_v1_thaw(freezer->dir, err);
 		if (r != -ENOENT)
 			return r;
 	}
+
 
 	struct frozen frozen;
 	bool is_frozen = freeze_container(cgroup, &frozen);

@@ -155,6 +155,10 @@ int ct_pid_start_time(pid_t pid, unsigned long long *ret_start_time);
  * now names another process. */
 enum libct_status ct_state_status(const struct ct_state *state);
 
+/* True when the container's freezer cgroup is frozen or freezing, which
+ * ct_state_status() reports as paused (manage.c). */
+bool ct_state_frozen(const struct ct_state *state);
+
 /* ------------------------------------------ namespaces (namespaces.c) */
 
 /*

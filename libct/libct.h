@@ -191,6 +191,69 @@ int libct_container_list(struct libct_context *context, char ***ret_ids, size_t 
 			 struct libct_error *err);
 void libct_id_list_free(char **ids, size_t count);
 
+/* ------------------------------------------------- managing (manage.c) */
+
+/* Freezes every process of a running container (v1 freezer, else
+ * cgroup.freeze) and returns once they are frozen; state then reports
+ * "paused". resume thaws a paused container. */
+int libct_container_pause(struct libct_context *context, const char *id, struct libct_error *err);
+int libct_container_resume(struct libct_context *context, const char *id, struct libct_error *err);
+
+/* linux.resources of spec/config.h; spec_resources_parse() makes one. */
+struct spec_resources;
+
+/* Writes the set fields of resources to the cgroups of a created, running
+ * or paused container; fields that are not set keep their values. */
+int libct_container_update(struct libct_context *context, const char *id,
+			   const struct spec_resources *resources, struct libct_error *err);
+/* As libct_container_update(), from a LinuxResources JSON document;
+ * errors in the document name its JSON path, as "memory.limit: ...". */
+int libct_container_update_json(struct libct_context *context, const char *id, const char *json, size_t len,
+				struct libct_error *err);
+
+/* Lists the host pids of the processes in the container's cgroup; free
+ * *ret_pids with free(). */
+int libct_container_pids(struct libct_context *context, const char *id, pid_t **ret_pids, size_t *ret_count,
+			 struct libct_error *err);
+
+/* Usage counters of a container. A has_ flag is false where the host has
+ * no such counter; a limit of UINT64_MAX means none; other counters that
+ * the host lacks read 0. */
+struct libct_stats {
+	bool has_cpu;
+	uint64_t cpu_usage_ns;
+	uint64_t cpu_user_ns;
+	uint64_t cpu_system_ns;
+	uint64_t cpu_periods;
+	uint64_t cpu_throttled_periods;
+	uint64_t cpu_throttled_ns;
+	bool has_memory;
+	uint64_t memory_usage;     /* bytes */
+	uint64_t memory_max_usage; /* bytes, the peak */
+	uint64_t memory_limit;     /* bytes */
+	uint64_t memory_failcnt;   /* times the limit was hit */
+	uint64_t swap_usage;       /* bytes; v1: memory plus swap */
+	uint64_t oom_kills;
+	bool has_pids;
+	uint64_t pids_current;
+	uint64_t pids_limit;
+};
+int libct_container_stats(struct libct_context *context, const char *id, struct libct_stats *ret_stats,
+			  struct libct_error *err);
+
+/*
+ * Watches a container for OOM kills. The fd of libct_oom_watch_fd() becomes
+ * readable when the kernel may have killed a process for lack of memory;
+ * libct_oom_watch_read() then returns how many OOM kills happened since the
+ * last call (0 for a false alarm, such as the cgroup going away).
+ */
+struct libct_oom_watch;
+int libct_oom_watch_new(struct libct_context *context, const char *id, struct libct_oom_watch **ret_watch,
+			struct libct_error *err);
+int libct_oom_watch_fd(const struct libct_oom_watch *watch);
+int libct_oom_watch_read(struct libct_oom_watch *watch);
+void libct_oom_watch_free(struct libct_oom_watch *watch);
+
 /* Returns the library's version string, for example "0.1.0". */
 const char *libct_version(void);
 

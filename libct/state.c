@@ -295,6 +295,8 @@ enum libct_status ct_state_status(const struct ct_state *state)
 	if (state->pid <= 0 || ct_pid_start_time(state->pid, &start_time) < 0 ||
 	    start_time != state->pid_start_time)
 		return LIBCT_STATUS_STOPPED;
+	if (state->status == LIBCT_STATUS_RUNNING && ct_state_frozen(state))
+		return LIBCT_STATUS_PAUSED;
 	return state->status;
 }
 

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "libct.h"
 
@@ -68,6 +69,9 @@ struct cli_syntax {
 	const struct cli_option *options; /* terminated by an entry whose name is NULL */
 	int min_operands;
 	int max_operands; /* -1 for no limit */
+	/* Flags end at the first operand, so that the operands after it may
+	 * look like flags (the ps(1) arguments of `ps ID -ef`). */
+	bool flags_before_operands;
 };
 
 enum cli_parse_result {
@@ -176,6 +180,17 @@ int cli_signal_parse(const char *text);
 /* Returns the name without "SIG" ("TERM"), or NULL for an unnamed number. */
 const char *cli_signal_name(int sig);
 
+/* ---------------------------------------------------------------- units */
+
+/* Parses a Go duration ("5s", "1m30s", "250ms", "1.5h", "0") into
+ * nanoseconds. Returns 0, -EINVAL for bad syntax or -ERANGE. */
+int cli_parse_duration(const char *text, int64_t *ret_ns);
+
+/* Parses a size in bytes as runc does: a number with an optional binary
+ * unit ("512", "512k", "4m", "1g", "1.5G", "64MiB", "2kb"). Returns 0,
+ * -EINVAL or -ERANGE. */
+int cli_parse_size(const char *text, int64_t *ret_bytes);
+
 /* ------------------------------------------------------------- commands */
 
 int cmd_create(const struct cli_globals *globals, int argc, char **argv);
@@ -187,5 +202,10 @@ int cmd_delete(const struct cli_globals *globals, int argc, char **argv);
 int cmd_list(const struct cli_globals *globals, int argc, char **argv);
 int cmd_spec(const struct cli_globals *globals, int argc, char **argv);
 int cmd_features(const struct cli_globals *globals, int argc, char **argv);
+int cmd_pause(const struct cli_globals *globals, int argc, char **argv);
+int cmd_resume(const struct cli_globals *globals, int argc, char **argv);
+int cmd_update(const struct cli_globals *globals, int argc, char **argv);
+int cmd_ps(const struct cli_globals *globals, int argc, char **argv);
+int cmd_events(const struct cli_globals *globals, int argc, char **argv);
 
 #endif

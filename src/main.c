@@ -35,6 +35,11 @@ static const struct command commands[] = {
 	{"delete", cmd_delete, "delete a container and the resources it holds"},
 	{"list", cmd_list, "list the containers under the state root"},
 	{"spec", cmd_spec, "write a default config.json into a bundle"},
+	{"pause", cmd_pause, "freeze every process of a running container"},
+	{"resume", cmd_resume, "thaw the processes of a paused container"},
+	{"update", cmd_update, "change the resource limits of a container"},
+	{"ps", cmd_ps, "list the processes of a container"},
+	{"events", cmd_events, "print usage statistics and OOM notifications of a container"},
 	{"features", cmd_features, "print the features of ctrun as JSON"},
 	{"help", cmd_help, "print the help of ctrun or of one command"},
 };

@@ -141,7 +141,7 @@ static void build_getopt_tables(const struct cli_syntax *syntax, size_t n_option
 	size_t s = 0;
 
 	/* "+" stops at the command name; ":" makes a missing value return ':'. */
-	if (syntax->command == NULL)
+	if (syntax->command == NULL || syntax->flags_before_operands)
 		shortopts[s++] = '+';
 	shortopts[s++] = ':';
 

@@ -468,7 +468,44 @@ static int run_write(char **args)
 	return EXIT_SUCCESS;
 }
 
+/* Allocates MIB mebibytes and writes to every page, so that the memory is
+ * charged to the container's cgroup; an OOM kill ends it on the way. */
+static int run_alloc(char **args)
+{
+	size_t mib = (size_t)strtoul(args[0], NULL, 10);
+	long page = sysconf(_SC_PAGESIZE);
+
+	for (size_t i = 0; i < mib; i++) {
+		volatile char *chunk = malloc(1 << 20);
+		if (chunk == NULL)
+			return fail_errno("malloc", args[0]);
+		for (size_t offset = 0; offset < (1 << 20); offset += (size_t)page)
+			chunk[offset] = 1;
+	}
+	printf("allocated=%zu\n", mib);
+	return EXIT_SUCCESS;
+}
+
+/* Prints what the process sees of its terminal on stdin: whether it is
+ * one, its name, its size and whether it is the controlling terminal. */
+static int run_tty(char **args)
+{
+	struct winsize size = { 0 };
+	const char *name = ttyname(STDIN_FILENO);
+	int controlling = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	printf("isatty=%d\n", isatty(STDIN_FILENO));
+	printf("ttyname=%s\n", name ? name : "none");
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == 0)
+		printf("rows=%u\ncols=%u\n", size.ws_row, size.ws_col);
+	printf("ctty=%d\n", controlling >= 0);
+	if (controlling >= 0)
+		close(controlling);
+	return EXIT_SUCCESS;
+}
+
 static const struct command commands[] = {
+	{ "alloc", 1, "MIB", run_alloc },
 	{ "caps", 0, "", run_caps },
 	{ "cgroup", 0, "", run_cgroup },
 	{ "clock", 0, "", run_clock },
