@@ -486,24 +486,6 @@ static int run_alloc(char **args)
 	return EXIT_SUCCESS;
 }
 
-/* Prints what the process sees of its terminal on stdin: whether it is
- * one, its name, its size and whether it is the controlling terminal. */
-static int run_tty(char **args)
-{
-	struct winsize size = { 0 };
-	const char *name = ttyname(STDIN_FILENO);
-	int controlling = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-
-	printf("isatty=%d\n", isatty(STDIN_FILENO));
-	printf("ttyname=%s\n", name ? name : "none");
-	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == 0)
-		printf("rows=%u\ncols=%u\n", size.ws_row, size.ws_col);
-	printf("ctty=%d\n", controlling >= 0);
-	if (controlling >= 0)
-		close(controlling);
-	return EXIT_SUCCESS;
-}
-
 static const struct command commands[] = {
 	{ "alloc", 1, "MIB", run_alloc },
 	{ "caps", 0, "", run_caps },
