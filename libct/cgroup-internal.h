@@ -67,6 +67,13 @@ struct ct_cgroup_hierarchy *ct_cgroup_find(const struct ct_cgroup *cgroup, const
 long long ct_cgroup_now_ms(void);
 void ct_cgroup_backoff(long *delay_ms);
 
+/* ------------------------------------------------------------ stuck.c */
+
+/* Fails with EBUSY and a message naming the processes still in dir or
+ * below it, with their state (D for uninterruptible sleep), after a
+ * removal gave up waiting for them. */
+int ct_cgroup_busy_error(const char *dir, int timeout_ms, struct libct_error *err);
+
 /* --------------------------------------------------------- cgroup-v1.c */
 
 /*

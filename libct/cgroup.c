@@ -923,7 +923,6 @@ int ct_cgroup_kill(struct ct_cgroup *cgroup, int sig, struct libct_error *err)
 			return r;
 	}
 
-
 	struct frozen frozen;
 	bool is_frozen = freeze_container(cgroup, &frozen);
 	int r = signal_pids(cgroup, sig, err);
@@ -994,10 +993,7 @@ static int thaw_tree(const struct ct_cgroup_hierarchy *hierarchy, const char *di
 
 static int busy_error(const char *dir, struct libct_error *err)
 {
-	return ct_error_set(err, EBUSY,
-	                    "remove cgroup \"%s\": still busy after %d seconds, because processes "
-	                    "are still in it or exiting",
-	                    dir, CT_CGROUP_DESTROY_TIMEOUT_MS / 1000);
+	return ct_cgroup_busy_error(dir, CT_CGROUP_DESTROY_TIMEOUT_MS, err);
 }
 
 /* Removes dir after its descendants, retrying while processes exit. */
