@@ -85,8 +85,6 @@ static const char *find_unsupported(const struct spec_config *config, const stru
 	const struct spec_linux *linux_config = &config->linux_config;
 	const struct spec_process *process = config->process;
 
-	if (linux_config->seccomp.set)
-		return "linux.seccomp";
 	if (linux_config->mount_label != NULL)
 		return "linux.mountLabel";
 	if (linux_config->intel_rdt.set)
@@ -224,6 +222,9 @@ static int prepare_init(struct create_job *job, struct libct_error *err)
 	init->preserve_fds = job->options->preserve_fds;
 
 	int r = ct_ns_plan(job->config, init, &job->clone_flags, &job->pid_ns_fd, err);
+	if (r < 0)
+		return r;
+	r = ct_seccomp_prepare(job->context, job->config, &init->seccomp, err);
 	if (r < 0)
 		return r;
 	init->start_fd = ct_sync_listen(job->dir_fd, err);
@@ -450,6 +451,7 @@ static void release_job(struct create_job *job)
 	for (size_t i = 0; i < SPEC_NS_COUNT; i++)
 		ct_closep(&job->init.join_fds[i]);
 	ct_closep(&job->dir_fd);
+	ct_seccomp_free(job->init.seccomp);
 	ct_cgroup_free(job->cgroup);
 	spec_config_free(job->config);
 	free(job->config_data);
@@ -482,7 +484,8 @@ static int run_create(struct create_job *job, struct libct_error *err)
 	r = configure_init(job, err);
 	if (r < 0)
 		return r;
-	r = ct_sync_wait_ready(job->sync_fd, job->context, err);
+	struct ct_seccomp_agent agent = { job->config, job->id, job->bundle, job->pid };
+	r = ct_sync_wait_ready(job->sync_fd, job->context, ct_seccomp_send_to_agent, &agent, err);
 	if (r < 0)
 		return r;
 	r = ct_pid_start_time(job->pid, &job->pid_start_time);

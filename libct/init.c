@@ -98,7 +98,8 @@ static void wait_and_exec(struct ct_init *init, const char *path)
 	if (conn < 0)
 		_exit(255);
 
-	(void)ct_process_exec(init, path, &err);
+	if (ct_seccomp_load(init, CT_SECCOMP_BEFORE_EXEC, &err) >= 0)
+		(void)ct_process_exec(init, path, &err);
 	(void)ct_sync_report_error(conn, &err); /* start is the only process waiting for it */
 	_exit(255);
 }

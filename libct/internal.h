@@ -114,6 +114,7 @@ struct ct_init {
 	int join_fds[SPEC_NS_COUNT]; /* namespaces to setns() into in the child, or -1 */
 	int unshare_flags;        /* CLONE_NEW* flags the child unshares itself */
 	bool new_time_ns;         /* unshare a time namespace and write linux.timeOffsets */
+	struct ct_seccomp *seccomp; /* the compiled linux.seccomp filter, or NULL */
 };
 
 /* ------------------------------------------ container state (state.c) */
@@ -182,6 +183,48 @@ int ct_ns_enter(struct ct_init *init, struct libct_error *err);
 int ct_process_prepare(struct ct_init *init, char **ret_path, struct libct_error *err);
 /* Executes the user program; returns only on failure. */
 int ct_process_exec(struct ct_init *init, const char *path, struct libct_error *err);
+
+/* ------------------------------------------------ seccomp (seccomp.c) */
+
+struct ct_seccomp;
+
+/* Runtime side, before clone: compiles linux.seccomp into a BPF program
+ * that the init loads later; *ret_seccomp is NULL without linux.seccomp.
+ * Unknown syscall names are logged as warnings and skipped. */
+int ct_seccomp_prepare(struct libct_context *context, const struct spec_config *config,
+		       struct ct_seccomp **ret_seccomp, struct libct_error *err);
+void ct_seccomp_free(struct ct_seccomp *seccomp);
+/* Builds the filter of seccomp and writes it to fd as libseccomp's
+ * pseudo filter code, for tests. */
+int ct_seccomp_export_pfc(struct libct_context *context, const struct spec_seccomp *seccomp, int fd,
+			  struct libct_error *err);
+/* Whether the kernel accepts the SECCOMP_FILTER_FLAG_* of that name. */
+bool ct_seccomp_flag_supported(const char *name);
+/* Whether libseccomp knows the SCMP_ARCH_* of that name. */
+bool ct_seccomp_arch_supported(const char *name);
+
+/* The points of the init where the filter may be loaded; seccomp.c says
+ * which one it uses, and ct_seccomp_load() does nothing at the others. */
+enum ct_seccomp_stage {
+	CT_SECCOMP_BEFORE_CAPS, /* still privileged, before the user and capability switch */
+	CT_SECCOMP_AFTER_NNP,   /* noNewPrivileges just set, before READY */
+	CT_SECCOMP_BEFORE_EXEC, /* after `start`, right before execve */
+};
+/* Init side: loads init->seccomp if stage is its stage; with a listener,
+ * sends the listener fd to `create` over init->sync_fd. */
+int ct_seccomp_load(struct ct_init *init, enum ct_seccomp_stage stage, struct libct_error *err);
+
+/* What `create` knows about the container when it passes the listener fd
+ * on to the agent at linux.seccomp.listenerPath. */
+struct ct_seccomp_agent {
+	const struct spec_config *config;
+	const char *id;
+	const char *bundle;
+	pid_t pid;
+};
+/* Sends the container process state and listener_fd to the agent; userdata
+ * is a struct ct_seccomp_agent. Fits ct_sync_wait_ready()'s fd handler. */
+int ct_seccomp_send_to_agent(void *userdata, int listener_fd, struct libct_error *err);
 
 /* ------------------------------------------------ the init (init.c) */
 

@@ -214,10 +214,13 @@ int ct_process_prepare(struct ct_init *init, char **ret_path, struct libct_error
 	int r = change_directory(process, err);
 	if (r >= 0)
 		r = set_rlimits(process, err);
-	if (r >= 0)
-		r = set_user_and_caps(init, err);
+	/* The keyring comes before a seccomp filter, which usually denies keyctl. */
 	if (r >= 0)
 		r = join_session_keyring(init, err);
+	if (r >= 0)
+		r = ct_seccomp_load(init, CT_SECCOMP_BEFORE_CAPS, err);
+	if (r >= 0)
+		r = set_user_and_caps(init, err);
 	if (r >= 0)
 		r = find_executable(process, ret_path, err);
 	if (r < 0)
@@ -225,6 +228,9 @@ int ct_process_prepare(struct ct_init *init, char **ret_path, struct libct_error
 
 	if (process->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return ct_error_sys(err, errno, "process.noNewPrivileges: set");
+	r = ct_seccomp_load(init, CT_SECCOMP_AFTER_NNP, err);
+	if (r < 0)
+		return r;
 
 	/* Every fd the caller did not hand over with preserve_fds is closed by
 	 * execve; the init still needs its sync and start sockets until then. */

@@ -33,22 +33,63 @@ static int send_msg(int fd, enum ct_sync_type type, int code, const char *messag
 	return 0;
 }
 
-/* Returns 1 with a message, 0 at end of stream, or a negative errno. */
-static int recv_msg(int fd, struct ct_sync_msg *ret_msg)
+/* The fd passed with a message, or -1. */
+static int take_passed_fd(struct msghdr *msg)
 {
+	int fd = -1;
+	for (struct cmsghdr *cmsg = CMSG_FIRSTHDR(msg); cmsg != NULL; cmsg = CMSG_NXTHDR(msg, cmsg)) {
+		if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t n = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < n; i++) {
+			int passed;
+			memcpy(&passed, CMSG_DATA(cmsg) + i * sizeof(int), sizeof(int));
+			if (fd < 0)
+				fd = passed;
+			else
+				close(passed); /* only one fd is ever expected */
+		}
+	}
+	return fd;
+}
+
+/* Returns 1 with a message, 0 at end of stream, or a negative errno. A
+ * passed fd is stored in *ret_fd (-1 if none), or closed when ret_fd is
+ * NULL. */
+static int recv_msg_fd(int fd, struct ct_sync_msg *ret_msg, int *ret_fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control;
 	memset(ret_msg, 0, sizeof(*ret_msg));
+	if (ret_fd != NULL)
+		*ret_fd = -1;
+	struct iovec iov = { .iov_base = ret_msg, .iov_len = sizeof(*ret_msg) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+			      .msg_controllen = sizeof(control.buf) };
 	ssize_t n;
 	do
-		n = recv(fd, ret_msg, sizeof(*ret_msg), 0);
+		n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return errno == ECONNRESET ? 0 : -errno;
+	int passed = take_passed_fd(&msg);
+	if (ret_fd != NULL)
+		*ret_fd = passed;
+	else if (passed >= 0)
+		close(passed);
 	if (n == 0)
 		return 0;
 	if ((size_t)n < offsetof(struct ct_sync_msg, message))
 		return -EBADMSG;
 	ret_msg->message[sizeof(ret_msg->message) - 1] = '\0';
 	return 1;
+}
+
+static int recv_msg(int fd, struct ct_sync_msg *ret_msg)
+{
+	return recv_msg_fd(fd, ret_msg, NULL);
 }
 
 /* Turns a received CT_SYNC_ERROR into err, keeping the sender's errno. */
@@ -66,22 +107,46 @@ int ct_sync_release_init(int fd, struct libct_error *err)
 	return 0;
 }
 
-int ct_sync_wait_ready(int fd, struct libct_context *context, struct libct_error *err)
+static int handle_passed_fd(const struct ct_sync_msg *msg, int passed_fd, ct_sync_fd_fn on_fd, void *userdata,
+			    struct libct_error *err)
+{
+	_cleanup_close_ int fd = passed_fd;
+	if (fd < 0)
+		return ct_error_set(err, EBADMSG, "message %u from container init carries no fd", msg->type);
+	if (on_fd == NULL)
+		return ct_error_set(err, EBADMSG, "unexpected fd from container init");
+	return on_fd(userdata, fd, err);
+}
+
+int ct_sync_wait_ready(int fd, struct libct_context *context, ct_sync_fd_fn on_fd, void *userdata,
+		       struct libct_error *err)
 {
 	for (;;) {
 		struct ct_sync_msg msg;
-		int r = recv_msg(fd, &msg);
+		int passed_fd = -1;
+		int r = recv_msg_fd(fd, &msg, &passed_fd);
 		if (r < 0)
 			return ct_error_sys(err, -r, "read from container init");
-		if (r == 0)
+		if (r == 0) {
+			ct_closep(&passed_fd);
 			return ct_error_set(err, EPIPE, "container init exited before reporting ready");
+		}
+		if (msg.type != CT_SYNC_SECCOMP)
+			ct_closep(&passed_fd);
 
 		switch (msg.type) {
 		case CT_SYNC_LOG:
 			ct_log(context, (enum libct_log_level)msg.code, "%s", msg.message);
 			break;
+		case CT_SYNC_SECCOMP:
+			r = handle_passed_fd(&msg, passed_fd, on_fd, userdata, err);
+			if (r < 0)
+				return r;
+			break;
 		case CT_SYNC_READY:
 			return 0;
+		case CT_SYNC_HOOKS:
+			return 1;
 		case CT_SYNC_ERROR:
 			return error_from_msg(&msg, err);
 		default:
@@ -114,6 +179,40 @@ int ct_sync_report_ready(int fd, struct libct_error *err)
 	if (r < 0)
 		return ct_error_sys(err, -r, "report ready to the runtime");
 	return 0;
+}
+
+int ct_sync_send_seccomp_fd(int fd, int listener_fd, struct libct_error *err)
+{
+	struct ct_sync_msg msg = { .type = CT_SYNC_SECCOMP };
+	size_t len = offsetof(struct ct_sync_msg, message) + 1;
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control = { 0 };
+	struct iovec iov = { .iov_base = &msg, .iov_len = len };
+	struct msghdr hdr = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+			      .msg_controllen = sizeof(control.buf) };
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&hdr);
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &listener_fd, sizeof(int));
+
+	ssize_t n;
+	do
+		n = sendmsg(fd, &hdr, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return ct_error_sys(err, errno, "send seccomp listener fd to the runtime");
+	return 0;
+}
+
+int ct_sync_request_hooks(int fd, struct libct_error *err)
+{
+	int r = send_msg(fd, CT_SYNC_HOOKS, 0, NULL);
+	if (r < 0)
+		return ct_error_sys(err, -r, "ask the runtime to run the create hooks");
+	return ct_sync_wait_release(fd, err);
 }
 
 int ct_sync_report_error(int fd, const struct libct_error *error)

@@ -43,6 +43,8 @@ enum ct_sync_type {
 	CT_SYNC_READY,       /* init -> runtime: set up, waiting for start */
 	CT_SYNC_ERROR,       /* init -> runtime or start: code is the errno */
 	CT_SYNC_START,       /* start -> init: execute the user program */
+	CT_SYNC_SECCOMP,     /* init -> runtime: the seccomp listener fd, as SCM_RIGHTS */
+	CT_SYNC_HOOKS,       /* init -> runtime: mounts done, run the runtime's create hooks, then RELEASE */
 };
 
 struct ct_sync_msg {
@@ -56,14 +58,25 @@ int ct_sync_pair(int ret_fds[2], struct libct_error *err);
 
 /* runtime: lets the init go on once the parent-side setup is done. */
 int ct_sync_release_init(int fd, struct libct_error *err);
+/* Handles an fd that the init passed; the caller closes it afterwards. */
+typedef int (*ct_sync_fd_fn)(void *userdata, int fd, struct libct_error *err);
+
 /* runtime: forwards log lines until READY; an ERROR from the init fills err
- * with the init's errno and message. */
-int ct_sync_wait_ready(int fd, struct libct_context *context, struct libct_error *err);
+ * with the init's errno and message. A CT_SYNC_SECCOMP fd goes to on_fd
+ * with userdata (an error when on_fd is NULL). Returns 1 instead of 0 when
+ * the init sent CT_SYNC_HOOKS: the caller runs the prestart and
+ * createRuntime hooks, releases the init again and calls this once more. */
+int ct_sync_wait_ready(int fd, struct libct_context *context, ct_sync_fd_fn on_fd, void *userdata,
+		       struct libct_error *err);
 
 /* init: waits for CT_SYNC_RELEASE. */
 int ct_sync_wait_release(int fd, struct libct_error *err);
 int ct_sync_send_log(int fd, enum libct_log_level level, const char *message);
 int ct_sync_report_ready(int fd, struct libct_error *err);
+/* init: sends CT_SYNC_HOOKS and waits for the runtime's CT_SYNC_RELEASE. */
+int ct_sync_request_hooks(int fd, struct libct_error *err);
+/* init: passes the seccomp listener fd to the runtime (CT_SYNC_SECCOMP). */
+int ct_sync_send_seccomp_fd(int fd, int listener_fd, struct libct_error *err);
 /* init, runtime or start side: sends err as CT_SYNC_ERROR. */
 int ct_sync_report_error(int fd, const struct libct_error *error);
 

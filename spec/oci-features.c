@@ -42,7 +42,12 @@ static void write_seccomp(struct spec_json_writer *writer, const struct spec_fea
 	if (support->seccomp) {
 		write_names(writer, "actions", &spec_seccomp_actions);
 		write_names(writer, "operators", &spec_seccomp_operators);
-		write_names(writer, "archs", &spec_seccomp_architectures);
+		if (support->seccomp_archs != NULL) {
+			spec_json_writer_key(writer, "archs");
+			spec_json_writer_strings(writer, support->seccomp_archs, support->n_seccomp_archs);
+		} else {
+			write_names(writer, "archs", &spec_seccomp_architectures);
+		}
 		write_names(writer, "knownFlags", &spec_seccomp_flags);
 		if (support->seccomp_supported_flags != NULL) {
 			spec_json_writer_key(writer, "supportedFlags");

@@ -28,6 +28,10 @@ struct spec_features_support {
 	/* Seccomp flag names that ctrun can apply; NULL with seccomp means all. */
 	char *const *seccomp_supported_flags;
 	size_t n_seccomp_supported_flags;
+	/* Seccomp architecture names that ctrun can apply; NULL with seccomp
+	 * means all. */
+	char *const *seccomp_archs;
+	size_t n_seccomp_archs;
 	bool apparmor;
 	bool selinux;
 	bool intel_rdt;

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -158,10 +159,29 @@ static int run_nnp(char **args)
 /* Reads the mode from /proc because prctl(PR_GET_SECCOMP) kills a process in strict mode. */
 static int run_seccomp(char **args)
 {
-	static const char *const fields[] = { "Seccomp" };
-	static const char *const keys[] = { "seccomp" };
+	static const char *const fields[] = { "Seccomp", "Seccomp_filters" };
+	static const char *const keys[] = { "seccomp", "seccomp_filters" };
 
-	return print_status_fields(fields, keys, 1);
+	return print_status_fields(fields, keys, 2);
+}
+
+/* Seccomp tests check the errno or the success of one syscall. */
+static int run_mkdir(char **args)
+{
+	if (mkdir(args[0], 0755) < 0)
+		return fail_errno("mkdir", args[0]);
+	printf("mkdir=%s\n", args[0]);
+	return EXIT_SUCCESS;
+}
+
+static int run_personality(char **args)
+{
+	int previous = personality(strtoul(args[0], NULL, 0));
+
+	if (previous < 0)
+		return fail_errno("personality", args[0]);
+	printf("personality=%#x\n", (unsigned)previous);
+	return EXIT_SUCCESS;
 }
 
 static int run_sigmask(char **args)
@@ -499,10 +519,12 @@ static const struct command commands[] = {
 	{ "hostname", 0, "", run_hostname },
 	{ "id", 0, "", run_id },
 	{ "kill-self", 1, "SIGNAL-NUMBER", run_kill_self },
+	{ "mkdir", 1, "PATH", run_mkdir },
 	{ "mounts", 0, "", run_mounts },
 	{ "nnp", 0, "", run_nnp },
 	{ "ns", 0, "", run_ns },
 	{ "oom", 0, "", run_oom },
+	{ "personality", 1, "PERSONA", run_personality },
 	{ "pid", 0, "", run_pid },
 	{ "rlimit", 1, "NAME", run_rlimit },
 	{ "seccomp", 0, "", run_seccomp },

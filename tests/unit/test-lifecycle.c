@@ -42,7 +42,7 @@ static void test_sync_ready_and_log(void)
 	is_int(ct_sync_send_log(fds[1], LIBCT_LOG_WARNING, "careful"), 0, "log line sent");
 	is_int(ct_sync_report_ready(fds[1], NULL), 0, "ready sent");
 	struct libct_error err = { 0 };
-	is_int(ct_sync_wait_ready(fds[0], &context, &err), 0, "wait_ready returns 0 on READY");
+	is_int(ct_sync_wait_ready(fds[0], &context, NULL, NULL, &err), 0, "wait_ready returns 0 on READY");
 	is_int(capture.count, 1, "one log line forwarded");
 	is_int((int)capture.level, (int)LIBCT_LOG_WARNING, "log level kept");
 	is_str(capture.message, "careful", "log message kept");
@@ -59,7 +59,7 @@ static void test_sync_error_keeps_errno(void)
 	is_int(ct_sync_report_error(fds[1], &sent), 0, "error sent");
 
 	struct libct_error err = { 0 };
-	is_int(ct_sync_wait_ready(fds[0], NULL, &err), -EACCES, "wait_ready returns the init's errno");
+	is_int(ct_sync_wait_ready(fds[0], NULL, NULL, NULL, &err), -EACCES, "wait_ready returns the init's errno");
 	is_str(err.message, "mount \"proc\" on \"/proc\": Permission denied", "message kept");
 	close(fds[0]);
 	close(fds[1]);
@@ -71,7 +71,7 @@ static void test_sync_end_of_stream(void)
 	ct_sync_pair(fds, NULL);
 	close(fds[1]);
 	struct libct_error err = { 0 };
-	is_int(ct_sync_wait_ready(fds[0], NULL, &err), -EPIPE, "wait_ready fails when the init is gone");
+	is_int(ct_sync_wait_ready(fds[0], NULL, NULL, NULL, &err), -EPIPE, "wait_ready fails when the init is gone");
 	ok(strstr(err.message, "exited before reporting ready") != NULL, "message says the init exited: %s",
 	   err.message);
 	is_int(ct_sync_wait_release(fds[0], &err), -EPIPE, "wait_release fails when the runtime is gone");
