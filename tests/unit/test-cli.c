@@ -317,6 +317,61 @@ static void test_log_file(void)
 	rmdir(dir);
 }
 
+/* Go's time.ParseDuration forms, as containerd sends `events --interval`. */
+static void test_parse_duration(void)
+{
+	static const struct {
+		const char *text;
+		int64_t ns;
+	} good[] = {
+		{"5s", 5000000000LL},        {"1m30s", 90000000000LL},  {"250ms", 250000000LL},
+		{"1h", 3600000000000LL},     {"0", 0},                  {"1.5s", 1500000000LL},
+		{"2h45m", 9900000000000LL},  {"10us", 10000},           {"10\xc2\xb5s", 10000},
+		{"7ns", 7},                  {".5s", 500000000LL},      {"1h0m0.001s", 3600001000000LL},
+		{"+3s", 3000000000LL},       {"-2s", -2000000000LL},    {"0s", 0},
+	};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		int64_t ns = -42;
+		is_int(cli_parse_duration(good[i].text, &ns), 0, "duration \"%s\" parses", good[i].text);
+		ok(ns == good[i].ns, "duration \"%s\" is %lld ns (got %lld)", good[i].text, (long long)good[i].ns,
+		   (long long)ns);
+	}
+	static const char *const bad[] = {"", "5", "s", "5x", "1.s5", "1m 30s", "--5s", "5S", ".s", "1d", "5s "};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int64_t ns;
+		is_int(cli_parse_duration(bad[i], &ns), -EINVAL, "duration \"%s\" is rejected", bad[i]);
+	}
+	int64_t ns;
+	is_int(cli_parse_duration("9999999999h", &ns), -ERANGE, "duration beyond int64 is out of range");
+}
+
+/* Sizes as runc's update flags accept them. */
+static void test_parse_size(void)
+{
+	static const struct {
+		const char *text;
+		int64_t bytes;
+	} good[] = {
+		{"512", 512},         {"512k", 524288},      {"512K", 524288},     {"4m", 4194304},
+		{"1g", 1073741824},   {"1G", 1073741824},    {"64MiB", 67108864},  {"2kb", 2048},
+		{"1.5g", 1610612736}, {"10 m", 10485760},    {"1t", 1LL << 40},    {"0", 0},
+		{"3b", 3},
+	};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		int64_t bytes = -42;
+		is_int(cli_parse_size(good[i].text, &bytes), 0, "size \"%s\" parses", good[i].text);
+		ok(bytes == good[i].bytes, "size \"%s\" is %lld bytes (got %lld)", good[i].text,
+		   (long long)good[i].bytes, (long long)bytes);
+	}
+	static const char *const bad[] = {"", "k", "12q", "-1", "1kk", "1.5.5m", ".5m", "m4", "1e3"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int64_t bytes;
+		is_int(cli_parse_size(bad[i], &bytes), -EINVAL, "size \"%s\" is rejected", bad[i]);
+	}
+	int64_t bytes;
+	is_int(cli_parse_size("99999999999p", &bytes), -ERANGE, "size beyond int64 is out of range");
+}
+
 int main(void)
 {
 	test_signal_parse();
@@ -328,5 +383,7 @@ int main(void)
 	test_parse_help();
 	test_log_lines();
 	test_log_file();
+	test_parse_duration();
+	test_parse_size();
 	return done_testing();
 }
