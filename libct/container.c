@@ -324,6 +324,13 @@ static int map_user_namespace(struct create_job *job, struct libct_error *err)
 	return 0;
 }
 
+static int place_init(struct create_job *job, struct libct_error *err)
+{
+	if (ct_cgroup_clone_fd(job->cgroup) >= 0)
+		return 0; /* clone3 put it there */
+	return ct_cgroup_enter(job->cgroup, job->pid, err);
+}
+
 /* Done by the runtime: the init may lack the privileges for each of these
  * once it is in its user namespace. */
 static int configure_init(struct create_job *job, struct libct_error *err)
@@ -345,14 +352,21 @@ static int configure_init(struct create_job *job, struct libct_error *err)
 			return ct_error_prefix(err, "process.oomScoreAdj");
 	}
 
-	/* Before the init unshares its cgroup namespace, whose root is the
-	 * cgroup the init is in at that moment. */
-	if (ct_cgroup_clone_fd(job->cgroup) < 0) {
-		r = ct_cgroup_enter(job->cgroup, job->pid, err);
+	/* A new cgroup namespace is rooted at the cgroup the init is in when it
+	 * unshares, so then the init must be placed before its release.
+	 * Otherwise it sets itself up while the runtime moves it: a move between
+	 * v1 cgroups can wait for an RCU grace period (about 15 ms here), and
+	 * the init executes nothing before start, which comes after create. */
+	bool place_first = job->init.new_cgroup_ns;
+	if (place_first) {
+		r = place_init(job, err);
 		if (r < 0)
 			return r;
 	}
-	return ct_sync_release_init(job->sync_fd, err);
+	r = ct_sync_release_init(job->sync_fd, err);
+	if (r < 0 || place_first)
+		return r;
+	return place_init(job, err);
 }
 
 static char *format_now(void)
@@ -410,8 +424,9 @@ static int record_state(struct create_job *job, struct libct_error *err)
 		return r;
 
 	/* delete and the poststop hooks must not depend on the bundle still
-	 * being there, so the config travels with the state. */
-	r = ct_write_file_atomic(job->dir_fd, "config.json", job->config_data, job->config_len, 0600, err);
+	 * being there, so the config travels with the state. Nothing reads it
+	 * before delete, so it is not worth a disk flush. */
+	r = ct_state_write_file(job->dir_fd, "config.json", job->config_data, job->config_len, false, err);
 	if (r < 0)
 		return r;
 

@@ -147,6 +147,10 @@ int ct_state_dir_open(struct libct_context *context, const char *id, int *ret_di
 int ct_state_dir_remove(struct libct_context *context, const char *id, int dir_fd, struct libct_error *err);
 /* Reads state.json; -ENOENT when it does not exist (a create that crashed). */
 int ct_state_load(int dir_fd, const char *id, struct ct_state **ret_state, struct libct_error *err);
+/* Writes a file in the state directory: with durable, atomically and
+ * synced; otherwise with a plain write, which costs no disk flush. */
+int ct_state_write_file(int dir_fd, const char *name, const char *data, size_t len, bool durable,
+			struct libct_error *err);
 /* Writes state.json: with durable, atomically and synced; otherwise with a
  * plain write, for the short-lived "creating" state. */
 int ct_state_save(int dir_fd, const struct ct_state *state, bool durable, struct libct_error *err);

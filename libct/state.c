@@ -193,6 +193,23 @@ int ct_state_dir_remove(struct libct_context *context, const char *id, int dir_f
 
 /* ---------------------------------------------------------- state.json */
 
+int ct_state_write_file(int dir_fd, const char *name, const char *data, size_t len, bool durable,
+			struct libct_error *err)
+{
+	if (durable)
+		return ct_write_file_atomic(dir_fd, name, data, len, 0600, err);
+
+	_cleanup_close_ int fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return ct_error_sys(err, errno, "create \"%s\"", name);
+	ssize_t n = write(fd, data, len);
+	if (n < 0)
+		return ct_error_sys(err, errno, "write \"%s\"", name);
+	if ((size_t)n != len)
+		return ct_error_set(err, EIO, "write \"%s\": short write", name);
+	return 0;
+}
+
 int ct_state_load(int dir_fd, const char *id, struct ct_state **ret_state, struct libct_error *err)
 {
 	_cleanup_free_ char *data = NULL;
@@ -245,18 +262,7 @@ int ct_state_save(int dir_fd, const struct ct_state *state, bool durable, struct
 	int r = spec_state_serialize(&file, true, &json, &len, err);
 	if (r < 0)
 		return r;
-	if (durable)
-		return ct_write_file_atomic(dir_fd, STATE_FILE, json, len, 0600, err);
-
-	_cleanup_close_ int fd = openat(dir_fd, STATE_FILE, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return ct_error_sys(err, errno, "create \"%s\"", STATE_FILE);
-	ssize_t n = write(fd, json, len);
-	if (n < 0)
-		return ct_error_sys(err, errno, "write \"%s\"", STATE_FILE);
-	if ((size_t)n != len)
-		return ct_error_set(err, EIO, "write \"%s\": short write", STATE_FILE);
-	return 0;
+	return ct_state_write_file(dir_fd, STATE_FILE, json, len, durable, err);
 }
 
 /* ------------------------------------------------------------ liveness */
