@@ -30,24 +30,15 @@ static void release_managed(struct managed *managed)
 	*managed = (struct managed){ .dir_fd = -1 };
 }
 
-/* "container ... does not exist" is the whole message that Podman and
- * CRI-O look for; other failures get the operation in front. */
-static int open_managed(struct libct_context *context, const char *id, struct managed *ret_managed,
-			struct libct_error *err);
-
-static int open_failed(int r, struct libct_error *err, const char *operation, const char *id)
-{
-	if (r == -ENOENT && err != NULL && strstr(err->message, "does not exist") != NULL)
-		return r;
-	return ct_error_prefix(err, "%s container \"%s\"", operation, id);
-}
-
 static int open_managed(struct libct_context *context, const char *id, struct managed *ret_managed,
 			struct libct_error *err)
 {
 	*ret_managed = (struct managed){ .dir_fd = -1 };
-	if (id == NULL || id[0] == '\0' || strchr(id, '/') != NULL || strcmp(id, ".") == 0 ||
-	    strcmp(id, "..") == 0)
+	/* The same characters as create allows, so that events may print the
+	 * id into JSON without escaping. */
+	bool valid = id != NULL && id[0] != '\0' && strcmp(id, ".") != 0 && strcmp(id, "..") != 0 &&
+		     strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-") == strlen(id);
+	if (!valid)
 		return ct_error_set(err, EINVAL, "invalid container id \"%s\"", id != NULL ? id : "");
 	int r = ct_state_dir_open(context, id, &ret_managed->dir_fd, err);
 	if (r < 0)
@@ -62,6 +53,15 @@ static int open_managed(struct libct_context *context, const char *id, struct ma
 	else
 		ret_managed->cgroup->context = context;
 	return r;
+}
+
+/* "container ... does not exist" stays the whole message, because Podman
+ * and CRI-O look for it. Other failures get the operation in front. */
+static int open_failed(int r, struct libct_error *err, const char *operation, const char *id)
+{
+	if (r == -ENOENT && err != NULL && strstr(err->message, "does not exist") != NULL)
+		return r;
+	return ct_error_prefix(err, "%s container \"%s\"", operation, id);
 }
 
 /* ------------------------------------------------------ pause, resume */
@@ -180,7 +180,7 @@ int libct_container_pids(struct libct_context *context, const char *id, pid_t **
 	return r;
 }
 
-/* Reads a number from file, or after "key " in a flat keyed file; "max"
+/* Reads a number from file, or after "key " in a flat keyed file. "max"
  * reads as UINT64_MAX. */
 static bool read_number(const char *dir, const char *file, const char *key, uint64_t *ret_value)
 {
@@ -280,7 +280,10 @@ int libct_container_stats(struct libct_context *context, const char *id, struct 
 		return open_failed(r, err, "read usage of", id);
 
 	struct ct_cgroup_stats base;
-	r = ct_cgroup_stats(managed.cgroup, &base, err);
+	if (ct_state_status(managed.state) == LIBCT_STATUS_STOPPED)
+		r = ct_error_set(err, EINVAL, "container is stopped");
+	else
+		r = ct_cgroup_stats(managed.cgroup, &base, err);
 	if (r < 0) {
 		ct_error_prefix(err, "read usage of container \"%s\"", id);
 		release_managed(&managed);
@@ -329,8 +332,8 @@ static uint64_t read_oom_kills(const struct libct_oom_watch *watch)
 }
 
 /* v1 signals an eventfd registered through cgroup.event_control for
- * memory.oom_control; the eventfd also fires when the cgroup goes away,
- * so the counter tells the two apart. */
+ * memory.oom_control. The eventfd also fires when the cgroup goes away, so
+ * only a change of the oom_kill counter counts as an OOM kill. */
 static int watch_v1(struct libct_oom_watch *watch, struct libct_error *err)
 {
 	watch->fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -391,7 +394,7 @@ int libct_oom_watch_fd(const struct libct_oom_watch *watch)
 int libct_oom_watch_read(struct libct_oom_watch *watch)
 {
 	char buf[4096];
-	/* Drains the eventfd counter or the inotify events; both are nonblocking. */
+	/* Drains the eventfd counter or the inotify events, which are nonblocking. */
 	while (read(watch->fd, buf, sizeof(buf)) > 0)
 		;
 	uint64_t now = read_oom_kills(watch);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Names the processes that keep a cgroup busy, for the error of a delete
- * that gave up waiting: a process in uninterruptible sleep (state D) does
- * not die of SIGKILL until the kernel call it waits in returns, and the
- * caller needs its pid to find out why.
+ * that gave up waiting. A process in uninterruptible sleep (state D) does
+ * not die of SIGKILL until the kernel call it waits in returns. The caller
+ * needs its pid to find out why.
  */
 #include <dirent.h>
 #include <fcntl.h>

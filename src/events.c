@@ -19,8 +19,8 @@
 
 static void print_stats(const char *id, const struct libct_stats *stats)
 {
-	/* The id passed check_id() in libct: letters, digits and "_.+-" only,
-	 * so it needs no JSON escaping. */
+	/* libct accepted the id, so it has only letters, digits and "_.+-",
+	 * which need no JSON escaping. */
 	printf("{\"type\":\"stats\",\"id\":\"%s\",\"data\":{", id);
 	const char *separator = "";
 	if (stats->has_cpu) {
@@ -95,8 +95,12 @@ static int watch_container(struct libct_context *context, const char *id, long l
 			next += interval_ms;
 		}
 		long long wait = next - now_ms();
+		if (wait > LIVENESS_CHECK_MS)
+			wait = LIVENESS_CHECK_MS;
+		if (wait < 0)
+			wait = 0;
 		struct pollfd pfd = { .fd = watch != NULL ? libct_oom_watch_fd(watch) : -1, .events = POLLIN };
-		(void)poll(&pfd, 1, (int)(wait < LIVENESS_CHECK_MS ? (wait > 0 ? wait : 0) : LIVENESS_CHECK_MS));
+		(void)poll(&pfd, 1, (int)wait);
 		report_ooms(watch, id);
 	}
 	/* An OOM kill of the init ends the container and may wake nothing

@@ -7,7 +7,7 @@
 #
 # Limits print as numbers, "max" when there is none on either version.
 
-# Prints the directory of PID's cgroup that holds CONTROLLER: the v1
+# Prints the directory of PID's cgroup that contains CONTROLLER: the v1
 # hierarchy that has it, else the cgroup2 one.
 cg_dir() {
 	local pid=$1 controller=$2 line id controllers path mnt
@@ -69,6 +69,7 @@ cg_read() {
 	*) fail "cg_read: unknown value \"$what\"" ;;
 	esac || { fail "no cgroup of $pid holds $what"; return 1; }
 	[ -e "$dir/cgroup.controllers" ] && v2=1
+
 	case $what:$v2 in
 	memory.limit:0) cg_normalize "$(cat "$dir/memory.limit_in_bytes")" ;;
 	memory.limit:1) cg_normalize "$(cat "$dir/memory.max")" ;;

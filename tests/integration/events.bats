@@ -101,3 +101,15 @@ teardown() { ct_teardown; }
 	expect_failure 1
 	expect_output_has 'container "nosuch" does not exist'
 }
+
+@test "events stats of stopped container" {
+	update_config '.process.args = ["/bin/true"]'
+	run ctrun create "$CT_ID"
+	expect_success
+	run ctrun start "$CT_ID"
+	expect_success
+	wait_for_status "$CT_ID" stopped
+	run ctrun events --stats "$CT_ID"
+	expect_failure 1
+	expect_output_has "container is stopped"
+}
