@@ -499,7 +499,9 @@ static int run_create(struct create_job *job, struct libct_error *err)
 	r = configure_init(job, err);
 	if (r < 0)
 		return r;
-	struct ct_seccomp_agent agent = { job->config, job->id, job->bundle, job->pid };
+	struct ct_seccomp_agent agent = {
+		.config = job->config, .id = job->id, .bundle = job->bundle, .pid = job->pid
+	};
 	r = ct_sync_wait_ready(job->sync_fd, job->context, ct_seccomp_send_to_agent, &agent, err);
 	if (r < 0)
 		return r;

@@ -224,7 +224,9 @@ struct ct_seccomp_agent {
 	const struct spec_config *config;
 	const char *id;
 	const char *bundle;
-	pid_t pid;
+	pid_t pid;          /* the process whose filter has the listener */
+	const char *status; /* the container's status; NULL means "creating" */
+	pid_t init_pid;     /* the container's pid in the state; 0 means pid */
 };
 /* Sends the container process state and listener_fd to the agent; userdata
  * is a struct ct_seccomp_agent. Fits ct_sync_wait_ready()'s fd handler. */

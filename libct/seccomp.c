@@ -96,8 +96,8 @@ static int add_architectures(scmp_filter_ctx ctx, const struct spec_seccomp *sec
 		const char *name = seccomp->architectures[i];
 		uint32_t arch = resolve_arch(name);
 		if (arch == 0)
-			return ct_error_set(err, ENOTSUP,
-					    "linux.seccomp.architectures: \"%s\" is not supported by libseccomp", name);
+			return ct_error_set(err, ENOTSUP, "%s: \"%s\" is not supported by libseccomp",
+					    "linux.seccomp.architectures", name);
 		/* The native architecture is already in the filter. */
 		int r = seccomp_arch_add(ctx, arch);
 		if (r < 0 && r != -EEXIST)
@@ -142,8 +142,9 @@ static int make_conditions(const struct spec_seccomp_syscall *syscall, const cha
  * matches, which is what profiles that list several values of one argument
  * mean.
  */
-static int add_rule(struct libct_context *context, scmp_filter_ctx ctx, const struct spec_seccomp_syscall *syscall,
-		    const char *field, uint32_t default_action, bool *notify, struct libct_error *err)
+static int add_rule(struct libct_context *context, scmp_filter_ctx ctx,
+		    const struct spec_seccomp_syscall *syscall, const char *field, uint32_t default_action,
+		    bool *notify, struct libct_error *err)
 {
 	uint32_t action;
 	int r = resolve_action(syscall->action, &syscall->errno_ret, field, &action, err);
@@ -179,17 +180,18 @@ static int add_rule(struct libct_context *context, scmp_filter_ctx ctx, const st
 	return 0;
 }
 
-static int build_filter(struct libct_context *context, const struct spec_seccomp *seccomp, scmp_filter_ctx *ret_ctx,
-			bool *ret_notify, struct libct_error *err)
+static int build_filter(struct libct_context *context, const struct spec_seccomp *seccomp,
+			scmp_filter_ctx *ret_ctx, bool *ret_notify, struct libct_error *err)
 {
 	uint32_t default_action;
-	int r = resolve_action(seccomp->default_action, &seccomp->default_errno_ret, "linux.seccomp.defaultAction",
-			       &default_action, err);
+	int r = resolve_action(seccomp->default_action, &seccomp->default_errno_ret,
+			       "linux.seccomp.defaultAction", &default_action, err);
 	if (r < 0)
 		return r;
 	/* The init's own syscalls up to execve would wait for an agent. */
 	if (default_action == SECCOMP_RET_USER_NOTIF)
-		return ct_error_set(err, EINVAL, "linux.seccomp.defaultAction: \"SCMP_ACT_NOTIFY\" is not allowed");
+		return ct_error_set(err, EINVAL,
+				    "linux.seccomp.defaultAction: \"SCMP_ACT_NOTIFY\" is not allowed");
 
 	_cleanup_filter_ scmp_filter_ctx ctx = seccomp_init(default_action);
 	if (ctx == NULL)
@@ -208,8 +210,8 @@ static int build_filter(struct libct_context *context, const struct spec_seccomp
 			return r;
 	}
 	if (*ret_notify && seccomp->listener_path == NULL)
-		return ct_error_set(err, EINVAL,
-				    "linux.seccomp: action \"SCMP_ACT_NOTIFY\" needs linux.seccomp.listenerPath");
+		return ct_error_set(err, EINVAL, "linux.seccomp: action \"SCMP_ACT_NOTIFY\" needs %s",
+				    "linux.seccomp.listenerPath");
 	*ret_ctx = ct_steal_pointer(&ctx);
 	return 0;
 }
@@ -239,12 +241,12 @@ static int resolve_flags(struct libct_context *context, const struct spec_seccom
 		if (entry == NULL)
 			return ct_error_set(err, EINVAL, "linux.seccomp.flags: unknown flag \"%s\"", name);
 		if (!ct_seccomp_flag_supported(name))
-			return ct_error_set(err, ENOTSUP, "linux.seccomp.flags: \"%s\" is not supported by the kernel",
-					    name);
+			return ct_error_set(err, ENOTSUP, "%s: \"%s\" is not supported by the kernel",
+					    "linux.seccomp.flags", name);
 		/* The kernel accepts it only together with a listener. */
 		if (entry->value == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV && !notify) {
-			ct_warn(context, "linux.seccomp.flags: \"%s\" ignored without an \"SCMP_ACT_NOTIFY\" rule",
-				name);
+			ct_warn(context, "linux.seccomp.flags: \"%s\" ignored without an %s rule", name,
+				"\"SCMP_ACT_NOTIFY\"");
 			continue;
 		}
 		flags |= (unsigned int)entry->value;
@@ -273,14 +275,15 @@ static int export_program(scmp_filter_ctx ctx, struct ct_seccomp *seccomp, struc
 	if (fstat(fd, &st) < 0)
 		return ct_error_sys(err, errno, "linux.seccomp: read exported filter size");
 	size_t size = (size_t)st.st_size;
-	if (size == 0 || size % sizeof(struct sock_filter) != 0 || size / sizeof(struct sock_filter) > BPF_MAXINSNS)
+	size_t n_instructions = size / sizeof(struct sock_filter);
+	if (size == 0 || size % sizeof(struct sock_filter) != 0 || n_instructions > BPF_MAXINSNS)
 		return ct_error_set(err, E2BIG, "linux.seccomp: filter of %zu bytes cannot be loaded", size);
 
 	seccomp->program = ct_malloc(size);
 	ssize_t n = pread(fd, seccomp->program, size, 0);
 	if (n < 0 || (size_t)n != size)
 		return ct_error_sys(err, n < 0 ? errno : EIO, "linux.seccomp: read exported filter");
-	seccomp->n_instructions = (unsigned short)(size / sizeof(struct sock_filter));
+	seccomp->n_instructions = (unsigned short)n_instructions;
 	return 0;
 }
 
@@ -372,15 +375,16 @@ static int format_process_state(const struct ct_seccomp_agent *agent, char **ret
 	spec_json_writer_string(writer, "seccompFd");
 	spec_json_writer_end_array(writer);
 	spec_json_writer_key_int(writer, "pid", agent->pid);
-	if (config->linux_config.seccomp.listener_metadata != NULL)
-		spec_json_writer_key_string(writer, "metadata", config->linux_config.seccomp.listener_metadata);
+	const char *metadata = config->linux_config.seccomp.listener_metadata;
+	if (metadata != NULL)
+		spec_json_writer_key_string(writer, "metadata", metadata);
 
 	spec_json_writer_key(writer, "state");
 	spec_json_writer_begin_object(writer);
 	spec_json_writer_key_string(writer, "ociVersion", SPEC_OCI_VERSION);
 	spec_json_writer_key_string(writer, "id", agent->id);
-	spec_json_writer_key_string(writer, "status", "creating");
-	spec_json_writer_key_int(writer, "pid", agent->pid);
+	spec_json_writer_key_string(writer, "status", agent->status != NULL ? agent->status : "creating");
+	spec_json_writer_key_int(writer, "pid", agent->init_pid != 0 ? agent->init_pid : agent->pid);
 	spec_json_writer_key_string(writer, "bundle", agent->bundle);
 	if (config->annotations.n_entries > 0) {
 		spec_json_writer_key(writer, "annotations");
@@ -408,7 +412,8 @@ static int connect_agent(const char *path, struct libct_error *err)
 		*slash = '\0'; /* the path is absolute, so there is a slash */
 		dir_fd = open(dir[0] != '\0' ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (dir_fd < 0)
-			return ct_error_sys(err, errno, "linux.seccomp.listenerPath: open directory of \"%s\"", path);
+			return ct_error_sys(err, errno, "%s: open directory of \"%s\"",
+					    "linux.seccomp.listenerPath", path);
 		int n = snprintf(addr.sun_path, sizeof(addr.sun_path), "/proc/self/fd/%d/%s", dir_fd,
 				 strrchr(path, '/') + 1);
 		if (n < 0 || (size_t)n >= sizeof(addr.sun_path))

@@ -53,10 +53,7 @@ static int take_passed_fd(struct msghdr *msg)
 	return fd;
 }
 
-/* Returns 1 with a message, 0 at end of stream, or a negative errno. A
- * passed fd is stored in *ret_fd (-1 if none), or closed when ret_fd is
- * NULL. */
-static int recv_msg_fd(int fd, struct ct_sync_msg *ret_msg, int *ret_fd)
+int ct_sync_recv(int fd, struct ct_sync_msg *ret_msg, int *ret_fd)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -89,7 +86,7 @@ static int recv_msg_fd(int fd, struct ct_sync_msg *ret_msg, int *ret_fd)
 
 static int recv_msg(int fd, struct ct_sync_msg *ret_msg)
 {
-	return recv_msg_fd(fd, ret_msg, NULL);
+	return ct_sync_recv(fd, ret_msg, NULL);
 }
 
 /* Turns a received CT_SYNC_ERROR into err, keeping the sender's errno. */
@@ -124,7 +121,7 @@ int ct_sync_wait_ready(int fd, struct libct_context *context, ct_sync_fd_fn on_f
 	for (;;) {
 		struct ct_sync_msg msg;
 		int passed_fd = -1;
-		int r = recv_msg_fd(fd, &msg, &passed_fd);
+		int r = ct_sync_recv(fd, &msg, &passed_fd);
 		if (r < 0)
 			return ct_error_sys(err, -r, "read from container init");
 		if (r == 0) {
@@ -150,7 +147,8 @@ int ct_sync_wait_ready(int fd, struct libct_context *context, ct_sync_fd_fn on_f
 		case CT_SYNC_ERROR:
 			return error_from_msg(&msg, err);
 		default:
-			return ct_error_set(err, EBADMSG, "unexpected message %u from container init", msg.type);
+			return ct_error_set(err, EBADMSG, "unexpected message %u from container init",
+					    msg.type);
 		}
 	}
 }

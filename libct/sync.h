@@ -58,6 +58,11 @@ int ct_sync_pair(int ret_fds[2], struct libct_error *err);
 
 /* runtime: lets the init go on once the parent-side setup is done. */
 int ct_sync_release_init(int fd, struct libct_error *err);
+/* Receives one message. Returns 1 with a message, 0 at end of stream, or a
+ * negative errno. A passed fd is stored in *ret_fd (-1 if none), or closed
+ * when ret_fd is NULL. */
+int ct_sync_recv(int fd, struct ct_sync_msg *ret_msg, int *ret_fd);
+
 /* Handles an fd that the init passed; the caller closes it afterwards. */
 typedef int (*ct_sync_fd_fn)(void *userdata, int fd, struct libct_error *err);
 

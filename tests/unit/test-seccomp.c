@@ -47,7 +47,9 @@ static struct spec_config *parse_seccomp(const char *seccomp_json)
 /* Builds the filter and returns its pseudo filter code, or NULL with err set. */
 static char *build_pfc(const char *seccomp_json, struct log_capture *capture, struct libct_error *err)
 {
-	struct libct_context context = { .log = capture_log, .log_userdata = capture, .log_level = LIBCT_LOG_DEBUG };
+	struct libct_context context = {
+		.log = capture_log, .log_userdata = capture, .log_level = LIBCT_LOG_DEBUG
+	};
 	struct spec_config *config = parse_seccomp(seccomp_json);
 	if (config == NULL)
 		return NULL;
@@ -75,7 +77,8 @@ static void test_actions(void)
 {
 	struct log_capture capture = { 0 };
 	struct libct_error err = { 0 };
-	char *pfc = build_pfc("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 5, \"syscalls\": ["
+	char *pfc = build_pfc("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 5,"
+			      " \"syscalls\": ["
 			      "{\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_KILL_PROCESS\"},"
 			      "{\"names\": [\"rmdir\"], \"action\": \"SCMP_ACT_KILL\"},"
 			      "{\"names\": [\"chdir\"], \"action\": \"SCMP_ACT_TRAP\"},"
@@ -102,7 +105,8 @@ static void test_actions(void)
 	is_int(capture.count, 0, "no warning");
 	free(pfc);
 
-	pfc = build_pfc("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/a.sock\", \"syscalls\": ["
+	pfc = build_pfc("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/a.sock\","
+			" \"syscalls\": ["
 			"{\"names\": [\"chown\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}",
 			&capture, &err);
 	has_line(pfc, "if ($syscall == 92)\n    action 0x7fc00000;", "notify");
@@ -115,7 +119,8 @@ static void test_arguments(void)
 	struct libct_error err = { 0 };
 	char *pfc = build_pfc("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": ["
 			      "{\"names\": [\"personality\"], \"action\": \"SCMP_ACT_ERRNO\", \"args\": ["
-			      "{\"index\": 0, \"value\": 255, \"valueTwo\": 8, \"op\": \"SCMP_CMP_MASKED_EQ\"}]},"
+			      "{\"index\": 0, \"value\": 255, \"valueTwo\": 8,"
+			      " \"op\": \"SCMP_CMP_MASKED_EQ\"}]},"
 			      "{\"names\": [\"dup\"], \"action\": \"SCMP_ACT_ERRNO\", \"args\": ["
 			      "{\"index\": 0, \"value\": 3, \"op\": \"SCMP_CMP_LT\"}]},"
 			      "{\"names\": [\"dup2\"], \"action\": \"SCMP_ACT_ERRNO\", \"args\": ["
@@ -125,7 +130,8 @@ static void test_arguments(void)
 			      "{\"index\": 0, \"value\": 18, \"op\": \"SCMP_CMP_NE\"}]},"
 			      "{\"names\": [\"close\"], \"action\": \"SCMP_ACT_ERRNO\", \"args\": ["
 			      "{\"index\": 0, \"value\": 100, \"op\": \"SCMP_CMP_GT\"}]},"
-			      "{\"names\": [\"kill\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 13, \"args\": ["
+			      "{\"names\": [\"kill\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 13,"
+			      " \"args\": ["
 			      "{\"index\": 1, \"value\": 9, \"op\": \"SCMP_CMP_EQ\"},"
 			      "{\"index\": 1, \"value\": 19, \"op\": \"SCMP_CMP_EQ\"}]}]}",
 			      &capture, &err);
@@ -148,8 +154,9 @@ static void test_architectures_and_skips(void)
 	struct log_capture capture = { 0 };
 	struct libct_error err = { 0 };
 	char *pfc = build_pfc("{\"defaultAction\": \"SCMP_ACT_ALLOW\","
-			      " \"architectures\": [\"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X86\", \"SCMP_ARCH_AARCH64\"],"
-			      " \"syscalls\": [{\"names\": [\"no_such_call\", \"mkdir\"], \"action\": \"SCMP_ACT_ERRNO\"},"
+			      " \"architectures\": [\"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X86\","
+			      " \"SCMP_ARCH_AARCH64\"], \"syscalls\": ["
+			      "{\"names\": [\"no_such_call\", \"mkdir\"], \"action\": \"SCMP_ACT_ERRNO\"},"
 			      "{\"names\": [\"rmdir\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",
 			      &capture, &err);
 	if (pfc == NULL)
@@ -184,11 +191,13 @@ static void test_errors(void)
 		     " \"action\": \"SCMP_ACT_NOTIFY\"}]}",
 		     EINVAL, "linux.seccomp: action \"SCMP_ACT_NOTIFY\" needs linux.seccomp.listenerPath",
 		     "notify without a listener");
-	expect_error("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"architectures\": [\"SCMP_ARCH_M68K\"]}", ENOTSUP,
+	expect_error("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"architectures\": [\"SCMP_ARCH_M68K\"]}",
+		     ENOTSUP,
 		     "linux.seccomp.architectures: \"SCMP_ARCH_M68K\" is not supported by libseccomp",
 		     "architecture unknown to libseccomp");
 	expect_error("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"kill\"],"
-		     " \"action\": \"SCMP_ACT_ERRNO\", \"args\": [{\"index\": 6, \"value\": 1, \"op\": \"SCMP_CMP_EQ\"}]}]}",
+		     " \"action\": \"SCMP_ACT_ERRNO\","
+		     " \"args\": [{\"index\": 6, \"value\": 1, \"op\": \"SCMP_CMP_EQ\"}]}]}",
 		     EINVAL, "linux.seccomp.syscalls[0].args[0].index: 6 is not below 6", "argument index");
 	expect_error("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 70000}", EINVAL,
 		     "linux.seccomp.defaultAction: errno 70000 out of range", "errno out of range");
@@ -197,7 +206,9 @@ static void test_errors(void)
 static void test_prepare_flags(void)
 {
 	struct log_capture capture = { 0 };
-	struct libct_context context = { .log = capture_log, .log_userdata = &capture, .log_level = LIBCT_LOG_DEBUG };
+	struct libct_context context = {
+		.log = capture_log, .log_userdata = &capture, .log_level = LIBCT_LOG_DEBUG
+	};
 	struct libct_error err = { 0 };
 	struct spec_config *config = parse_seccomp(
 		"{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"flags\": [\"SECCOMP_FILTER_FLAG_LOG\","
@@ -264,9 +275,34 @@ static void test_sync_passes_fd(void)
 	passed = memfd_create("passed", MFD_CLOEXEC);
 	is_int(ct_sync_send_seccomp_fd(fds[1], passed, &err), 0, "listener fd sent again");
 	close(passed);
-	is_int(ct_sync_wait_ready(fds[0], NULL, NULL, NULL, &err), -EBADMSG, "without a handler the fd is an error");
+	is_int(ct_sync_wait_ready(fds[0], NULL, NULL, NULL, &err), -EBADMSG,
+	       "without a handler the fd is an error");
 	close(fds[0]);
 	close(fds[1]);
+}
+
+/* Accepts one connection of the runtime and reads the state and the fd. */
+static void receive_state(int listener, char *buf, size_t size)
+{
+	int conn = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+	union {
+		char control[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = { .iov_base = buf, .iov_len = size - 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.control,
+			      .msg_controllen = sizeof(control.control) };
+	memset(buf, 0, size);
+	ssize_t n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
+	ok(n > 0, "state received");
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+	ok(cmsg != NULL && cmsg->cmsg_type == SCM_RIGHTS, "an fd came with the state");
+	if (cmsg != NULL) {
+		int fd;
+		memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+		close(fd);
+	}
+	close(conn);
 }
 
 static void test_agent(void)
@@ -277,7 +313,8 @@ static void test_agent(void)
 	int listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
-	ok(bind(listener, (struct sockaddr *)&addr, sizeof(addr)) == 0 && listen(listener, 1) == 0, "agent listens");
+	ok(bind(listener, (struct sockaddr *)&addr, sizeof(addr)) == 0, "agent socket bound");
+	ok(listen(listener, 2) == 0, "agent listens");
 
 	char *json = ct_asprintf("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"%s\","
 				 " \"listenerMetadata\": \"meta\"}",
@@ -285,39 +322,34 @@ static void test_agent(void)
 	struct spec_config *config = parse_seccomp(json);
 	struct ct_seccomp_agent agent = { .config = config, .id = "c1", .bundle = "/b", .pid = 42 };
 	struct libct_error err = { 0 };
+	char buf[1024];
 	int passed = memfd_create("passed", MFD_CLOEXEC);
 	is_int(ct_seccomp_send_to_agent(&agent, passed, &err), 0, "state sent to the agent");
-	close(passed);
-
-	int conn = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
-	char buf[1024] = "";
-	union {
-		char control[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) - 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.control,
-			      .msg_controllen = sizeof(control.control) };
-	ssize_t n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
-	ok(n > 0, "state received");
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
-	ok(cmsg != NULL && cmsg->cmsg_type == SCM_RIGHTS, "an fd came with the state");
-	if (cmsg != NULL) {
-		int fd;
-		memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
-		close(fd);
-	}
+	receive_state(listener, buf, sizeof(buf));
 	is_str(buf,
 	       "{\"ociVersion\":\"1.3.0\",\"fds\":[\"seccompFd\"],\"pid\":42,\"metadata\":\"meta\",\"state\":"
-	       "{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"status\":\"creating\",\"pid\":42,\"bundle\":\"/b\"}}",
-	       "container process state");
-	close(conn);
+	       "{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"status\":\"creating\",\"pid\":42,"
+	       "\"bundle\":\"/b\"}}",
+	       "container process state of the init");
+
+	/* A process executed later in a running container. */
+	agent.status = "running";
+	agent.init_pid = 7;
+	is_int(ct_seccomp_send_to_agent(&agent, passed, &err), 0, "state of another process sent");
+	receive_state(listener, buf, sizeof(buf));
+	is_str(buf,
+	       "{\"ociVersion\":\"1.3.0\",\"fds\":[\"seccompFd\"],\"pid\":42,\"metadata\":\"meta\",\"state\":"
+	       "{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"status\":\"running\",\"pid\":7,"
+	       "\"bundle\":\"/b\"}}",
+	       "container process state of another process");
+	close(passed);
 	close(listener);
 	unlink(path);
 	rmdir(dir);
 
 	is_int(ct_seccomp_send_to_agent(&agent, 0, &err), -ENOENT, "no agent is an error");
-	char *expected = ct_asprintf("linux.seccomp.listenerPath: connect to \"%s\": %s", path, strerror(ENOENT));
+	char *expected =
+		ct_asprintf("linux.seccomp.listenerPath: connect to \"%s\": %s", path, strerror(ENOENT));
 	is_str(err.message, expected, "the error names the path");
 	free(expected);
 	spec_config_free(config);
