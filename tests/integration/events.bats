@@ -5,7 +5,11 @@
 
 load helpers
 
-setup() { ct_setup; }
+# A memory limit makes create enable the memory controller on cgroup2.
+setup() {
+	ct_setup
+	update_config '.linux.resources.memory.limit = 134217728'
+}
 teardown() { ct_teardown; }
 
 @test "events stats once" {

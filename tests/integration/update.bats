@@ -7,7 +7,13 @@
 load helpers
 load cgroup-files
 
-setup() { ct_setup; }
+# Starting limits make create enable the memory, cpu and pids controllers
+# on cgroup2, where update cannot enable them later.
+setup() {
+	ct_setup
+	update_config '.linux.resources.memory.limit = 134217728 | .linux.resources.pids.limit = 1000
+		| .linux.resources.cpu.quota = 100000 | .linux.resources.cpu.period = 100000'
+}
 teardown() { ct_teardown; }
 
 @test "update from a resources file" {
