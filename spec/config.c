@@ -512,6 +512,38 @@ void spec_config_free(struct spec_config *config)
 	free(config);
 }
 
+int spec_resources_parse(const char *json, size_t len, struct spec_resources **ret_resources,
+			 struct libct_error *err)
+{
+	yajl_val tree = NULL;
+	int r = spec_json_tree_parse(json, len, &tree, err);
+	if (r < 0)
+		return r;
+
+	struct spec_resources *resources = ct_calloc(1, sizeof(*resources));
+	struct spec_parser parser = { .err = err };
+	if (!YAJL_IS_OBJECT(tree))
+		r = ct_error_set(err, EINVAL, "expected a JSON object at the top level");
+	if (r == 0)
+		r = spec_fields_parse(&parser, tree, resources_fields, resources);
+	yajl_tree_free(tree);
+	if (r < 0) {
+		spec_resources_free(resources);
+		return r;
+	}
+	resources->set = true;
+	*ret_resources = resources;
+	return 0;
+}
+
+void spec_resources_free(struct spec_resources *resources)
+{
+	if (resources == NULL)
+		return;
+	spec_fields_free(resources_fields, resources);
+	free(resources);
+}
+
 int spec_process_parse(const char *json, size_t len, struct spec_process **ret_process, struct libct_error *err)
 {
 	yajl_val tree = NULL;
@@ -544,36 +576,4 @@ void spec_process_free(struct spec_process *process)
 		return;
 	spec_fields_free(process_fields, process);
 	free(process);
-}
-
-int spec_resources_parse(const char *json, size_t len, struct spec_resources **ret_resources,
-			 struct libct_error *err)
-{
-	yajl_val tree = NULL;
-	int r = spec_json_tree_parse(json, len, &tree, err);
-	if (r < 0)
-		return r;
-
-	struct spec_resources *resources = ct_calloc(1, sizeof(*resources));
-	struct spec_parser parser = { .err = err };
-	if (!YAJL_IS_OBJECT(tree))
-		r = ct_error_set(err, EINVAL, "expected a JSON object at the top level");
-	if (r == 0)
-		r = spec_fields_parse(&parser, tree, resources_fields, resources);
-	yajl_tree_free(tree);
-	if (r < 0) {
-		spec_resources_free(resources);
-		return r;
-	}
-	resources->set = true;
-	*ret_resources = resources;
-	return 0;
-}
-
-void spec_resources_free(struct spec_resources *resources)
-{
-	if (resources == NULL)
-		return;
-	spec_fields_free(resources_fields, resources);
-	free(resources);
 }

@@ -462,13 +462,6 @@ int spec_config_parse(const char *json, size_t len, struct spec_config **ret_con
 
 void spec_config_free(struct spec_config *config);
 
-/* Parses a LinuxResources JSON document (linux.resources of a config, the
- * input of `update`) with the tables of config.json; error messages start
- * with the JSON path, as "memory.limit: expected an integer, got a string". */
-int spec_resources_parse(const char *json, size_t len, struct spec_resources **ret_resources,
-			 struct libct_error *err);
-void spec_resources_free(struct spec_resources *resources);
-
 /*
  * Parses and validates a process.json document, the "process" object of
  * config.json on its own, as `exec --process` reads it. Errors are as for
@@ -477,5 +470,12 @@ void spec_resources_free(struct spec_resources *resources);
 int spec_process_parse(const char *json, size_t len, struct spec_process **ret_process,
 		       struct libct_error *err);
 void spec_process_free(struct spec_process *process);
+
+/* Parses a LinuxResources JSON document (linux.resources of a config, the
+ * input of `update`) with the tables of config.json; error messages start
+ * with the JSON path, as "memory.limit: expected an integer, got a string". */
+int spec_resources_parse(const char *json, size_t len, struct spec_resources **ret_resources,
+			 struct libct_error *err);
+void spec_resources_free(struct spec_resources *resources);
 
 #endif

@@ -15,7 +15,8 @@ usage: tests/vm/run-lane.sh [OPTION...] [BATS-FILE...]
 
 Runs BATS-FILE... (default: tests/integration/cgroups.bats and
 tests/integration/lifecycle.bats) with `bats --tap` in one VM with pure
-cgroup v2. The files must be inside the repository.
+cgroup v2. The files must be inside the repository. The programs built in
+$BUILD_DIR/tests/payload go to the VM too.
 
 options:
   --runtime PATH      runtime binary under test (default: $CTRUN, else
@@ -123,6 +124,14 @@ for file in "${files[@]}"; do
 	*) vm_options+=(--add "$path:$guest_top/$relative") ;;
 	esac
 	guest_files+=("$guest_top/$relative")
+done
+
+# The test programs of tests/payload (the seccomp agent, recvtty, ...) go
+# to the same place in the VM, with the libraries of those that need some.
+for payload in "$build_dir"/tests/payload/*; do
+	if [ -f "$payload" ] && [ -x "$payload" ] && [ "$(basename "$payload")" != ctprobe ]; then
+		vm_options+=(--bin "$payload:$guest_top/build/tests/payload/$(basename "$payload")")
+	fi
 done
 
 # ctprobe must be static: the test rootfs has no shared libraries.

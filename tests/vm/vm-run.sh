@@ -7,7 +7,8 @@
 #
 # The VM boots a Debian kernel from /boot with an initramfs that this script
 # builds on each run from busybox-static and the files the options name. It
-# has no disk and no network device, and nothing of it remains afterwards.
+# has no network device and no disk without --tmp-disk, and nothing of it
+# remains afterwards.
 # See tests/vm/README.md for the design, the figures and the limits.
 set -euo pipefail
 
