@@ -76,7 +76,7 @@ static int read_document(const char *path, char **ret_data, size_t *ret_len)
 	return 0;
 }
 
-/* Parses a flag value: a size where sizes is true, else a plain integer;
+/* Parses a flag value: a size where sizes is true, else a plain integer.
  * "-1" is accepted where minus_one is true (unlimited swap, pids). */
 static bool parse_value(const char *text, bool sizes, bool minus_one, int64_t *ret_value)
 {
@@ -125,8 +125,8 @@ static bool apply_numeric(const struct cli_syntax *syntax, const struct numeric_
 	return true;
 }
 
-/* Copies the individual flags into resources; returns false after printing
- * a usage error into *ret_status. */
+/* Copies the individual flags into resources. Returns false after printing
+ * a usage error, with its exit status in *ret_status. */
 static bool apply_flags(const struct cli_syntax *syntax, const struct update_flags *flags,
 			struct spec_resources *resources, int *ret_status)
 {
