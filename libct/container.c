@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hooks.h"
+#include "notify.h"
 #include "sync.h"
 
 #define CONFIG_MAX_SIZE (16 * 1024 * 1024)
@@ -48,6 +50,7 @@ struct create_job {
 	int sync_fd;
 	pid_t pid;
 	unsigned long long pid_start_time;
+	char *created; /* RFC 3339, taken once so that the hooks and state.json agree */
 };
 
 /* ------------------------------------------------------------ checks */
@@ -72,13 +75,6 @@ static int check_id(const char *id, struct libct_error *err)
 	return 0;
 }
 
-static bool hooks_set(const struct spec_hooks *hooks)
-{
-	return hooks->prestart.n_hooks > 0 || hooks->create_runtime.n_hooks > 0 ||
-	       hooks->create_container.n_hooks > 0 || hooks->start_container.n_hooks > 0 ||
-	       hooks->poststart.n_hooks > 0 || hooks->poststop.n_hooks > 0;
-}
-
 /* Returns the first field that this runtime cannot honour yet, or NULL. */
 static const char *find_unsupported(const struct spec_config *config, const struct libct_create_options *options)
 {
@@ -95,8 +91,6 @@ static const char *find_unsupported(const struct spec_config *config, const stru
 		return "linux.memoryPolicy";
 	if (linux_config->personality.set)
 		return "linux.personality";
-	if (hooks_set(&config->hooks))
-		return "hooks";
 	if (process->apparmor_profile != NULL)
 		return "process.apparmorProfile";
 	if (process->selinux_label != NULL)
@@ -217,11 +211,15 @@ static int prepare_init(struct create_job *job, struct libct_error *err)
 	init->config = job->config;
 	init->bundle = job->bundle;
 	init->rootfs = job->rootfs;
+	init->created = job->created;
 	init->no_pivot = job->options->no_pivot;
 	init->no_new_keyring = job->options->no_new_keyring;
 	init->preserve_fds = job->options->preserve_fds;
 
-	int r = ct_ns_plan(job->config, init, &job->clone_flags, &job->pid_ns_fd, err);
+	int r = ct_notify_prepare(job->context, job->id, job->dir_fd, job->config, init, err);
+	if (r < 0)
+		return r;
+	r = ct_ns_plan(job->config, init, &job->clone_flags, &job->pid_ns_fd, err);
 	if (r < 0)
 		return r;
 	r = ct_seccomp_prepare(job->context, job->config, &init->seccomp, err);
@@ -400,9 +398,8 @@ static int save_state(struct create_job *job, enum libct_status status, bool dur
 		.rootfs = job->rootfs,
 		.annotations = job->config->annotations,
 	};
-	_cleanup_free_ char *created = format_now();
 	_cleanup_free_ char *owner = owner_name();
-	state.created = created;
+	state.created = job->created;
 	state.owner = owner;
 
 	int r = ct_cgroup_to_map(job->cgroup, &state.cgroup_paths);
@@ -440,6 +437,44 @@ static int record_state(struct create_job *job, struct libct_error *err)
 	return 0;
 }
 
+/* The init waits between its mounts and pivot_root while the prestart and
+ * createRuntime hooks run here, in the runtime's namespaces. */
+static int run_runtime_hooks(struct create_job *job, struct libct_error *err)
+{
+	struct spec_state state = {
+		.id = (char *)job->id,
+		.status = LIBCT_STATUS_CREATING,
+		.pid = job->pid,
+		.bundle = job->bundle,
+		.rootfs = job->rootfs,
+		.created = job->created,
+		.annotations = job->config->annotations,
+	};
+	int r = ct_hooks_run(job->context, &job->config->hooks, CT_HOOK_PRESTART, &state, err);
+	if (r >= 0)
+		r = ct_hooks_run(job->context, &job->config->hooks, CT_HOOK_CREATE_RUNTIME, &state, err);
+	if (r >= 0)
+		r = ct_sync_release_init(job->sync_fd, err);
+	return r;
+}
+
+/* A create that fails once the init exists has destroyed a container, so
+ * the poststop hooks follow, as after delete; they can only warn. */
+static void run_abort_hooks(struct create_job *job)
+{
+	if (job->pid <= 0 || job->config == NULL)
+		return;
+	struct spec_state state = {
+		.id = (char *)job->id,
+		.status = LIBCT_STATUS_STOPPED,
+		.bundle = job->bundle,
+		.rootfs = job->rootfs,
+		.created = job->created,
+		.annotations = job->config->annotations,
+	};
+	ct_hooks_run_warn(job->context, &job->config->hooks, CT_HOOK_POSTSTOP, &state);
+}
+
 /* Undoes a failed create: nothing of the container may survive it. The
  * first error stays in err; a cleanup failure is appended to it. */
 static void abort_create(struct create_job *job, struct libct_error *err)
@@ -452,8 +487,11 @@ static void abort_create(struct create_job *job, struct libct_error *err)
 	}
 	if (job->cgroup_created && ct_cgroup_destroy(job->cgroup, &cleanup) < 0)
 		ct_error_append_cleanup(err, &cleanup);
+	if (job->dir_created)
+		ct_notify_remove(job->dir_fd);
 	if (job->dir_created && ct_state_dir_remove(job->context, job->id, job->dir_fd, &cleanup) < 0)
 		ct_error_append_cleanup(err, &cleanup);
+	run_abort_hooks(job);
 }
 
 static void release_job(struct create_job *job)
@@ -472,6 +510,7 @@ static void release_job(struct create_job *job)
 	free(job->config_data);
 	free(job->bundle);
 	free(job->rootfs);
+	free(job->created);
 }
 
 static int run_create(struct create_job *job, struct libct_error *err)
@@ -487,6 +526,7 @@ static int run_create(struct create_job *job, struct libct_error *err)
 		return ct_error_prefix(err, "cgroup");
 	/* If the caller dies from here on, delete finds the cgroup in this
 	 * state; its init dies with the caller (parent death signal). */
+	job->created = format_now();
 	r = save_state(job, LIBCT_STATUS_CREATING, false, err);
 	if (r < 0)
 		return r;
@@ -502,7 +542,11 @@ static int run_create(struct create_job *job, struct libct_error *err)
 	struct ct_seccomp_agent agent = {
 		.config = job->config, .id = job->id, .bundle = job->bundle, .pid = job->pid
 	};
-	r = ct_sync_wait_ready(job->sync_fd, job->context, ct_seccomp_send_to_agent, &agent, err);
+	while ((r = ct_sync_wait_ready(job->sync_fd, job->context, ct_seccomp_send_to_agent, &agent, err)) > 0) {
+		r = run_runtime_hooks(job, err);
+		if (r < 0)
+			return r;
+	}
 	if (r < 0)
 		return r;
 	r = ct_pid_start_time(job->pid, &job->pid_start_time);
@@ -566,6 +610,7 @@ static int open_container(struct libct_context *context, const char *id, int *re
 }
 
 static int open_init_pidfd(const struct ct_state *state);
+static int kill_all(const struct ct_state *state, int sig, struct libct_error *err);
 
 /* After a failed exec the init exits; waiting for that briefly makes the
  * next state call report "stopped" rather than a dying "created" init. */
@@ -576,6 +621,50 @@ static void wait_init_exit(const struct ct_state *state)
 		return;
 	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
 	(void)poll(&pfd, 1, 1000); /* a timeout only leaves the status stale for a moment */
+}
+
+/* Reads the stored config for the hooks of start and delete; a container
+ * whose create stopped before storing it has none. */
+static int load_stored_config(int dir_fd, struct spec_config **ret_config, struct libct_error *err)
+{
+	struct libct_error load_err = { 0 };
+	int r = ct_hooks_load_config(dir_fd, ret_config, &load_err);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0 && err != NULL)
+		*err = load_err;
+	return r;
+}
+
+/* A failing poststart hook stops the container, as the runtime spec asks;
+ * delete then runs the poststop hooks. */
+static int run_poststart_hooks(struct libct_context *context, int dir_fd, const struct ct_state *state,
+			       struct libct_error *err)
+{
+	struct spec_config *config = NULL;
+	int r = load_stored_config(dir_fd, &config, err);
+	if (r < 0 || config == NULL)
+		return r;
+
+	struct spec_state hook_state;
+	ct_hooks_state_from(state, LIBCT_STATUS_RUNNING, &hook_state);
+	r = ct_hooks_run(context, &config->hooks, CT_HOOK_POSTSTART, &hook_state, err);
+	spec_config_free(config);
+	if (r < 0) {
+		struct libct_error cleanup = { 0 };
+		if (kill_all(state, SIGKILL, &cleanup) < 0)
+			ct_error_append_cleanup(err, &cleanup);
+		wait_init_exit(state);
+	}
+	return r;
+}
+
+static int forward_ready(struct libct_context *context, const struct ct_state *state, int notify_fd,
+			 struct libct_error *err)
+{
+	/* Without a pidfd the init has exited, and only queued messages count. */
+	_cleanup_close_ int pidfd = open_init_pidfd(state);
+	return ct_notify_forward_ready(context, notify_fd, pidfd, state->pid, err);
 }
 
 int libct_container_start(struct libct_context *context, const char *id, struct libct_error *err)
@@ -593,6 +682,14 @@ int libct_container_start(struct libct_context *context, const char *id, struct 
 		goto out;
 	}
 
+	/* Bound before the program runs, so that no READY=1 is lost. */
+	_cleanup_close_ int notify_fd = -1;
+	r = ct_notify_open(dir_fd, &notify_fd, err);
+	if (r < 0) {
+		ct_error_prefix(err, "start container \"%s\": NOTIFY_SOCKET", id);
+		goto out;
+	}
+
 	r = ct_sync_request_start(dir_fd, err);
 	if (r < 0) {
 		wait_init_exit(state);
@@ -604,6 +701,10 @@ int libct_container_start(struct libct_context *context, const char *id, struct 
 
 	state->status = LIBCT_STATUS_RUNNING;
 	r = ct_state_save(dir_fd, state, true, err);
+	if (r >= 0)
+		r = run_poststart_hooks(context, dir_fd, state, err);
+	if (r >= 0 && notify_fd >= 0)
+		r = forward_ready(context, state, notify_fd, err);
 	if (r < 0)
 		ct_error_prefix(err, "start container \"%s\"", id);
 out:
@@ -773,7 +874,21 @@ static int delete_container(struct libct_context *context, const char *id, int d
 		if (r < 0)
 			return r;
 	}
-	return ct_state_dir_remove(context, id, dir_fd, err);
+
+	/* Read before the state directory goes: the bundle may be gone already. */
+	struct spec_config *config = NULL;
+	struct libct_error load_err = { 0 };
+	if (load_stored_config(dir_fd, &config, &load_err) < 0)
+		ct_warn(context, "delete container \"%s\": %s; skipping the poststop hooks", id, load_err.message);
+	ct_notify_remove(dir_fd);
+	r = ct_state_dir_remove(context, id, dir_fd, err);
+	if (r >= 0 && config != NULL) {
+		struct spec_state hook_state;
+		ct_hooks_state_from(state, LIBCT_STATUS_STOPPED, &hook_state);
+		ct_hooks_run_warn(context, &config->hooks, CT_HOOK_POSTSTOP, &hook_state);
+	}
+	spec_config_free(config);
+	return r;
 }
 
 int libct_container_delete(struct libct_context *context, const char *id, bool force, struct libct_error *err)
@@ -795,6 +910,7 @@ int libct_container_delete(struct libct_context *context, const char *id, bool f
 		if (r != -ENOENT)
 			ct_warn(context, "delete container \"%s\": %s; removing its state directory", id,
 				load_err.message);
+		ct_notify_remove(dir_fd);
 		r = ct_state_dir_remove(context, id, dir_fd, err);
 	} else {
 		r = delete_container(context, id, dir_fd, state, force, err);

@@ -10,6 +10,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "hooks.h"
+#include "notify.h"
 #include "sync.h"
 
 /* The child must not write the runtime's log itself (the log file may be a
@@ -55,14 +57,18 @@ static int setup_rootfs(struct ct_init *init, struct libct_error *err)
 {
 	int r = ct_rootfs_prepare(init, err);
 	if (r < 0)
+		return ct_error_prefix(err, "rootfs");
+	/* The runtime spec runs the create hooks after the mounts and before
+	 * pivot_root. */
+	r = ct_hooks_run_create(init, err);
+	if (r < 0)
 		return r;
 	r = ct_rootfs_pivot(init, err);
-	if (r < 0)
-		return r;
-	r = set_hostname(init->config, err);
-	if (r < 0)
-		return r;
-	return ct_rootfs_finalize(init, err);
+	if (r >= 0)
+		r = set_hostname(init->config, err);
+	if (r >= 0)
+		r = ct_rootfs_finalize(init, err);
+	return r < 0 ? ct_error_prefix(err, "rootfs") : 0;
 }
 
 static int setup_container(struct ct_init *init, char **ret_path, struct libct_error *err)
@@ -84,7 +90,8 @@ static int setup_container(struct ct_init *init, char **ret_path, struct libct_e
 
 	r = setup_rootfs(init, err);
 	if (r < 0)
-		return ct_error_prefix(err, "rootfs");
+		return r;
+	ct_notify_set_listen_pid(init);
 
 	return ct_process_prepare(init, ret_path, err);
 }
@@ -98,7 +105,7 @@ static void wait_and_exec(struct ct_init *init, const char *path)
 	if (conn < 0)
 		_exit(255);
 
-	if (ct_seccomp_load(init, CT_SECCOMP_BEFORE_EXEC, &err) >= 0)
+	if (ct_hooks_run_start(init, &err) >= 0 && ct_seccomp_load(init, CT_SECCOMP_BEFORE_EXEC, &err) >= 0)
 		(void)ct_process_exec(init, path, &err);
 	(void)ct_sync_report_error(conn, &err); /* start is the only process waiting for it */
 	_exit(255);

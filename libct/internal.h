@@ -96,10 +96,12 @@ struct ct_init {
 	const struct spec_config *config;
 	const char *bundle;       /* absolute */
 	const char *rootfs;       /* absolute host path of root.path */
+	const char *created;      /* creation time for the hooks' state, RFC 3339 */
 	int rootfs_fd;            /* O_PATH|O_DIRECTORY fd of the rootfs, opened before clone */
 	bool no_pivot;
 	bool no_new_keyring;
 	int preserve_fds;
+	int listen_fds;           /* of preserve_fds, the LISTEN_FDS sockets from fd 3 up */
 	bool new_mount_ns;        /* the container has its own mount namespace */
 	bool new_user_ns;         /* the container has a new user namespace */
 	bool new_pid_ns;

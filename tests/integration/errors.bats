@@ -144,12 +144,10 @@ expect_create_fails() {
 	expect_create_fails "linux.seccomp.listenerPath"
 }
 
-@test "errors hooks not supported" {
-	requires ctrun
-	update_config '.hooks = {"prestart": [{"path": "/bin/true"}]}'
+@test "errors failing hook" {
+	update_config '.hooks = {"createRuntime": [{"path": "/bin/false"}]}'
 
-	expect_create_fails "not supported"
-	expect_output_has "hooks"
+	expect_create_fails "" 'hooks.createRuntime[0] "/bin/false": exited with status 1'
 }
 
 @test "errors terminal without console socket" {
