@@ -222,6 +222,10 @@ static int prepare_init(struct create_job *job, struct libct_error *err)
 	r = ct_ns_plan(job->config, init, &job->clone_flags, &job->pid_ns_fd, err);
 	if (r < 0)
 		return r;
+	/* With a user namespace, only the runtime can make idmapped mounts. */
+	r = ct_mounts_prepare_idmap(init, err);
+	if (r < 0)
+		return r;
 	r = ct_seccomp_prepare(job->context, job->config, &init->seccomp, err);
 	if (r < 0)
 		return r;
@@ -501,6 +505,7 @@ static void release_job(struct create_job *job)
 	ct_closep(&job->pid_ns_fd);
 	ct_closep(&job->init.rootfs_fd);
 	ct_closep(&job->init.start_fd);
+	ct_mounts_close_idmap(&job->init);
 	for (size_t i = 0; i < SPEC_NS_COUNT; i++)
 		ct_closep(&job->init.join_fds[i]);
 	ct_closep(&job->dir_fd);

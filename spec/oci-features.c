@@ -114,6 +114,8 @@ int spec_features_json(const struct spec_features_support *support, char **ret_j
 	spec_json_writer_key_string(writer, "ociVersionMax", SPEC_OCI_VERSION);
 	write_names(writer, "hooks", &spec_hook_names);
 	write_mount_options(writer);
+	spec_json_writer_key(writer, "potentiallyUnsafeConfigAnnotations");
+	spec_json_writer_strings(writer, support->unsafe_annotations, support->n_unsafe_annotations);
 	write_linux(writer, support);
 	if (support->annotations.n_entries > 0) {
 		spec_json_writer_key(writer, "annotations");

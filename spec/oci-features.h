@@ -39,6 +39,10 @@ struct spec_features_support {
 	bool intel_rdt_monitoring;
 	bool idmap_mounts;
 	bool net_devices;
+	/* Annotations (or prefixes ending in ".") of config.json that change
+	 * what the runtime does; none means an empty list. */
+	char *const *unsafe_annotations;
+	size_t n_unsafe_annotations;
 	struct spec_map annotations; /* runtime details such as the version */
 };
 
