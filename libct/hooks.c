@@ -177,7 +177,11 @@ static int wait_hook(pid_t pid, int pidfd, int output_fd, int64_t deadline, stru
 			return ct_error_sys(err, errno, "wait for hook %d", pid);
 		if (n == 0) {
 			result->timed_out = true;
-			(void)kill(-pid, SIGKILL); /* the group exists until the unreaped hook is collected */
+			/* The group exists until the unreaped hook is collected. The
+			 * hook itself is killed by pid too, in case its setpgid()
+			 * failed. */
+			(void)kill(-pid, SIGKILL);
+			(void)kill(pid, SIGKILL);
 			break;
 		}
 		if (fds[1].revents != 0)
@@ -228,6 +232,7 @@ static int spawn_hook(const struct spec_hook *hook, int state_fd, struct hook_re
 	if (pidfd < 0) {
 		int r = ct_error_sys(err, errno, "open hook %d", pid);
 		(void)kill(-pid, SIGKILL);
+		(void)kill(pid, SIGKILL);
 		(void)waitpid(pid, NULL, 0);
 		return r;
 	}
