@@ -216,6 +216,16 @@ int libct_container_update_json(struct libct_context *context, const char *id, c
 int libct_container_pids(struct libct_context *context, const char *id, pid_t **ret_pids, size_t *ret_count,
 			 struct libct_error *err);
 
+/* Huge page usage of one page size, such as "2MB" or "1GB". */
+struct libct_hugetlb_stats {
+	char page_size[24];
+	uint64_t usage;     /* bytes */
+	uint64_t max_usage; /* bytes, the peak where the host records one */
+	uint64_t failcnt;   /* allocations that failed at the limit */
+};
+
+#define LIBCT_HUGETLB_SIZES_MAX 8
+
 /* Usage counters of a container. A has_ flag is false where the host has
  * no such counter; a limit of UINT64_MAX means none; other counters that
  * the host lacks read 0. */
@@ -237,6 +247,8 @@ struct libct_stats {
 	bool has_pids;
 	uint64_t pids_current;
 	uint64_t pids_limit;
+	size_t n_hugetlb; /* page sizes with a hugetlb cgroup */
+	struct libct_hugetlb_stats hugetlb[LIBCT_HUGETLB_SIZES_MAX];
 };
 int libct_container_stats(struct libct_context *context, const char *id, struct libct_stats *ret_stats,
 			  struct libct_error *err);

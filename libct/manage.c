@@ -5,7 +5,9 @@
  * the container's lock, restores its cgroups from state.json and hands the
  * work to the cgroup code.
  */
+#include <dirent.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
@@ -271,6 +273,48 @@ static void read_cpu_stats(const struct ct_cgroup *cgroup, struct libct_stats *s
 	}
 }
 
+/* Names a huge page size as the hugetlb files do: 2048 kB is "2MB". */
+static void name_page_size(unsigned long kib, char *buf, size_t size)
+{
+	if (kib >= 1024 * 1024 && kib % (1024 * 1024) == 0)
+		(void)snprintf(buf, size, "%luGB", kib / (1024 * 1024));
+	else if (kib >= 1024 && kib % 1024 == 0)
+		(void)snprintf(buf, size, "%luMB", kib / 1024);
+	else
+		(void)snprintf(buf, size, "%luKB", kib);
+}
+
+static void read_hugetlb_stats(const struct ct_cgroup *cgroup, struct libct_stats *stats)
+{
+	bool v2 = false;
+	const char *dir = controller_dir(cgroup, "hugetlb", &v2);
+	DIR *sizes = dir != NULL ? opendir("/sys/kernel/mm/hugepages") : NULL;
+	if (sizes == NULL)
+		return;
+	struct dirent *entry;
+	while ((entry = readdir(sizes)) != NULL && stats->n_hugetlb < LIBCT_HUGETLB_SIZES_MAX) {
+		unsigned long kib;
+		if (sscanf(entry->d_name, "hugepages-%lukB", &kib) != 1)
+			continue;
+		struct libct_hugetlb_stats *page = &stats->hugetlb[stats->n_hugetlb];
+		*page = (struct libct_hugetlb_stats){ 0 };
+		name_page_size(kib, page->page_size, sizeof(page->page_size));
+		_cleanup_free_ char *usage = ct_asprintf("hugetlb.%s.%s", page->page_size,
+							 v2 ? "current" : "usage_in_bytes");
+		/* A page size without files in this cgroup has no counters. */
+		if (!read_number(dir, usage, NULL, &page->usage))
+			continue;
+		_cleanup_free_ char *peak = ct_asprintf("hugetlb.%s.max_usage_in_bytes", page->page_size);
+		_cleanup_free_ char *failed = ct_asprintf("hugetlb.%s.%s", page->page_size,
+							  v2 ? "events" : "failcnt");
+		if (!v2)
+			(void)read_number(dir, peak, NULL, &page->max_usage);
+		(void)read_number(dir, failed, v2 ? "max" : NULL, &page->failcnt);
+		stats->n_hugetlb++;
+	}
+	closedir(sizes);
+}
+
 int libct_container_stats(struct libct_context *context, const char *id, struct libct_stats *ret_stats,
 			  struct libct_error *err)
 {
@@ -307,6 +351,7 @@ int libct_container_stats(struct libct_context *context, const char *id, struct 
 	const char *dir = controller_dir(managed.cgroup, "pids", &v2);
 	if (stats.has_pids)
 		(void)read_number(dir, "pids.max", NULL, &stats.pids_limit);
+	read_hugetlb_stats(managed.cgroup, &stats);
 	release_managed(&managed);
 	*ret_stats = stats;
 	return 0;

@@ -44,6 +44,15 @@ static void print_stats(const char *id, const struct libct_stats *stats)
 		if (stats->pids_limit != UINT64_MAX)
 			printf(",\"limit\":%" PRIu64, stats->pids_limit);
 		printf("}");
+		separator = ",";
+	}
+	if (stats->n_hugetlb > 0) {
+		printf("%s\"hugetlb\":{", separator);
+		for (size_t i = 0; i < stats->n_hugetlb; i++)
+			printf("%s\"%s\":{\"usage\":%" PRIu64 ",\"max\":%" PRIu64 ",\"failcnt\":%" PRIu64 "}",
+			       i > 0 ? "," : "", stats->hugetlb[i].page_size, stats->hugetlb[i].usage,
+			       stats->hugetlb[i].max_usage, stats->hugetlb[i].failcnt);
+		printf("}");
 	}
 	printf("}}\n");
 	fflush(stdout);

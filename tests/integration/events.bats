@@ -117,3 +117,15 @@ teardown() { ct_teardown; }
 	expect_failure 1
 	expect_output_has "container is stopped"
 }
+
+@test "events stats reports hugetlb" {
+	local size
+	size=$(ls /sys/kernel/mm/hugepages 2>/dev/null | sed -n 's/^hugepages-\([0-9]*\)kB$/\1/p' | sort -n | head -1)
+	[ -n "$size" ] || skip "no huge page sizes"
+	[ "$size" -eq 2048 ] || skip "the first huge page size is not 2 MiB"
+	update_config '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 0}]'
+	start_sleeper
+	run ctrun events --stats "$CT_ID"
+	expect_success
+	[ "$(echo "$output" | jq '.data.hugetlb["2MB"].usage')" = 0 ] || fail "no 2MB hugetlb usage: $output"
+}
