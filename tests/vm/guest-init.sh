@@ -140,7 +140,13 @@ start_watchdog() {
 		sleep "$VM_GUEST_TIMEOUT"
 		{
 			echo "# vm-init: the command timed out after ${VM_GUEST_TIMEOUT}s; its processes:"
-			ps -e -o pid,ppid,stat,wchan:24,args | grep -v ' \[.*\]$' | sed 's/^/# /'
+			# ash runs its own ps applet, which lacks wchan, unless
+			# given the path of the procps one (vm-run.sh --gnu-tools).
+			if [ -x /usr/bin/ps ]; then
+				/usr/bin/ps -e -o pid,ppid,stat,wchan:24,args
+			else
+				ps -o pid,ppid,stat,args
+			fi | grep -v ' \[.*\]$' | sed 's/^/# /'
 		} >/dev/ttyS1 2>&1
 		power_off 124
 	) &
