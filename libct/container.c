@@ -24,6 +24,7 @@
 #include "hooks.h"
 #include "notify.h"
 #include "sync.h"
+#include "terminal.h"
 
 #define CONFIG_MAX_SIZE (16 * 1024 * 1024)
 #define ID_MAX_LENGTH 1024
@@ -47,6 +48,8 @@ struct create_job {
 	struct ct_init init;
 	uint64_t clone_flags;
 	int pid_ns_fd;
+	int console_fd;  /* the connected console socket, or -1 */
+	int terminal_fd; /* the runtime's end of the terminal socket pair, or -1 */
 	int sync_fd;
 	pid_t pid;
 	unsigned long long pid_start_time;
@@ -95,16 +98,12 @@ static const char *find_unsupported(const struct spec_config *config, const stru
 		return "process.apparmorProfile";
 	if (process->selinux_label != NULL)
 		return "process.selinuxLabel";
-	if (process->terminal)
-		return "process.terminal";
 	if (process->scheduler.set)
 		return "process.scheduler";
 	if (process->io_priority.set)
 		return "process.ioPriority";
 	if (process->exec_cpu_affinity.set)
 		return "process.execCPUAffinity";
-	if (options->console_socket != NULL)
-		return "--console-socket";
 	return NULL;
 }
 
@@ -139,6 +138,10 @@ static int check_config(const struct spec_config *config, const struct libct_cre
 				    "linux.namespaces: a new pid namespace in a joined user namespace is not supported");
 	if ((config->hostname != NULL || config->domainname != NULL) && !has_namespace(config, SPEC_NS_UTS, false))
 		return ct_error_set(err, EINVAL, "hostname: setting it requires a uts namespace");
+	if (config->process->terminal && options->console_socket == NULL && options->ret_terminal_fd == NULL)
+		return ct_error_set(err, EINVAL, "process.terminal: a detached container needs a console socket");
+	if (!config->process->terminal && options->console_socket != NULL)
+		return ct_error_set(err, EINVAL, "console socket: only used with process.terminal");
 	if (options->preserve_fds < 0)
 		return ct_error_set(err, EINVAL, "preserve fds: invalid count %d", options->preserve_fds);
 	return 0;
@@ -203,6 +206,46 @@ static int create_cgroup(struct create_job *job, struct libct_error *err)
 	return ct_cgroup_set_resources(job->cgroup, resources, err);
 }
 
+/* With process.terminal, the init sends the master of its pty over a socket
+ * pair. The console socket is connected here, in the caller's mount
+ * namespace, where its path means what the caller meant. */
+static int open_terminal_channel(struct create_job *job, struct libct_error *err)
+{
+	if (!job->config->process->terminal)
+		return 0;
+	if (job->options->console_socket != NULL) {
+		job->console_fd = ct_terminal_connect(job->options->console_socket, err);
+		if (job->console_fd < 0)
+			return job->console_fd;
+	}
+	int fds[2];
+	int r = ct_sync_pair(fds, err);
+	if (r < 0)
+		return r;
+	job->terminal_fd = fds[0];
+	job->init.terminal_fd = fds[1];
+	return 0;
+}
+
+/* Called after READY, so the init has queued the master on the socket by
+ * now: reading it any earlier could block while the init waits for the
+ * runtime's hooks. */
+static int pass_terminal(struct create_job *job, struct libct_error *err)
+{
+	if (job->terminal_fd < 0)
+		return 0;
+	_cleanup_close_ int master = -1;
+	int r = ct_terminal_recv_fd(job->terminal_fd, &master, err);
+	if (r == -EPIPE)
+		return ct_error_set(err, EPIPE, "container init reported ready without sending its terminal");
+	if (r < 0)
+		return r;
+	if (job->console_fd >= 0)
+		return ct_terminal_send_fd(job->console_fd, master, "/dev/ptmx", err);
+	*job->options->ret_terminal_fd = ct_steal_fd(&master);
+	return 0;
+}
+
 static int prepare_init(struct create_job *job, struct libct_error *err)
 {
 	struct ct_init *init = &job->init;
@@ -229,6 +272,9 @@ static int prepare_init(struct create_job *job, struct libct_error *err)
 	r = ct_seccomp_prepare(job->context, job->config, &init->seccomp, err);
 	if (r < 0)
 		return r;
+	r = open_terminal_channel(job, err);
+	if (r < 0)
+		return r;
 	init->start_fd = ct_sync_listen(job->dir_fd, err);
 	return init->start_fd < 0 ? init->start_fd : 0;
 }
@@ -252,6 +298,10 @@ static pid_t clone_init(struct create_job *job, struct libct_error *err)
 		/* The state directory fd carries create's flock: an init that kept
 		 * it would block every later command on the container. */
 		close(job->dir_fd);
+		if (job->terminal_fd >= 0)
+			close(job->terminal_fd);
+		if (job->console_fd >= 0)
+			close(job->console_fd);
 		if (job->pid_ns_fd >= 0)
 			close(job->pid_ns_fd);
 		ct_init_run(&job->init, job->sync_fd);
@@ -286,6 +336,7 @@ static int spawn_init(struct create_job *job, struct libct_error *err)
 		r = ct_error_sys(err, errno, "return to own pid namespace");
 
 	ct_closep(&job->init.sync_fd);
+	ct_closep(&job->init.terminal_fd);
 	return r < 0 ? r : 0;
 }
 
@@ -505,6 +556,9 @@ static void release_job(struct create_job *job)
 	ct_closep(&job->pid_ns_fd);
 	ct_closep(&job->init.rootfs_fd);
 	ct_closep(&job->init.start_fd);
+	ct_closep(&job->init.terminal_fd);
+	ct_closep(&job->terminal_fd);
+	ct_closep(&job->console_fd);
 	ct_mounts_close_idmap(&job->init);
 	for (size_t i = 0; i < SPEC_NS_COUNT; i++)
 		ct_closep(&job->init.join_fds[i]);
@@ -557,6 +611,9 @@ static int run_create(struct create_job *job, struct libct_error *err)
 	r = ct_pid_start_time(job->pid, &job->pid_start_time);
 	if (r < 0)
 		return ct_error_sys(err, -r, "read start time of container init %d", job->pid);
+	r = pass_terminal(job, err);
+	if (r < 0)
+		return r;
 	return record_state(job, err);
 }
 
@@ -570,8 +627,10 @@ int libct_container_create(struct libct_context *context, const char *id,
 		.options = options,
 		.dir_fd = -1,
 		.pid_ns_fd = -1,
+		.console_fd = -1,
+		.terminal_fd = -1,
 		.sync_fd = -1,
-		.init = { .rootfs_fd = -1, .start_fd = -1, .sync_fd = -1 },
+		.init = { .rootfs_fd = -1, .start_fd = -1, .sync_fd = -1, .terminal_fd = -1 },
 	};
 	for (size_t i = 0; i < SPEC_NS_COUNT; i++)
 		job.init.join_fds[i] = -1;

@@ -190,6 +190,10 @@ static int apply_overrides(struct spec_process *process, const struct libct_exec
 	     i++)
 		add_capability(&process->capabilities, options->capabilities[i]);
 	process->no_new_privileges = process->no_new_privileges || options->no_new_privileges;
+	if (options->console_height > 0 && options->console_width > 0)
+		process->console_size = (struct spec_console_size){
+			.set = true, .height = options->console_height, .width = options->console_width
+		};
 	return 0;
 }
 
@@ -463,9 +467,7 @@ __attribute__((noreturn)) static void run_child(struct exec_job *job)
 	struct libct_error err = { 0 };
 	_cleanup_free_ char *path = NULL;
 
-	/* The state directory fd carries exec's flock, and the other ends
-	 * belong to the runtime. */
-	close(job->dir_fd);
+	/* The other ends belong to the runtime. */
 	close(job->sync_fd);
 	if (job->tty_fd >= 0)
 		close(job->tty_fd);
@@ -644,6 +646,10 @@ static int run_exec(struct exec_job *job, struct libct_error *err)
 	r = load_process(job, err);
 	if (r < 0)
 		return r;
+	/* The lock ends here: the pidfd pins the init, and a child that the
+	 * container's frozen cgroup stops before it runs must not keep the lock,
+	 * or resume could never take it. */
+	ct_closep(&job->dir_fd);
 	r = check_sub_cgroups(job->options, err);
 	if (r < 0)
 		return r;
@@ -709,7 +715,7 @@ int libct_container_exec(struct libct_context *context, const char *id, const st
 		.child_sync_fd = -1,
 		.tty_fd = -1,
 		.child_tty_fd = -1,
-		.init = { .rootfs_fd = -1, .start_fd = -1, .sync_fd = -1 },
+		.init = { .rootfs_fd = -1, .start_fd = -1, .sync_fd = -1, .terminal_fd = -1 },
 	};
 	for (size_t i = 0; i < SPEC_NS_COUNT; i++)
 		job.init.join_fds[i] = -1;

@@ -13,6 +13,7 @@
 #include "hooks.h"
 #include "notify.h"
 #include "sync.h"
+#include "terminal.h"
 
 /* The child must not write the runtime's log itself (the log file may be a
  * JSON stream owned by the caller), so its lines travel over the sync socket. */
@@ -71,6 +72,22 @@ static int setup_rootfs(struct ct_init *init, struct libct_error *err)
 	return r < 0 ? ct_error_prefix(err, "rootfs") : 0;
 }
 
+/* The pty is allocated after pivot_root, so that /dev/ptmx is the
+ * container's own devpts instance. */
+static int setup_terminal(struct ct_init *init, struct libct_error *err)
+{
+	const struct spec_process *process = init->config->process;
+	if (!process->terminal)
+		return 0;
+	_cleanup_close_ int master =
+		ct_terminal_setup(&process->console_size, true, process->user.uid, process->user.gid, err);
+	if (master < 0)
+		return ct_error_prefix(err, "terminal");
+	int r = ct_terminal_send_fd(init->terminal_fd, master, "/dev/ptmx", err);
+	ct_closep(&init->terminal_fd);
+	return r;
+}
+
 static int setup_container(struct ct_init *init, char **ret_path, struct libct_error *err)
 {
 	int r = ct_sync_wait_release(init->sync_fd, err);
@@ -93,6 +110,9 @@ static int setup_container(struct ct_init *init, char **ret_path, struct libct_e
 		return r;
 	ct_notify_set_listen_pid(init);
 
+	r = setup_terminal(init, err);
+	if (r < 0)
+		return r;
 	return ct_process_prepare(init, ret_path, err);
 }
 

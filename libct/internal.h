@@ -107,6 +107,7 @@ struct ct_init {
 	bool new_pid_ns;
 	bool new_cgroup_ns;
 	int sync_fd;              /* the child's end of the sync socket */
+	int terminal_fd;          /* with process.terminal, the child's end of the terminal socket pair, else -1 */
 	/* One entry per config.mounts: a detached idmapped tree made by
 	 * ct_mounts_prepare_idmap() before clone, or -1; NULL when none. */
 	int *idmap_fds;

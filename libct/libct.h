@@ -104,6 +104,8 @@ struct libct_exec_options {
 	size_t n_additional_gids;
 	char *const *capabilities;  /* NULL-terminated names added to the bounding, effective and permitted sets */
 	bool terminal;              /* allocate a terminal even when process.terminal is false */
+	uint32_t console_height;    /* rows and columns that replace process.consoleSize when both */
+	uint32_t console_width;     /* are not 0, such as the size of the caller's own terminal */
 	bool no_new_privileges;     /* set no_new_privs even when process.noNewPrivileges is false */
 	/* How the process is run. */
 	const char *console_socket; /* NULL or the unix socket that receives the terminal's master fd */

@@ -7,6 +7,7 @@
 #ifndef CTRUN_CLI_H
 #define CTRUN_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -49,6 +50,14 @@ enum cli_option_type {
 	CLI_OPTION_STRING,          /* required value; target is a const char * */
 	CLI_OPTION_OPTIONAL_STRING, /* "--name" or "--name=VALUE"; target is a const char *, "" when bare */
 	CLI_OPTION_UINT,            /* required non-negative decimal value; target is an int */
+	CLI_OPTION_STRINGS,         /* required value, repeatable; target is a struct cli_strings */
+};
+
+/* The values of a repeated flag in command line order, NULL-terminated;
+ * items is NULL when the flag was not given. Owned by the caller. */
+struct cli_strings {
+	char **items;
+	size_t count;
 };
 
 struct cli_option {
@@ -191,6 +200,29 @@ int cli_parse_duration(const char *text, int64_t *ret_ns);
  * -EINVAL or -ERANGE. */
 int cli_parse_size(const char *text, int64_t *ret_bytes);
 
+/* ------------------------------------------------------------ foreground */
+
+/* Fills set with the signals that a foreground command forwards to the
+ * container process: all but SIGKILL, SIGSTOP, SIGPIPE and the fault signals. */
+void cli_fill_forwarded_signals(sigset_t *set);
+
+/*
+ * Waits until pid, a child of ctrun, exits, and leaves it waitable. Reads
+ * the forwarded signals from signal_fd (which must include SIGCHLD) and
+ * sends them to pid. With terminal_fd >= 0, the master of the process's
+ * terminal, it also copies stdin to the terminal and the terminal to
+ * stdout, in raw mode when stdin is a terminal, and resizes it on SIGWINCH.
+ * Returns 0 or a negative errno.
+ */
+int cli_foreground_wait(pid_t pid, int signal_fd, int terminal_fd);
+
+/* Maps a wait status to an exit status: the exit code, or 128+N for signal N. */
+int cli_exit_status_of(int wait_status);
+
+/* Copies the window size of ctrun's stdin (or stdout) terminal to the
+ * terminal whose master is terminal_fd; does nothing without one. */
+void cli_terminal_copy_size(int terminal_fd);
+
 /* ------------------------------------------------------------- commands */
 
 int cmd_create(const struct cli_globals *globals, int argc, char **argv);
@@ -202,6 +234,7 @@ int cmd_delete(const struct cli_globals *globals, int argc, char **argv);
 int cmd_list(const struct cli_globals *globals, int argc, char **argv);
 int cmd_spec(const struct cli_globals *globals, int argc, char **argv);
 int cmd_features(const struct cli_globals *globals, int argc, char **argv);
+int cmd_exec(const struct cli_globals *globals, int argc, char **argv);
 int cmd_pause(const struct cli_globals *globals, int argc, char **argv);
 int cmd_resume(const struct cli_globals *globals, int argc, char **argv);
 int cmd_update(const struct cli_globals *globals, int argc, char **argv);

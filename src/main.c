@@ -30,6 +30,7 @@ static const struct command commands[] = {
 	{"create", cmd_create, "create a container and leave it waiting for start"},
 	{"start", cmd_start, "execute the user process of a created container"},
 	{"run", cmd_run, "create and start a container, and wait for it unless detached"},
+	{"exec", cmd_exec, "execute a new process in a running container"},
 	{"state", cmd_state, "print the state of a container as JSON"},
 	{"kill", cmd_kill, "send a signal to the init process of a container"},
 	{"delete", cmd_delete, "delete a container and the resources it holds"},

@@ -149,7 +149,8 @@ static void build_getopt_tables(const struct cli_syntax *syntax, size_t n_option
 		const struct cli_option *option = i < n_options ? &syntax->options[i] : &help_option;
 		int has_arg = no_argument;
 
-		if (option->type == CLI_OPTION_STRING || option->type == CLI_OPTION_UINT)
+		if (option->type == CLI_OPTION_STRING || option->type == CLI_OPTION_UINT ||
+		    option->type == CLI_OPTION_STRINGS)
 			has_arg = required_argument;
 		else if (option->type == CLI_OPTION_OPTIONAL_STRING)
 			has_arg = optional_argument;
@@ -243,6 +244,16 @@ static enum cli_parse_result store_option(const struct cli_syntax *syntax, const
 			return CLI_PARSE_USAGE;
 		}
 		break;
+	case CLI_OPTION_STRINGS: {
+		struct cli_strings *strings = option->target;
+
+		strings->items = realloc(strings->items, (strings->count + 2) * sizeof(char *));
+		if (strings->items == NULL)
+			abort();
+		strings->items[strings->count++] = optarg;
+		strings->items[strings->count] = NULL;
+		break;
+	}
 	default:
 		abort();
 	}

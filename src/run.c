@@ -110,12 +110,14 @@ static void delete_container(struct libct_context *context, const char *id)
 
 /* Forwards signals to the running init pid of container id until it exits,
  * and returns run's exit status. */
-static int wait_for_init(struct libct_context *context, const char *id, pid_t pid, int signal_fd)
+static int wait_for_init(struct libct_context *context, const char *id, pid_t pid, int signal_fd,
+			 int terminal_fd)
 {
 	struct libct_error err = {0};
 	int wait_status = 0;
 
-	int r = forward_signals(signal_fd, pid);
+	/* A terminal without a console socket is proxied to run's own stdio. */
+	int r = terminal_fd >= 0 ? cli_foreground_wait(pid, signal_fd, terminal_fd) : forward_signals(signal_fd, pid);
 	if (r < 0) {
 		cli_error("forward signals to container \"%s\": %s", id, strerror(-r));
 		return CLI_EXIT_FAILURE;
@@ -151,7 +153,9 @@ static int run_foreground(struct libct_context *context, const char *id,
 			  const struct libct_create_options *options, bool keep)
 {
 	struct libct_error err = {0};
+	struct libct_create_options with_terminal = *options;
 	sigset_t forwarded, saved;
+	int terminal_fd = -1;
 	pid_t pid = 0;
 	int status;
 
@@ -165,13 +169,17 @@ static int run_foreground(struct libct_context *context, const char *id,
 	 * init by itself and lose its exit status. */
 	(void)sigaction(SIGCHLD, &(struct sigaction){.sa_handler = SIG_DFL}, NULL);
 
-	int r = libct_container_create(context, id, options, &pid, &err);
+	with_terminal.ret_terminal_fd = &terminal_fd;
+	int r = libct_container_create(context, id, &with_terminal, &pid, &err);
 	if (r < 0) {
 		cli_fail(r, &err);
 		sigprocmask(SIG_SETMASK, &saved, NULL);
 		return CLI_EXIT_NOT_STARTED;
 	}
 
+	/* Before start, so that the program sees the size from its first instruction. */
+	if (terminal_fd >= 0)
+		cli_terminal_copy_size(terminal_fd);
 	int signal_fd = signalfd(-1, &forwarded, SFD_CLOEXEC);
 	if (signal_fd < 0) {
 		cli_error("create signalfd: %s", strerror(errno));
@@ -182,11 +190,13 @@ static int run_foreground(struct libct_context *context, const char *id,
 		status = CLI_EXIT_NOT_STARTED;
 		keep = false;
 	} else {
-		status = wait_for_init(context, id, pid, signal_fd);
+		status = wait_for_init(context, id, pid, signal_fd, terminal_fd);
 	}
 
 	if (signal_fd >= 0)
 		close(signal_fd);
+	if (terminal_fd >= 0)
+		close(terminal_fd);
 	if (!keep)
 		delete_container(context, id);
 	sigprocmask(SIG_SETMASK, &saved, NULL);

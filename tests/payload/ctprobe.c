@@ -24,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/personality.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -506,6 +507,24 @@ static int run_alloc(char **args)
 	return EXIT_SUCCESS;
 }
 
+/* Prints what the process sees of its terminal on stdin: whether it is
+ * one, its name, its size and whether it is the controlling terminal. */
+static int run_tty(char **args)
+{
+	struct winsize size = { 0 };
+	const char *name = ttyname(STDIN_FILENO);
+	int controlling = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	printf("isatty=%d\n", isatty(STDIN_FILENO));
+	printf("ttyname=%s\n", name ? name : "none");
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == 0)
+		printf("rows=%u\ncols=%u\n", size.ws_row, size.ws_col);
+	printf("ctty=%d\n", controlling >= 0);
+	if (controlling >= 0)
+		close(controlling);
+	return EXIT_SUCCESS;
+}
+
 static const struct command commands[] = {
 	{ "alloc", 1, "MIB", run_alloc },
 	{ "caps", 0, "", run_caps },
@@ -531,6 +550,7 @@ static const struct command commands[] = {
 	{ "sigmask", 0, "", run_sigmask },
 	{ "sleep", 1, "SECONDS|inf", run_sleep },
 	{ "stat", 1, "PATH", run_stat },
+	{ "tty", 0, "", run_tty },
 	{ "umask", 0, "", run_umask },
 	{ "write", 2, "PATH TEXT", run_write },
 };
