@@ -236,6 +236,31 @@ static int load_process(struct exec_job *job, struct libct_error *err)
 	return 0;
 }
 
+/* The filter comes from the container's config.json whatever the source of
+ * the process, so that no process of the container escapes it. */
+static int load_seccomp(struct exec_job *job, struct libct_error *err)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	int r = ct_read_file_at(job->dir_fd, "config.json", CONFIG_MAX_SIZE, &data, &len, err);
+	if (r < 0)
+		return ct_error_prefix(err, "read the container's config.json");
+	struct spec_config *config = NULL;
+	r = spec_config_parse(data, len, &config, err);
+	if (r < 0)
+		return ct_error_prefix(err, "parse the container's config.json");
+
+	const struct spec_seccomp *seccomp = &config->linux_config.seccomp;
+	for (size_t i = 0; i < seccomp->n_syscalls && r >= 0; i++)
+		if (strcmp(seccomp->syscalls[i].action, "SCMP_ACT_NOTIFY") == 0)
+			r = ct_error_set(err, ENOTSUP,
+					 "linux.seccomp: exec into a container whose filter has a listener is not supported");
+	if (r >= 0)
+		r = ct_seccomp_prepare(job->context, config, &job->init.seccomp, err);
+	spec_config_free(config);
+	return r;
+}
+
 /* ------------------------------------------------------- the container */
 
 static int open_container(struct exec_job *job, struct libct_error *err)
@@ -456,9 +481,6 @@ static int setup_child(struct exec_job *job, char **ret_path, struct libct_error
 		if (r < 0)
 			return r;
 	}
-	/* TODO: apply linux.seccomp here, after the terminal and before the
-	 * process attributes, once libct/seccomp.c exists; create rejects a
-	 * seccomp config until then, so no container has one yet. */
 	return ct_process_prepare(&job->init, ret_path, err);
 }
 
@@ -492,7 +514,8 @@ __attribute__((noreturn)) static void run_child(struct exec_job *job)
 		goto fail;
 	}
 	job->context->log = NULL; /* the runtime stops reading at the exec */
-	(void)ct_process_exec(&job->init, path, &err);
+	if (ct_seccomp_load(&job->init, CT_SECCOMP_BEFORE_EXEC, &err) >= 0)
+		(void)ct_process_exec(&job->init, path, &err);
 fail:
 	(void)ct_sync_report_error(job->child_sync_fd, &err); /* if this fails, the runtime reads end of stream */
 	_exit(255);
@@ -646,6 +669,9 @@ static int run_exec(struct exec_job *job, struct libct_error *err)
 	r = load_process(job, err);
 	if (r < 0)
 		return r;
+	r = load_seccomp(job, err);
+	if (r < 0)
+		return r;
 	/* The lock ends here: the pidfd pins the init, and a child that the
 	 * container's frozen cgroup stops before it runs must not keep the lock,
 	 * or resume could never take it. */
@@ -696,6 +722,7 @@ static void release_job(struct exec_job *job)
 	ct_closep(&job->tty_fd);
 	ct_closep(&job->child_tty_fd);
 	ct_cgroup_free(job->cgroup);
+	ct_seccomp_free(job->init.seccomp);
 	ct_state_free(job->state);
 	spec_process_free(job->process);
 }

@@ -349,3 +349,22 @@ container_cgroup_dir() {
 	expect_probe user "$(ns_of "$pid" user)"
 	expect_probe mnt "$(ns_of "$pid" mnt)"
 }
+
+@test "exec applies container seccomp filter" {
+	requires ctrun
+	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+		"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
+	start_sleeper
+
+	run ctrun exec "$CT_ID" /bin/ctprobe seccomp
+	expect_success
+	expect_probe seccomp 2
+	run ctrun exec "$CT_ID" /bin/ctprobe mkdir /exec-dir
+	expect_failure 1
+	expect_probe errno EPERM
+
+	echo '{ "args": ["/bin/ctprobe", "mkdir", "/exec-dir"], "cwd": "/" }' >"$CT_TMP/process.json"
+	run ctrun exec --process "$CT_TMP/process.json" "$CT_ID"
+	expect_failure 1
+	expect_probe errno EPERM
+}
