@@ -82,28 +82,11 @@ static int check_id(const char *id, struct libct_error *err)
 static const char *find_unsupported(const struct spec_config *config, const struct libct_create_options *options)
 {
 	const struct spec_linux *linux_config = &config->linux_config;
-	const struct spec_process *process = config->process;
 
-	if (linux_config->mount_label != NULL)
-		return "linux.mountLabel";
 	if (linux_config->intel_rdt.set)
 		return "linux.intelRdt";
 	if (linux_config->n_net_devices > 0)
 		return "linux.netDevices";
-	if (linux_config->memory_policy.set)
-		return "linux.memoryPolicy";
-	if (linux_config->personality.set)
-		return "linux.personality";
-	if (process->apparmor_profile != NULL)
-		return "process.apparmorProfile";
-	if (process->selinux_label != NULL)
-		return "process.selinuxLabel";
-	if (process->scheduler.set)
-		return "process.scheduler";
-	if (process->io_priority.set)
-		return "process.ioPriority";
-	if (process->exec_cpu_affinity.set)
-		return "process.execCPUAffinity";
 	return NULL;
 }
 
@@ -144,7 +127,7 @@ static int check_config(const struct spec_config *config, const struct libct_cre
 		return ct_error_set(err, EINVAL, "console socket: only used with process.terminal");
 	if (options->preserve_fds < 0)
 		return ct_error_set(err, EINVAL, "preserve fds: invalid count %d", options->preserve_fds);
-	return 0;
+	return ct_attrs_check(config, config->process, err);
 }
 
 /* ------------------------------------------------------ create: steps */
@@ -161,7 +144,10 @@ static int load_config(struct create_job *job, struct libct_error *err)
 	r = spec_config_parse(job->config_data, job->config_len, &job->config, err);
 	if (r < 0)
 		return ct_error_prefix(err, "parse \"%s\"", path);
-	return check_config(job->config, options, err);
+	r = check_config(job->config, options, err);
+	if (r < 0)
+		return r;
+	return ct_lsm_check(job->context, job->config, job->config->process, err);
 }
 
 static int resolve_paths(struct create_job *job, struct libct_error *err)

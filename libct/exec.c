@@ -197,22 +197,6 @@ static int apply_overrides(struct spec_process *process, const struct libct_exec
 	return 0;
 }
 
-/* Returns the first field that exec cannot honour yet, or NULL. */
-static const char *find_unsupported(const struct spec_process *process)
-{
-	if (process->apparmor_profile != NULL)
-		return "process.apparmorProfile";
-	if (process->selinux_label != NULL)
-		return "process.selinuxLabel";
-	if (process->scheduler.set)
-		return "process.scheduler";
-	if (process->io_priority.set)
-		return "process.ioPriority";
-	if (process->exec_cpu_affinity.set)
-		return "process.execCPUAffinity";
-	return NULL;
-}
-
 static int load_process(struct exec_job *job, struct libct_error *err)
 {
 	const struct libct_exec_options *options = job->options;
@@ -223,9 +207,11 @@ static int load_process(struct exec_job *job, struct libct_error *err)
 	if (r < 0)
 		return r;
 
-	const char *field = find_unsupported(job->process);
-	if (field != NULL)
-		return ct_error_set(err, ENOTSUP, "%s: not supported", field);
+	r = ct_attrs_check(&job->config, job->process, err);
+	if (r >= 0)
+		r = ct_lsm_check(job->context, NULL, job->process, err);
+	if (r < 0)
+		return r;
 	if (job->process->terminal && options->console_socket == NULL && options->ret_terminal_fd == NULL)
 		return ct_error_set(err, EINVAL,
 				    "a terminal needs a console socket when the process runs detached");
@@ -694,6 +680,11 @@ static int run_exec(struct exec_job *job, struct libct_error *err)
 	job->init.id = job->id;
 	job->init.config = &job->config;
 	job->init.preserve_fds = job->options->preserve_fds;
+	job->init.exec_process = true;
+	/* The child inherits this affinity until it sets the final one. */
+	r = ct_attrs_set_initial_affinity(job->process, err);
+	if (r < 0)
+		return r;
 	r = spawn_child(job, err);
 	if (r < 0)
 		return r;

@@ -118,7 +118,31 @@ struct ct_init {
 	int unshare_flags;        /* CLONE_NEW* flags the child unshares itself */
 	bool new_time_ns;         /* unshare a time namespace and write linux.timeOffsets */
 	struct ct_seccomp *seccomp; /* the compiled linux.seccomp filter, or NULL */
+	bool exec_process;        /* the child of libct_container_exec, not the init */
 };
+
+/* ------------------------------ process attributes and labels (attrs.c, lsm.c) */
+
+/* Parses a list such as "0-3,7" (CPUs or memory nodes) into a bit mask of
+ * *ret_bits bits (the highest id plus one); "" gives an empty mask. */
+int ct_parse_id_list(const char *list, unsigned long **ret_mask, size_t *ret_bits, struct libct_error *err);
+/* Checks, in the runtime before clone, what the parser cannot judge alone:
+ * scheduler parameters and memory policy flags that the kernel rejects. */
+int ct_attrs_check(const struct spec_config *config, const struct spec_process *process, struct libct_error *err);
+/* In the child before the user switch: personality, memory policy, I/O
+ * priority, scheduler and, for exec, the final CPU affinity. */
+int ct_attrs_apply(struct ct_init *init, struct libct_error *err);
+/* exec's runtime side, before the child is made: the initial CPU affinity. */
+int ct_attrs_set_initial_affinity(const struct spec_process *process, struct libct_error *err);
+
+/* "exec PROFILE", the text written to AppArmor's exec attribute. */
+char *ct_lsm_apparmor_command(const char *profile);
+/* Checks the labels in the runtime; logs the ones the host ignores. config
+ * may be NULL (exec). */
+int ct_lsm_check(struct libct_context *context, const struct spec_config *config,
+		 const struct spec_process *process, struct libct_error *err);
+/* In the child: the AppArmor profile and SELinux label for the next execve. */
+int ct_lsm_set_exec_labels(const struct spec_process *process, struct libct_error *err);
 
 /* ------------------------------------------ container state (state.c) */
 

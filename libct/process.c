@@ -7,6 +7,7 @@
  */
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <linux/close_range.h>
 #include <string.h>
 #include <sys/capability.h>
@@ -21,10 +22,27 @@
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 
+/*
+ * The cwd is resolved inside the container's root without magic links, and
+ * checked afterwards: a cwd such as /proc/self/fd/N would otherwise land on
+ * a directory fd that the runtime still holds (a cgroup or the host's
+ * rootfs parent) and give the program a foothold outside the root.
+ */
 static int change_directory(const struct spec_process *process, struct libct_error *err)
 {
-	if (chdir(process->cwd) < 0)
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return ct_error_sys(err, errno, "process.cwd: open the root directory");
+	_cleanup_close_ int dir = ct_open_in_root(root, process->cwd, O_PATH | O_DIRECTORY, 0, err);
+	if (dir < 0)
+		return ct_error_prefix(err, "process.cwd");
+	if (fchdir(dir) < 0)
 		return ct_error_sys(err, errno, "process.cwd: change directory to \"%s\"", process->cwd);
+
+	/* getcwd fails with ENOENT when the cwd is not below the root. */
+	char buf[PATH_MAX];
+	if (getcwd(buf, sizeof(buf)) == NULL && errno == ENOENT)
+		return ct_error_set(err, EPERM, "process.cwd: \"%s\" is outside the container", process->cwd);
 	return 0;
 }
 
@@ -217,6 +235,13 @@ int ct_process_prepare(struct ct_init *init, char **ret_path, struct libct_error
 	/* The keyring comes before a seccomp filter, which usually denies keyctl. */
 	if (r >= 0)
 		r = join_session_keyring(init, err);
+	/* The attributes need CAP_SYS_NICE and friends, so they come before
+	 * the user switch; the labels are read at the next execve only, but
+	 * writing them may need the runtime's privileges too. */
+	if (r >= 0)
+		r = ct_attrs_apply(init, err);
+	if (r >= 0)
+		r = ct_lsm_set_exec_labels(process, err);
 	if (r >= 0)
 		r = ct_seccomp_load(init, CT_SECCOMP_BEFORE_CAPS, err);
 	if (r >= 0)

@@ -230,6 +230,24 @@ static void log_early_error(void)
 		cli_log_close();
 }
 
+/* The commands that make processes in a container run from a sealed copy
+ * of the binary; see libct_protect_runtime_binary(). Returns -1 to go on,
+ * or the exit status. */
+static int protect_binary(int argc, char **argv, int first)
+{
+	static const char *const spawners[] = {"create", "run", "exec"};
+	struct libct_error err = {0};
+	for (size_t i = 0; first < argc && i < sizeof(spawners) / sizeof(spawners[0]); i++) {
+		if (strcmp(argv[first], spawners[i]) != 0)
+			continue;
+		if (libct_protect_runtime_binary(argv, &err) >= 0)
+			return -1; /* already running from the sealed copy */
+		cli_error("%s", err.message);
+		return CLI_EXIT_FAILURE;
+	}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	const struct cli_syntax *syntax = global_syntax();
@@ -256,6 +274,8 @@ int main(int argc, char **argv)
 	if (!cli_log_open(flags.globals.log_path, flags.globals.log_format, flags.globals.debug))
 		return CLI_EXIT_FAILURE;
 	status = check_global_flags(syntax);
+	if (status < 0)
+		status = protect_binary(argc, argv, first);
 	if (status < 0)
 		status = run_command(syntax, &flags.globals, argc - first, argv + first);
 

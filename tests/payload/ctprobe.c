@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sched.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/personality.h>
@@ -28,6 +29,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
@@ -183,6 +185,130 @@ static int run_personality(char **args)
 		return fail_errno("personality", args[0]);
 	printf("personality=%#x\n", (unsigned)previous);
 	return EXIT_SUCCESS;
+}
+
+/* Prints the scheduling policy, nice value and real-time priority. */
+static int run_sched(char **args)
+{
+	struct sched_param param;
+	int policy = sched_getscheduler(0);
+
+	if (policy < 0 || sched_getparam(0, &param) < 0)
+		return fail_errno("sched_getscheduler", "self");
+	errno = 0;
+	int nice = getpriority(PRIO_PROCESS, 0);
+	if (nice == -1 && errno != 0)
+		return fail_errno("getpriority", "self");
+	printf("policy=%d\nreset_on_fork=%d\nnice=%d\npriority=%d\n", policy & ~SCHED_RESET_ON_FORK,
+	       (policy & SCHED_RESET_ON_FORK) != 0, nice, param.sched_priority);
+	return EXIT_SUCCESS;
+}
+
+/* Prints the I/O priority class and level (ioprio_get(2), IOPRIO_WHO_PROCESS). */
+static int run_ioprio(char **args)
+{
+	long value = syscall(SYS_ioprio_get, 1, 0);
+
+	if (value < 0)
+		return fail_errno("ioprio_get", "self");
+	printf("class=%ld\nlevel=%ld\n", value >> 13, value & 0xff);
+	return EXIT_SUCCESS;
+}
+
+/* Prints the CPUs the process may run on, as a sorted list of numbers. */
+static int run_affinity(char **args)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return fail_errno("sched_getaffinity", "self");
+	printf("cpus=");
+	for (int cpu = 0, first = 1; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, &set))
+			continue;
+		printf(first ? "%d" : ",%d", cpu);
+		first = 0;
+	}
+	printf("\n");
+	return EXIT_SUCCESS;
+}
+
+/* Prints the NUMA memory policy mode, its flags and the node mask. */
+static int run_mempolicy(char **args)
+{
+	int mode = -1;
+	unsigned long nodes[16] = { 0 };
+
+	if (syscall(SYS_get_mempolicy, &mode, nodes, 8 * sizeof(nodes), NULL, 0UL) < 0)
+		return fail_errno("get_mempolicy", "self");
+	printf("mode=%d\nflags=%#x\nnodes=%#lx\n", mode & 0xff, (unsigned)mode & ~0xffU, nodes[0]);
+	return EXIT_SUCCESS;
+}
+
+/* Prints the description of the session keyring (keyctl KEYCTL_DESCRIBE). */
+static int run_keyring(char **args)
+{
+	char description[256];
+	long id = syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3 /* session */, 0);
+
+	if (id < 0)
+		return fail_errno("keyctl", "session keyring");
+	long n = syscall(SYS_keyctl, 6 /* KEYCTL_DESCRIBE */, id, description, sizeof(description) - 1);
+	if (n < 0)
+		return fail_errno("keyctl describe", "session keyring");
+	description[n < (long)sizeof(description) ? n : (long)sizeof(description) - 1] = '\0';
+	/* type;uid;gid;perm;name */
+	const char *name = strrchr(description, ';');
+	printf("keyring=%s\n", name ? name + 1 : description);
+	return EXIT_SUCCESS;
+}
+
+/* Writes the first byte of fd back in place: a write that changes nothing,
+ * so a probe that succeeds does not damage the binary it reached. */
+static const char *try_write(int fd)
+{
+	char byte;
+
+	if (pread(fd, &byte, 1, 0) != 1 || pwrite(fd, &byte, 1, 0) != 1)
+		return strerrorname_np(errno);
+	return "written";
+}
+
+/* Tries to reach a process's executable the ways CVE-2019-5736 did: opened
+ * for writing, and opened O_PATH then reopened through /proc/self/fd.
+ * Prints the link target and one result per way; exit status 0 only if
+ * no write went through. */
+static int run_exe(char **args)
+{
+	char path[PATH_MAX], target[PATH_MAX], again[64];
+	const char *result;
+	int written = 0;
+
+	snprintf(path, sizeof(path), "/proc/%s/exe", args[0]);
+	ssize_t length = readlink(path, target, sizeof(target) - 1);
+	target[length > 0 ? length : 0] = '\0';
+	printf("target=%s\n", length > 0 ? target : strerrorname_np(errno));
+
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	result = fd >= 0 ? try_write(fd) : strerrorname_np(errno);
+	printf("write=%s\n", result);
+	written |= strcmp(result, "written") == 0;
+	if (fd >= 0)
+		close(fd);
+
+	fd = open(path, O_PATH | O_CLOEXEC);
+	printf("path=%s\n", fd >= 0 ? "opened" : strerrorname_np(errno));
+	if (fd >= 0) {
+		snprintf(again, sizeof(again), "/proc/self/fd/%d", fd);
+		int writable = open(again, O_RDWR | O_CLOEXEC);
+		result = writable >= 0 ? try_write(writable) : strerrorname_np(errno);
+		printf("reopen=%s\n", result);
+		written |= strcmp(result, "written") == 0;
+		if (writable >= 0)
+			close(writable);
+		close(fd);
+	}
+	return written ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 static int run_sigmask(char **args)
@@ -527,6 +653,7 @@ static int run_tty(char **args)
 
 static const struct command commands[] = {
 	{ "alloc", 1, "MIB", run_alloc },
+	{ "affinity", 0, "", run_affinity },
 	{ "caps", 0, "", run_caps },
 	{ "cgroup", 0, "", run_cgroup },
 	{ "clock", 0, "", run_clock },
@@ -534,10 +661,14 @@ static const struct command commands[] = {
 	{ "domainname", 0, "", run_domainname },
 	{ "env", 0, "[NAME]", run_env },
 	{ "exit", 1, "STATUS", run_exit },
+	{ "exe", 1, "PID", run_exe },
 	{ "fds", 0, "", run_fds },
 	{ "hostname", 0, "", run_hostname },
 	{ "id", 0, "", run_id },
+	{ "ioprio", 0, "", run_ioprio },
 	{ "kill-self", 1, "SIGNAL-NUMBER", run_kill_self },
+	{ "keyring", 0, "", run_keyring },
+	{ "mempolicy", 0, "", run_mempolicy },
 	{ "mkdir", 1, "PATH", run_mkdir },
 	{ "mounts", 0, "", run_mounts },
 	{ "nnp", 0, "", run_nnp },
@@ -546,6 +677,7 @@ static const struct command commands[] = {
 	{ "personality", 1, "PERSONA", run_personality },
 	{ "pid", 0, "", run_pid },
 	{ "rlimit", 1, "NAME", run_rlimit },
+	{ "sched", 0, "", run_sched },
 	{ "seccomp", 0, "", run_seccomp },
 	{ "sigmask", 0, "", run_sigmask },
 	{ "sleep", 1, "SECONDS|inf", run_sleep },

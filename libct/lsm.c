@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Linux security module labels: process.apparmorProfile,
+ * process.selinuxLabel and linux.mountLabel.
+ *
+ * Both labels take effect at the next execve, so they are set last, just
+ * before it. Where the security module is not enabled on the host the
+ * label means nothing and is ignored, as runc does; the runtime says so in
+ * its debug log when it checks the config.
+ */
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "ctrun-config.h"
+#include "internal.h"
+
+#if HAVE_SELINUX
+#include <selinux/selinux.h>
+#endif
+
+#define APPARMOR_ENABLED_FILE "/sys/module/apparmor/parameters/enabled"
+#define APPARMOR_EXEC_FILE "/proc/thread-self/attr/apparmor/exec"
+#define APPARMOR_CURRENT_FILE "/proc/thread-self/attr/apparmor/current"
+
+char *ct_lsm_apparmor_command(const char *profile)
+{
+	return ct_asprintf("exec %s", profile);
+}
+
+static bool apparmor_enabled_on_host(void)
+{
+	char value = 'N';
+	_cleanup_close_ int fd = open(APPARMOR_ENABLED_FILE, O_RDONLY | O_CLOEXEC);
+	return fd >= 0 && read(fd, &value, 1) == 1 && value == 'Y';
+}
+
+static bool selinux_enabled_on_host(void)
+{
+#if HAVE_SELINUX
+	return is_selinux_enabled() > 0;
+#else
+	return access("/sys/fs/selinux/enforce", F_OK) == 0;
+#endif
+}
+
+int ct_lsm_check(struct libct_context *context, const struct spec_config *config,
+		 const struct spec_process *process, struct libct_error *err)
+{
+	if (process->apparmor_profile != NULL) {
+		if (process->apparmor_profile[0] == '\0' || strchr(process->apparmor_profile, '\n') != NULL)
+			return ct_error_set(err, EINVAL, "process.apparmorProfile: invalid profile name \"%s\"",
+					    process->apparmor_profile);
+		if (!apparmor_enabled_on_host())
+			ct_debug(context, "process.apparmorProfile: AppArmor is not enabled, profile \"%s\" ignored",
+				 process->apparmor_profile);
+	}
+	bool selinux = selinux_enabled_on_host();
+	if (process->selinux_label != NULL && !selinux)
+		ct_debug(context, "process.selinuxLabel: SELinux is not enabled, label \"%s\" ignored",
+			 process->selinux_label);
+	if (process->selinux_label != NULL && selinux && !HAVE_SELINUX)
+		return ct_error_set(err, ENOTSUP,
+				    "process.selinuxLabel: SELinux is enabled but ctrun was built without libselinux");
+	if (config != NULL && config->linux_config.mount_label != NULL) {
+		if (selinux)
+			return ct_error_set(err, ENOTSUP,
+					    "linux.mountLabel: not supported yet on a host with SELinux enabled");
+		ct_debug(context, "linux.mountLabel: SELinux is not enabled, label \"%s\" ignored",
+			 config->linux_config.mount_label);
+	}
+	return 0;
+}
+
+/* Opens a file under the container's /proc, which must be a real procfs: a
+ * bind mount or tmpfs placed there by the image would swallow the write and
+ * leave the process unconfined. */
+static int open_procfs_file(const char *path, int flags, struct libct_error *err)
+{
+	int fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	struct statfs fs;
+	if (fstatfs(fd, &fs) < 0 || fs.f_type != PROC_SUPER_MAGIC) {
+		close(fd);
+		return ct_error_set(err, EPERM, "\"%s\" is not on procfs", path);
+	}
+	return fd;
+}
+
+static int set_apparmor_profile(const char *profile, struct libct_error *err)
+{
+	/* Reading the current label fails when AppArmor is not active. */
+	_cleanup_close_ int current = open_procfs_file(APPARMOR_CURRENT_FILE, O_RDONLY, err);
+	if (current == -EPERM)
+		return current;
+	char label[256];
+	if (current < 0 || read(current, label, sizeof(label)) < 0)
+		return 0;
+
+	_cleanup_close_ int fd = open_procfs_file(APPARMOR_EXEC_FILE, O_WRONLY, err);
+	if (fd == -EPERM)
+		return fd;
+	if (fd < 0)
+		return ct_error_sys(err, -fd, "process.apparmorProfile: open \"%s\"", APPARMOR_EXEC_FILE);
+	_cleanup_free_ char *command = ct_lsm_apparmor_command(profile);
+	size_t len = strlen(command);
+	if (write(fd, command, len) != (ssize_t)len)
+		return ct_error_sys(err, errno, "process.apparmorProfile: set profile \"%s\"", profile);
+	return 0;
+}
+
+static int set_selinux_label(const char *label, struct libct_error *err)
+{
+#if HAVE_SELINUX
+	if (is_selinux_enabled() <= 0)
+		return 0;
+	if (setexeccon(label) < 0)
+		return ct_error_sys(err, errno, "process.selinuxLabel: set label \"%s\"", label);
+#else
+	(void)label;
+	(void)err;
+#endif
+	return 0;
+}
+
+int ct_lsm_set_exec_labels(const struct spec_process *process, struct libct_error *err)
+{
+	if (process->apparmor_profile != NULL) {
+		int r = set_apparmor_profile(process->apparmor_profile, err);
+		if (r < 0)
+			return r;
+	}
+	if (process->selinux_label != NULL)
+		return set_selinux_label(process->selinux_label, err);
+	return 0;
+}
