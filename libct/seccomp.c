@@ -325,19 +325,18 @@ int ct_seccomp_export_pfc(struct libct_context *context, const struct spec_secco
 }
 
 /*
- * Where the filter is loaded. Every syscall the init makes after the load
- * goes through the user's filter, so the load comes as late as the kernel
- * allows:
- * - with noNewPrivileges, right before execve, after `start` asked for it;
- * - without it, loading needs CAP_SYS_ADMIN, so it comes before the
- *   capabilities are dropped; the init's remaining syscalls (the user and
- *   capability switch, the executable lookup, READY, accept of `start`,
- *   execve) must then be allowed by the filter, as they are in the usual
- *   profiles;
- * - with a listener, before READY, so that `create` can still pass the
- *   listener fd to the agent: after READY no runtime process listens to the
- *   init until `start`, and a container whose agent is missing must fail at
- *   create. With noNewPrivileges that is right after the bit is set.
+ * Returns where the init loads the filter. Every syscall the init makes
+ * after the load goes through the user's filter, so the load comes as late
+ * as the kernel allows.
+ * - With noNewPrivileges: right before execve, after `start` requested it.
+ * - Without it: before the capabilities are dropped, because the load needs
+ *   CAP_SYS_ADMIN. The filter must then allow the init's remaining syscalls
+ *   (user and capability switch, executable lookup, READY, accept of
+ *   `start`, execve), as the usual profiles do.
+ * - With a listener: before READY, so that `create` can pass the listener
+ *   fd to the agent. After READY no runtime process reads from the init
+ *   until `start`, and a missing agent must fail create. With
+ *   noNewPrivileges that is right after the bit is set.
  */
 static enum ct_seccomp_stage load_stage(const struct ct_init *init)
 {
