@@ -196,7 +196,7 @@ static int set_memory_policy(const struct spec_memory_policy *policy, struct lib
 	int r = ct_parse_id_list(list, &nodes, &n_bits, err);
 	if (r < 0)
 		return ct_error_prefix(err, "linux.memoryPolicy.nodes");
-	/* The kernel reads one bit less than maxnode says. */
+	/* The kernel reads one bit less than maxnode, so pass one more. */
 	if (syscall(SYS_set_mempolicy, (int)value, n_bits > 0 ? nodes : NULL, n_bits > 0 ? n_bits + 1 : 0) < 0)
 		return ct_error_sys(err, errno, "linux.memoryPolicy: set mode \"%s\" with nodes \"%s\"", policy->mode,
 				    list);
@@ -204,7 +204,7 @@ static int set_memory_policy(const struct spec_memory_policy *policy, struct lib
 }
 
 /*
- * The runtime spec asks for the priority of the container's process group,
+ * The runtime spec requests the priority of the container's process group,
  * but the init shares its process group with the caller on the host until
  * it calls setsid, so IOPRIO_WHO_PGRP could change host processes. The
  * process's own priority reaches the same processes: every process of the
@@ -253,7 +253,7 @@ static int set_scheduler(const struct spec_scheduler *scheduler, struct libct_er
 	}
 	if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0) {
 		/* With real-time group scheduling, a v1 cpu cgroup starts with
-		 * no real-time budget, and the kernel says only EPERM. */
+		 * no real-time budget, and the kernel returns only EPERM. */
 		if (errno == EPERM && is_realtime(scheduler->policy))
 			return ct_error_sys(err, errno,
 					    "process.scheduler: set policy \"%s\" (a real-time policy also needs "

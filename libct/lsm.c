@@ -3,10 +3,9 @@
  * Linux security module labels: process.apparmorProfile,
  * process.selinuxLabel and linux.mountLabel.
  *
- * Both labels take effect at the next execve, so they are set last, just
- * before it. Where the security module is not enabled on the host the
- * label means nothing and is ignored, as runc does; the runtime says so in
- * its debug log when it checks the config.
+ * Both labels take effect at the next execve, the program's. Where the
+ * security module is not enabled on the host, a label means nothing and is
+ * ignored, as runc does, with a debug log line when the config is checked.
  */
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -93,7 +92,9 @@ static int open_procfs_file(const char *path, int flags, struct libct_error *err
 
 static int set_apparmor_profile(const char *profile, struct libct_error *err)
 {
-	/* Reading the current label fails when AppArmor is not active. */
+	/* Reading the current label fails when AppArmor is not active.
+	 * NOTE: a host that enables AppArmor but hides this file from the
+	 * container would run the program unconfined; not seen on Debian. */
 	_cleanup_close_ int current = open_procfs_file(APPARMOR_CURRENT_FILE, O_RDONLY, err);
 	if (current == -EPERM)
 		return current;
