@@ -9,6 +9,8 @@ packages=(
 	meson ninja-build gcc pkg-config libc6-dev
 	libyajl-dev libseccomp-dev libcap-dev libselinux1-dev
 	busybox-static bats jq iproute2 util-linux procps file
+	# the pure cgroup v2 VM lane (tests/vm/)
+	qemu-system-x86 linux-image-cloud-amd64 cpio e2fsprogs
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -10,10 +10,12 @@ set -uo pipefail
 
 usage() {
 	cat <<'EOF'
-usage: tests/run-all.sh [--unit-only | --integration-only] [BATS-FILE...]
+usage: tests/run-all.sh [--unit-only | --integration-only | --vm-only] [--no-vm] [BATS-FILE...]
 
   --unit-only         run only the C unit tests (meson test)
-  --integration-only  run only the bats integration tests
+  --integration-only  run only the bats integration tests on this host
+  --vm-only           run only the pure cgroup v2 lane (tests/vm/run-lane.sh)
+  --no-vm             skip the pure cgroup v2 lane
   BATS-FILE...        run these integration test files instead of all of them
 
 environment:
@@ -30,11 +32,14 @@ cd "$top" || exit 1
 
 run_unit=1
 run_integration=1
+run_vm=1
 bats_files=()
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--unit-only) run_integration=0 ;;
-	--integration-only) run_unit=0 ;;
+	--unit-only) run_integration=0; run_vm=0 ;;
+	--integration-only) run_unit=0; run_vm=0 ;;
+	--vm-only) run_unit=0; run_integration=0 ;;
+	--no-vm) run_vm=0 ;;
 	-h | --help) usage; exit 0 ;;
 	-*) echo "run-all.sh: unknown option \"$1\"" >&2; usage >&2; exit 2 ;;
 	*) bats_files+=("$1") ;;
@@ -160,6 +165,47 @@ run_integration_tests() {
 	fi
 }
 
+# The cgroup tests again, in a QEMU VM whose kernel has pure cgroup v2,
+# the layout most users have; this host is hybrid. The lane boots once and
+# runs its files with bats there (tests/vm/README.md).
+vm_lane_files=(
+	tests/integration/cgroups.bats
+	tests/integration/lifecycle.bats
+	tests/integration/pause.bats
+	tests/integration/update.bats
+	tests/integration/ps.bats
+	tests/integration/events.bats
+	tests/integration/memory-floor.bats
+)
+
+run_vm_lane() {
+	if ! command -v qemu-system-x86_64 >/dev/null || ! compgen -G '/boot/vmlinuz-*' >/dev/null; then
+		echo "# skipping the cgroup v2 VM lane: qemu-system-x86 or a kernel in /boot is missing" \
+			"(scripts/install-deps.sh installs both)"
+		skipped=$((skipped + 1))
+		return
+	fi
+	local files=()
+	local file
+	for file in "${vm_lane_files[@]}"; do
+		[ -f "$top/$file" ] && files+=("$file")
+	done
+	echo "# cgroup v2 VM lane: tests/vm/run-lane.sh ${files[*]}"
+	local rc=0 counts p f s planned
+	"$top/tests/vm/run-lane.sh" "${files[@]}" </dev/null 2>&1 | tee "$work/vm.tap" || rc=$?
+	counts=$(count_tap <"$work/vm.tap")
+	read -r p f s <<<"$counts"
+	add_counts "$p" "$f" "$s"
+	planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$work/vm.tap" | head -1)
+	if [ -n "$planned" ] && [ $((p + f + s)) -lt "$planned" ]; then
+		echo "# the VM lane reported $((p + f + s)) of $planned planned tests"
+		failed=$((failed + planned - p - f - s))
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "# the VM lane exited with status $rc"
+		failed=$((failed + 1))
+	fi
+}
+
 if [ "$(id -u)" -ne 0 ]; then
 	echo "# run-all.sh runs containers and must run as root" >&2
 	echo "0 passed, 1 failed, 0 skipped"
@@ -173,6 +219,9 @@ elif [ "$run_unit" = 1 ]; then
 	failed=$((failed + 1))
 fi
 [ "$run_integration" = 1 ] && run_integration_tests
+# Files named on the command line select a host run only.
+[ ${#bats_files[@]} -gt 0 ] && [ "$run_integration" = 1 ] && run_vm=0
+[ "$run_vm" = 1 ] && run_vm_lane
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
