@@ -343,6 +343,11 @@ static int check_devices(const struct spec_config *config, struct libct_error *e
 		if (device->type[0] != 'p' && (!device->major_set || !device->minor_set))
 			return invalid(err, "%s: missing required field \"%s\" for device type \"%s\"",
 				       where.text, device->major_set ? "minor" : "major", device->type);
+		/* -1 means "any" only in linux.resources.devices; a node needs real numbers. */
+		if (device->type[0] != 'p' && (device->major < 0 || device->minor < 0))
+			return invalid(err, "%s.%s: must not be negative, got %" PRId64, where.text,
+				       device->major < 0 ? "major" : "minor",
+				       device->major < 0 ? device->major : device->minor);
 	}
 	return 0;
 }
