@@ -214,10 +214,12 @@ static int open_bind_source(const struct ct_bind *bind, struct libct_error *err)
 	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (bind->recursive ? AT_RECURSIVE : 0);
 	int fd = open_tree(AT_FDCWD, bind->source, flags);
 	if (fd < 0 && errno == EINVAL && !bind->recursive)
-		return ct_error_sys(err, errno, "open source (a non-recursive bind fails when the source has "
-					   "mounts below it that a user namespace locked, use \"rbind\")");
+		return ct_error_sys(err, errno,
+				    "open source \"%s\" (a non-recursive bind fails when the source has "
+				    "mounts below it that a user namespace locked, use \"rbind\")",
+				    bind->source);
 	if (fd < 0)
-		return ct_error_sys(err, errno, "open source");
+		return ct_error_sys(err, errno, "open source \"%s\"", bind->source);
 	return fd;
 }
 

@@ -176,6 +176,16 @@ expect_mount_type() {
 	expect_line relative
 }
 
+@test "mounts missing relative bind source names the resolved path" {
+	add_mount /mnt/rel bind relsrc bind
+	cd "$CT_TMP"
+
+	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_failure
+	# The message shows where the bundle-relative source was looked for.
+	expect_output_has "open source \"$(realpath "$CT_BUNDLE")/relsrc\""
+}
+
 @test "mounts bind file on file" {
 	echo "from host" >"$CT_TMP/hostname-file"
 	echo "new file" >"$CT_TMP/other-file"
