@@ -161,6 +161,11 @@ static int resolve_paths(struct create_job *job, struct libct_error *err)
 	_cleanup_free_ char *joined = root[0] == '/' ? ct_strdup(root) : ct_asprintf("%s/%s", job->bundle, root);
 	if (realpath(joined, resolved) == NULL)
 		return ct_error_sys(err, errno, "root.path \"%s\"", joined);
+	/* Mounting the container's /proc, /sys and cgroups over the host's own
+	 * would fail late with EBUSY, or succeed and hide the host's. */
+	if (strcmp(resolved, "/") == 0)
+		return ct_error_set(err, EINVAL, "root.path \"%s\": resolves to the host root directory \"/\"",
+				    root);
 	job->rootfs = ct_strdup(resolved);
 
 	job->init.rootfs_fd = open(job->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -121,6 +121,15 @@ expect_create_fails() {
 	expect_create_fails "no-rootfs"
 }
 
+@test "errors rootfs that is the host root" {
+	ln -s / "$CT_BUNDLE/hostroot"
+	update_config '.root.path = "hostroot"'
+
+	expect_create_fails "hostroot" 'root.path "hostroot": resolves to the host root directory "/"'
+	update_config '.root.path = "/"'
+	expect_create_fails '"/"' 'root.path "/": resolves to the host root directory "/"'
+}
+
 @test "errors unknown namespace type" {
 	update_config '.linux.namespaces += [{"type": "bogus"}]'
 
