@@ -117,7 +117,7 @@ static int device_from_config(const struct spec_device *device, struct device_no
 		.path = device->path,
 		.major = (unsigned int)device->major,
 		.minor = (unsigned int)device->minor,
-		.mode = device->file_mode.set ? (mode_t)device->file_mode.value : 0666,
+		.mode = device->file_mode.set ? (mode_t)(device->file_mode.value & 07777) : 0666,
 		.uid = device->uid.set ? (uid_t)device->uid.value : 0,
 		.gid = device->gid.set ? (gid_t)device->gid.value : 0,
 	};
@@ -134,15 +134,59 @@ static int device_from_config(const struct spec_device *device, struct device_no
 	return 0;
 }
 
+static const char *file_type_name(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+		return "a regular file";
+	case S_IFDIR:
+		return "a directory";
+	case S_IFLNK:
+		return "a symlink";
+	case S_IFSOCK:
+		return "a socket";
+	default:
+		return "another device";
+	}
+}
+
+/* Fails unless the path is free or already has the requested node. The
+ * path may lead out of /dev, or through a symlinked directory of the image,
+ * so whatever it reaches is an image file that must not be replaced. */
+static int check_existing(int root_fd, const struct device_node *node, size_t index, struct libct_error *err)
+{
+	_cleanup_close_ int parent_fd = open_parent(root_fd, node->path, err);
+	if (parent_fd < 0)
+		return ct_error_prefix(err, "linux.devices[%zu].path \"%s\"", index, node->path);
+
+	struct stat st;
+	if (fstatat(parent_fd, base_name(node->path), &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return ct_error_sys(err, errno, "linux.devices[%zu].path \"%s\"", index, node->path);
+	}
+	bool same = (st.st_mode & S_IFMT) == node->type &&
+		    (node->type == S_IFIFO || st.st_rdev == makedev(node->major, node->minor));
+	if (!same)
+		return ct_error_set(err, EEXIST,
+				    "linux.devices[%zu].path \"%s\": %s exists there, not the requested device", index,
+				    node->path, file_type_name(st.st_mode));
+	return 0;
+}
+
 static int create_config_devices(struct ct_init *init, int root_fd, struct libct_error *err)
 {
 	const struct spec_linux *linux_config = &init->config->linux_config;
 
 	for (size_t i = 0; i < linux_config->n_devices; i++) {
-		struct device_node node;
+		struct device_node node = {0};
 		int r = device_from_config(&linux_config->devices[i], &node, err);
-		if (r == 0)
-			r = create_node(init, root_fd, &node, err);
+		if (r < 0)
+			return ct_error_prefix(err, "linux.devices[%zu]", i);
+		r = check_existing(root_fd, &node, i, err);
+		if (r < 0)
+			return r;
+		r = create_node(init, root_fd, &node, err);
 		if (r < 0)
 			return ct_error_prefix(err, "linux.devices[%zu]", i);
 	}

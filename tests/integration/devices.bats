@@ -118,6 +118,41 @@ stat_in_container() {
 	expect_line written=/dev/shm/f
 }
 
+@test "devices path outside dev keeps an image file" {
+	echo image >"$CT_BUNDLE/rootfs/etc/victim"
+	update_config '.linux.devices = [{"path": "/dev/../../etc/victim", "type": "c", "major": 1, "minor": 3}]'
+
+	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_failure
+	[ "$(cat "$CT_BUNDLE/rootfs/etc/victim")" = image ] || fail "the image file was replaced"
+	if is_ctrun; then
+		expect_output_has 'linux.devices[0].path "/dev/../../etc/victim": a regular file exists there'
+	fi
+}
+
+@test "devices path through a symlinked directory keeps an image file" {
+	mkdir "$CT_BUNDLE/rootfs/data"
+	echo image >"$CT_BUNDLE/rootfs/data/victim"
+	ln -s /data "$CT_BUNDLE/rootfs/devlink"
+	update_config '.linux.devices = [{"path": "/devlink/victim", "type": "b", "major": 7, "minor": 0}]'
+
+	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_failure
+	[ "$(cat "$CT_BUNDLE/rootfs/data/victim")" = image ] || fail "the image file was replaced"
+	if is_ctrun; then
+		expect_output_has 'linux.devices[0].path "/devlink/victim": a regular file exists there'
+	fi
+}
+
+@test "devices file mode with Go file type bits" {
+	# 69206454 is os.ModeDevice | os.ModeCharDevice | 0666 from Go.
+	update_config '.linux.devices = [{"path": "/dev/gonull", "type": "c", "major": 1, "minor": 3,
+		"fileMode": 69206454}]'
+	stat_in_container /dev/gonull
+	expect_probe rdev 1:3
+	expect_probe mode 0666
+}
+
 @test "devices invalid type fails" {
 	update_config '.linux.devices = [{"path": "/dev/bad", "type": "x", "major": 1, "minor": 3}]'
 
