@@ -321,8 +321,11 @@ static int spawn_init(struct create_job *job, struct libct_error *err)
 	}
 
 	r = clone_init(job, err);
-	if (r > 0)
+	if (r > 0) {
 		job->pid = r;
+		ct_debug(job->context, "create container \"%s\": init is pid %d, rootfs \"%s\"", job->id, r,
+			 job->rootfs);
+	}
 	if (own_pid_ns >= 0 && setns(own_pid_ns, CLONE_NEWPID) < 0 && r >= 0)
 		r = ct_error_sys(err, errno, "return to own pid namespace");
 
@@ -753,6 +756,7 @@ int libct_container_start(struct libct_context *context, const char *id, struct 
 	}
 	/* The init closed its listening socket when it executed the program. */
 	(void)unlinkat(dir_fd, CT_START_SOCKET, 0);
+	ct_debug(context, "start container \"%s\": the init executed the program", id);
 
 	state->status = LIBCT_STATUS_RUNNING;
 	r = ct_state_save(dir_fd, state, true, err);

@@ -158,6 +158,7 @@ int ct_rootfs_prepare(struct ct_init *init, struct libct_error *err)
 		ct_debug(init->context, "no new mount namespace: the rootfs is used as it is");
 		return 0;
 	}
+	ct_debug(init->context, "prepare rootfs \"%s\"", init->rootfs);
 
 	unsigned long final_propagation = 0;
 	int r = set_setup_propagation(init, &final_propagation, err);

@@ -87,3 +87,27 @@ last_error() {
 	expect_failure
 	expect_output_has xml
 }
+
+@test "log json debug lines of run" {
+	requires ctrun
+	update_config '.process.args = ["/bin/true"]'
+
+	run ctrun --debug --log "$LOG_FILE" --log-format json run --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	expect_json_log_lines
+	local debug
+	debug=$(jq -r 'select(.level == "debug") | .msg' "$LOG_FILE")
+	# One line from the runtime, and one that the init sent over the sync socket.
+	grep -q "^create container \"$CT_ID\": init is pid" <<<"$debug" || fail "no create line: $debug"
+	grep -q '^prepare rootfs "' <<<"$debug" || fail "no line from the init: $debug"
+	[ -z "$(last_error)" ] || fail "a successful run logged an error"
+}
+
+@test "log no debug lines without the flag" {
+	update_config '.process.args = ["/bin/true"]'
+
+	run ctrun --log "$LOG_FILE" --log-format json run --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	[ -z "$(jq -r 'select(.level == "debug") | .msg' "$LOG_FILE" 2>/dev/null)" ] ||
+		fail "debug lines without --debug: $(cat "$LOG_FILE")"
+}
