@@ -27,7 +27,6 @@
 #include "terminal.h"
 
 #define CONFIG_MAX_SIZE (16 * 1024 * 1024)
-#define ID_MAX_LENGTH 1024
 /* How long delete waits for killed processes to disappear. */
 #define DELETE_WAIT_MS 10000
 
@@ -57,26 +56,6 @@ struct create_job {
 };
 
 /* ------------------------------------------------------------ checks */
-
-static int check_id(const char *id, struct libct_error *err)
-{
-	if (id == NULL || id[0] == '\0')
-		return ct_error_set(err, EINVAL, "invalid container id: empty");
-	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
-		return ct_error_set(err, EINVAL, "invalid container id \"%s\": \".\" and \"..\" are not allowed", id);
-	if (strlen(id) > ID_MAX_LENGTH)
-		return ct_error_set(err, EINVAL, "invalid container id \"%.64s...\": longer than %d bytes", id,
-				    ID_MAX_LENGTH);
-	for (const char *c = id; *c != '\0'; c++) {
-		bool allowed = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-			       strchr("_.+-", *c) != NULL;
-		if (!allowed)
-			return ct_error_set(err, EINVAL,
-					    "invalid container id \"%s\": only letters, digits and \"_.+-\" are allowed",
-					    id);
-	}
-	return 0;
-}
 
 /* Returns the first field that this runtime cannot honour yet, or NULL. */
 static const char *find_unsupported(const struct spec_config *config, const struct libct_create_options *options)
@@ -629,7 +608,7 @@ int libct_container_create(struct libct_context *context, const char *id,
 	for (size_t i = 0; i < SPEC_NS_COUNT; i++)
 		job.init.join_fds[i] = -1;
 
-	int r = check_id(id, err);
+	int r = ct_check_id(id, err);
 	if (r >= 0 && (options == NULL || options->bundle == NULL))
 		r = ct_error_set(err, EINVAL, "create container \"%s\": no bundle", id);
 	if (r >= 0)
@@ -655,10 +634,7 @@ int libct_container_create(struct libct_context *context, const char *id,
 static int open_container(struct libct_context *context, const char *id, int *ret_dir_fd,
 			  struct ct_state **ret_state, struct libct_error *err)
 {
-	int r = check_id(id, err);
-	if (r < 0)
-		return r;
-	r = ct_state_dir_open(context, id, ret_dir_fd, err);
+	int r = ct_state_dir_open(context, id, ret_dir_fd, err);
 	if (r < 0)
 		return r;
 	r = ct_state_load(*ret_dir_fd, id, ret_state, err);
@@ -952,11 +928,8 @@ static int delete_container(struct libct_context *context, const char *id, int d
 
 int libct_container_delete(struct libct_context *context, const char *id, bool force, struct libct_error *err)
 {
-	int r = check_id(id, err);
-	if (r < 0)
-		return r;
 	_cleanup_close_ int dir_fd = -1;
-	r = ct_state_dir_open(context, id, &dir_fd, err);
+	int r = ct_state_dir_open(context, id, &dir_fd, err);
 	if (r < 0)
 		return r;
 

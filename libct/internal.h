@@ -161,6 +161,10 @@ struct ct_state {
 };
 void ct_state_free(struct ct_state *state);
 
+/* Checks a container id for every command: a non-empty name of letters,
+ * digits and "_.+-", not "." or "..", not starting with "-", at most 255
+ * bytes. Fails with -EINVAL and `invalid container id "ID": REASON`. */
+int ct_check_id(const char *id, struct libct_error *err);
 /*
  * Creates <state root>/<id> (mode 0700) and returns an fd of it, locked with
  * flock(LOCK_EX); the state root is locked while the directory is made.

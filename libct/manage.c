@@ -36,12 +36,8 @@ static int open_managed(struct libct_context *context, const char *id, struct ma
 			struct libct_error *err)
 {
 	*ret_managed = (struct managed){ .dir_fd = -1 };
-	/* The same characters as create allows, so that events may print the
-	 * id into JSON without escaping. */
-	bool valid = id != NULL && id[0] != '\0' && strcmp(id, ".") != 0 && strcmp(id, "..") != 0 &&
-		     strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-") == strlen(id);
-	if (!valid)
-		return ct_error_set(err, EINVAL, "invalid container id \"%s\"", id != NULL ? id : "");
+	/* ct_state_dir_open() checks the id, as create does, so that events
+	 * may print it into JSON without escaping. */
 	int r = ct_state_dir_open(context, id, &ret_managed->dir_fd, err);
 	if (r < 0)
 		return r;

@@ -12,6 +12,7 @@
  * that delete has removed in the meantime sees a link count of zero.
  */
 #include <dirent.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +67,53 @@ void ct_state_free(struct ct_state *state)
 	free(state);
 }
 
+/* ------------------------------------------------------------- the id */
+
+/* A directory name holds at most NAME_MAX bytes. The start socket needs no
+ * room in sun_path: it is bound through /proc/self/fd (sync.c). */
+#define ID_MAX_LENGTH NAME_MAX
+#define ID_SHOWN_MAX 64
+
+/* Copies at most ID_SHOWN_MAX bytes of id into buf, with each byte outside
+ * printable ASCII, and the quote and backslash, written as \xNN, so that
+ * an id cannot forge or garble a message. */
+static const char *escape_id(const char *id, char *buf, size_t size)
+{
+	size_t len = 0;
+	for (size_t i = 0; id[i] != '\0' && i < ID_SHOWN_MAX && len + 5 < size; i++) {
+		unsigned char c = (unsigned char)id[i];
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+			len += (size_t)snprintf(buf + len, size - len, "\\x%02x", c);
+		else
+			buf[len++] = (char)c;
+	}
+	if (strlen(id) > ID_SHOWN_MAX && len + 4 < size) {
+		memcpy(buf + len, "...", 3);
+		len += 3;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+int ct_check_id(const char *id, struct libct_error *err)
+{
+	if (id == NULL || id[0] == '\0')
+		return ct_error_set(err, EINVAL, "invalid container id: empty");
+	char shown[ID_SHOWN_MAX * 4 + 8];
+	escape_id(id, shown, sizeof(shown));
+	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+		return ct_error_set(err, EINVAL, "invalid container id \"%s\": \".\" and \"..\" are not allowed", shown);
+	if (id[0] == '-')
+		return ct_error_set(err, EINVAL, "invalid container id \"%s\": must not start with \"-\"", shown);
+	if (strlen(id) > ID_MAX_LENGTH)
+		return ct_error_set(err, EINVAL, "invalid container id \"%s\": longer than %d bytes", shown,
+				    ID_MAX_LENGTH);
+	if (strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-") != strlen(id))
+		return ct_error_set(err, EINVAL,
+				    "invalid container id \"%s\": only letters, digits and \"_.+-\" are allowed", shown);
+	return 0;
+}
+
 /* ------------------------------------------------------ the directory */
 
 static int mkdir_parents(const char *path, struct libct_error *err)
@@ -109,10 +157,13 @@ static int lock_fd(int fd, int operation, const char *what, struct libct_error *
 
 int ct_state_dir_create(struct libct_context *context, const char *id, int *ret_dir_fd, struct libct_error *err)
 {
+	int r = ct_check_id(id, err);
+	if (r < 0)
+		return r;
 	_cleanup_close_ int root_fd = open_root(context, true, err);
 	if (root_fd < 0)
 		return root_fd;
-	int r = lock_fd(root_fd, LOCK_EX, "state root", err);
+	r = lock_fd(root_fd, LOCK_EX, "state root", err);
 	if (r < 0)
 		return r;
 
@@ -133,12 +184,15 @@ int ct_state_dir_create(struct libct_context *context, const char *id, int *ret_
 
 int ct_state_dir_open(struct libct_context *context, const char *id, int *ret_dir_fd, struct libct_error *err)
 {
+	int r = ct_check_id(id, err);
+	if (r < 0)
+		return r;
 	_cleanup_close_ int root_fd = open_root(context, false, err);
 	if (root_fd == -ENOENT)
 		return ct_error_set(err, ENOENT, "container \"%s\" does not exist", id);
 	if (root_fd < 0)
 		return root_fd;
-	int r = lock_fd(root_fd, LOCK_SH, "state root", err);
+	r = lock_fd(root_fd, LOCK_SH, "state root", err);
 	if (r < 0)
 		return r;
 

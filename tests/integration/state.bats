@@ -100,3 +100,56 @@ teardown() {
 	run ctrun delete "$CT_ID"
 	expect_success
 }
+
+@test "state rejects an id outside the state root" {
+	requires ctrun
+	# A directory next to the state root that looks like a container.
+	mkdir -p "$CT_TMP/fake2"
+	echo '{"ociVersion": "1.3.0", "id": "fake2", "status": "created", "pid": 1, "bundle": "/"}' \
+		>"$CT_TMP/fake2/state.json"
+	for command in state pause resume ps events delete kill; do
+		run ctrun "$command" ../fake2
+		expect_failure
+		expect_output_has 'invalid container id "../fake2": only letters, digits and "_.+-" are allowed'
+	done
+}
+
+@test "state id checks name the reason" {
+	requires ctrun
+	run ctrun state -- -x
+	expect_failure
+	expect_output_has 'invalid container id "-x": must not start with "-"'
+	run ctrun create --bundle "$CT_BUNDLE" -- -x
+	expect_failure
+	expect_output_has 'invalid container id "-x": must not start with "-"'
+
+	run ctrun state "$(printf 'a\tb')"
+	expect_failure
+	expect_output_has 'invalid container id "a\x09b"'
+
+	long=$(printf 'a%.0s' $(seq 256))
+	run ctrun state "$long"
+	expect_failure
+	expect_output_has "longer than 255 bytes"
+	run "$CTRUN" --root "$CT_ROOT" create --bundle "$CT_BUNDLE" "$long"
+	expect_failure
+	expect_output_has "longer than 255 bytes"
+	[ -z "$(ls -A "$CT_ROOT")" ] || fail "a rejected id left state: $(ls -A "$CT_ROOT")"
+}
+
+@test "state longest id under a long root" {
+	requires ctrun
+	# The start socket is bound through /proc/self/fd, so neither a long
+	# root nor a long id runs into the 108 bytes of sun_path.
+	CT_ROOT=$CT_TMP/$(printf 'r%.0s' $(seq 120))/state
+	mkdir -p "$CT_ROOT"
+	id=${CT_ID}$(printf "i%.0s" $(seq $((240 - ${#CT_ID}))))
+	update_config '.process.args = ["/bin/ctprobe", "sleep", "inf"]'
+	run ctrun create --bundle "$CT_BUNDLE" "$id"
+	expect_success
+	run ctrun start "$id"
+	expect_success
+	wait_for_status "$id" running
+	run ctrun delete --force "$id"
+	expect_success
+}
