@@ -461,6 +461,21 @@ static int run_stat(char **args)
 	return EXIT_SUCCESS;
 }
 
+/* Opens PATH for reading, or for writing with "w", so that device cgroup
+ * rules can be checked. /dev/kmsg needs CAP_SYSLOG only for reading, so a
+ * write open fails only because of the device rules. */
+static int run_open(char **args)
+{
+	int mode = args[1] && strcmp(args[1], "w") == 0 ? O_WRONLY : O_RDONLY;
+	int fd = open(args[0], mode | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return fail_errno("open", args[0]);
+	close(fd);
+	printf("opened=%s\n", args[0]);
+	return EXIT_SUCCESS;
+}
+
 static int run_mounts(char **args)
 {
 	return print_file("/proc/self/mountinfo");
@@ -674,6 +689,7 @@ static const struct command commands[] = {
 	{ "nnp", 0, "", run_nnp },
 	{ "ns", 0, "", run_ns },
 	{ "oom", 0, "", run_oom },
+	{ "open", 1, "PATH [w]", run_open },
 	{ "personality", 1, "PERSONA", run_personality },
 	{ "pid", 0, "", run_pid },
 	{ "rlimit", 1, "NAME", run_rlimit },
