@@ -111,13 +111,47 @@ static int check_config(const struct spec_config *config, const struct libct_cre
 
 /* ------------------------------------------------------ create: steps */
 
+/* O_NONBLOCK keeps a FIFO from blocking the open; anything but a regular
+ * file is refused, since reading a FIFO or a device could block forever. */
+static int read_config_file(const char *path, char **ret_data, size_t *ret_len, struct libct_error *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return ct_error_sys(err, errno, "open config.json \"%s\"", path);
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return ct_error_sys(err, errno, "stat config.json \"%s\"", path);
+	if (!S_ISREG(st.st_mode))
+		return ct_error_set(err, EINVAL, "config.json \"%s\": not a regular file", path);
+	if (st.st_size > CONFIG_MAX_SIZE)
+		return ct_error_set(err, EFBIG, "config.json \"%s\": larger than %d bytes", path, CONFIG_MAX_SIZE);
+
+	size_t size = (size_t)st.st_size;
+	_cleanup_free_ char *data = ct_malloc(size + 1);
+	size_t len = 0;
+	while (len < size) {
+		ssize_t n = read(fd, data + len, size - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return ct_error_sys(err, errno, "read config.json \"%s\"", path);
+		if (n == 0)
+			break; /* truncated meanwhile */
+		len += (size_t)n;
+	}
+	data[len] = '\0';
+	*ret_data = ct_steal_pointer(&data);
+	*ret_len = len;
+	return 0;
+}
+
 static int load_config(struct create_job *job, struct libct_error *err)
 {
 	const struct libct_create_options *options = job->options;
 	_cleanup_free_ char *path = options->config_path != NULL ? ct_strdup(options->config_path)
 								  : ct_asprintf("%s/config.json", options->bundle);
 
-	int r = ct_read_file_at(AT_FDCWD, path, CONFIG_MAX_SIZE, &job->config_data, &job->config_len, err);
+	int r = read_config_file(path, &job->config_data, &job->config_len, err);
 	if (r < 0)
 		return r;
 	r = spec_config_parse(job->config_data, job->config_len, &job->config, err);
@@ -547,10 +581,7 @@ static void release_job(struct create_job *job)
 
 static int run_create(struct create_job *job, struct libct_error *err)
 {
-	int r = load_config(job, err);
-	if (r < 0)
-		return r;
-	r = resolve_paths(job, err);
+	int r = resolve_paths(job, err);
 	if (r < 0)
 		return r;
 	r = create_cgroup(job, err);
@@ -611,10 +642,19 @@ int libct_container_create(struct libct_context *context, const char *id,
 	int r = ct_check_id(id, err);
 	if (r >= 0 && (options == NULL || options->bundle == NULL))
 		r = ct_error_set(err, EINVAL, "create container \"%s\": no bundle", id);
+	/* The config is read before the state directory exists, so that a
+	 * bad one leaves nothing to clean up. */
+	if (r >= 0) {
+		r = load_config(&job, err);
+		if (r < 0)
+			ct_error_prefix(err, "create container \"%s\"", id);
+	}
 	if (r >= 0)
 		r = ct_state_dir_create(context, id, &job.dir_fd, err);
-	if (r < 0)
+	if (r < 0) {
+		release_job(&job);
 		return r;
+	}
 	job.dir_created = true;
 
 	r = run_create(&job, err);

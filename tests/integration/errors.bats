@@ -183,3 +183,42 @@ expect_create_fails() {
 
 	expect_create_fails "hostname"
 }
+
+@test "errors config that is a fifo" {
+	requires ctrun
+	# Opening a FIFO for reading blocks until a writer comes, and create
+	# held the container's lock meanwhile.
+	rm config.json
+	mkfifo config.json
+	CT_COMMAND_TIMEOUT=10 run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_failure
+	[ "$status" -ne 124 ] || fail "create blocked on the fifo"
+	expect_output_has "config.json \"$CT_BUNDLE/config.json\": not a regular file"
+	expect_nothing_left
+}
+
+@test "errors create killed by a signal leaves a deletable state" {
+	requires ctrun
+	# containerd and Podman stop a stuck runtime with SIGTERM or SIGINT.
+	update_config '.hooks.createRuntime = [{"path": "/bin/sleep", "args": ["sleep", "30"]}]'
+	for sig in TERM INT HUP; do
+		id=$CT_ID-$sig
+		record_id "$id"
+		"$CTRUN" --root "$CT_ROOT" create --bundle "$CT_BUNDLE" "$id" </dev/null >/dev/null 2>&1 &
+		create_pid=$!
+		hook=
+		for _ in $(seq 100); do
+			hook=$(pgrep -P "$create_pid" -x sleep) && break
+			sleep 0.05
+		done
+		[ -n "$hook" ] || fail "the createRuntime hook did not start"
+		record_pid "$hook"
+		kill -"$sig" "$create_pid"
+		wait "$create_pid" 2>/dev/null || true
+		kill "$hook" 2>/dev/null || true
+		run ctrun delete --force "$id"
+		expect_success
+		[ ! -e "$CT_ROOT/$id" ] || fail "SIG$sig: state dir of $id remains"
+	done
+	expect_nothing_left
+}
