@@ -88,8 +88,22 @@ static int make_node(int root_fd, const struct device_node *node, struct libct_e
 	return 0;
 }
 
+static bool is_same_node(const struct stat *st, const struct device_node *node)
+{
+	return (st->st_mode & S_IFMT) == node->type &&
+	       (node->type == S_IFIFO || st->st_rdev == makedev(node->major, node->minor));
+}
+
 static int bind_node(int root_fd, const struct device_node *node, struct libct_error *err)
 {
+	/* The host path is bound as it is, so a path that reaches a host file
+	 * instead of the device must not expose that file. */
+	struct stat st;
+	if (stat(node->path, &st) < 0)
+		return ct_error_sys(err, errno, "host device \"%s\"", node->path);
+	if (!is_same_node(&st, node))
+		return ct_error_set(err, EINVAL, "host device \"%s\": not the requested device", node->path);
+
 	struct ct_bind bind = {
 		.source = node->path,
 		.source_fd = -1,
@@ -165,9 +179,7 @@ static int check_existing(int root_fd, const struct device_node *node, size_t in
 			return 0;
 		return ct_error_sys(err, errno, "linux.devices[%zu].path \"%s\"", index, node->path);
 	}
-	bool same = (st.st_mode & S_IFMT) == node->type &&
-		    (node->type == S_IFIFO || st.st_rdev == makedev(node->major, node->minor));
-	if (!same)
+	if (!is_same_node(&st, node))
 		return ct_error_set(err, EEXIST,
 				    "linux.devices[%zu].path \"%s\": %s exists there, not the requested device", index,
 				    node->path, file_type_name(st.st_mode));

@@ -144,6 +144,25 @@ stat_in_container() {
 	fi
 }
 
+@test "devices in a user namespace bind only host devices" {
+	requires ctrun userns
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+		| .linux.devices = [{"path": "/dev/../etc/debian_version", "type": "c", "major": 1, "minor": 3}]'
+	[ -f /etc/debian_version ] || skip "the host has no /etc/debian_version"
+	chown -R 100000:200000 "$CT_BUNDLE/rootfs"
+	local dir=$CT_BUNDLE
+	while [[ "$dir" == "$BATS_RUN_TMPDIR"* ]]; do
+		chmod o+x "$dir"
+		dir=$(dirname "$dir")
+	done
+
+	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_failure
+	expect_output_has 'host device "/dev/../etc/debian_version": not the requested device'
+}
+
 @test "devices file mode with Go file type bits" {
 	# 69206454 is os.ModeDevice | os.ModeCharDevice | 0666 from Go.
 	update_config '.linux.devices = [{"path": "/dev/gonull", "type": "c", "major": 1, "minor": 3,
