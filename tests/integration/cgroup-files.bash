@@ -101,3 +101,97 @@ cg_read() {
 cg_shares_to_weight() {
 	echo $((1 + (($1 - 2) * 9999) / 262142))
 }
+
+# Prints the path of the file of linux.resources field FIELD in PID's
+# cgroup, in the layout of the hierarchy that contains its controller:
+#
+#	cg_file PID memory.swappiness     v1 memory.swappiness, none on v2
+#	cg_file PID hugepageLimits.2MB    hugetlb.2MB.limit_in_bytes or .max
+#	cg_file PID unified.memory.high   v2 memory.high
+#
+# A field that the layout has no file for prints nothing and returns 1.
+cg_file() {
+	local pid=$1 field=$2 controller dir v2=0 name=
+	case $field in
+	memory.*) controller=memory ;;
+	cpu.cpus | cpu.mems) controller=cpuset ;;
+	cpu.*) controller=cpu ;;
+	pids.*) controller=pids ;;
+	blockIO.*) controller=blkio ;;
+	hugepageLimits.*) controller=hugetlb ;;
+	network.classID) controller=net_cls ;;
+	network.priorities) controller=net_prio ;;
+	rdma) controller=rdma ;;
+	unified.*) controller=${field#unified.} controller=${controller%%.*} ;;
+	*) fail "cg_file: unknown field \"$field\"" ;;
+	esac
+	# cgroup2 names the block I/O controller "io".
+	dir=$(cg_dir "$pid" "$controller") ||
+		{ [ "$controller" = blkio ] && dir=$(cg_dir "$pid" io); } || return 1
+	[ -e "$dir/cgroup.controllers" ] && v2=1
+
+	case $field:$v2 in
+	memory.limit:0) name=memory.limit_in_bytes ;;
+	memory.limit:1) name=memory.max ;;
+	memory.reservation:0) name=memory.soft_limit_in_bytes ;;
+	memory.reservation:1) name=memory.low ;;
+	memory.swap:0) name=memory.memsw.limit_in_bytes ;;
+	memory.swap:1) name=memory.swap.max ;;
+	memory.kernelTCP:0) name=memory.kmem.tcp.limit_in_bytes ;;
+	memory.swappiness:0) name=memory.swappiness ;;
+	memory.disableOOMKiller:0) name=memory.oom_control ;;
+	memory.useHierarchy:0) name=memory.use_hierarchy ;;
+	cpu.shares:0) name=cpu.shares ;;
+	cpu.shares:1) name=cpu.weight ;;
+	cpu.quota:0) name=cpu.cfs_quota_us ;;
+	cpu.period:0) name=cpu.cfs_period_us ;;
+	cpu.quota:1 | cpu.period:1) name=cpu.max ;;
+	cpu.burst:0) name=cpu.cfs_burst_us ;;
+	cpu.burst:1) name=cpu.max.burst ;;
+	cpu.realtimeRuntime:0) name=cpu.rt_runtime_us ;;
+	cpu.realtimePeriod:0) name=cpu.rt_period_us ;;
+	cpu.idle:*) name=cpu.idle ;;
+	cpu.cpus:*) name=cpuset.cpus ;;
+	cpu.mems:*) name=cpuset.mems ;;
+	pids.limit:*) name=pids.max ;;
+	blockIO.weight:0)
+		name=blkio.weight
+		[ -e "$dir/$name" ] || name=blkio.bfq.weight
+		;;
+	blockIO.weight:1)
+		name=io.bfq.weight
+		[ -e "$dir/$name" ] || name=io.weight
+		;;
+	blockIO.throttleReadBpsDevice:0) name=blkio.throttle.read_bps_device ;;
+	blockIO.throttleWriteBpsDevice:0) name=blkio.throttle.write_bps_device ;;
+	blockIO.throttleReadIOPSDevice:0) name=blkio.throttle.read_iops_device ;;
+	blockIO.throttleWriteIOPSDevice:0) name=blkio.throttle.write_iops_device ;;
+	blockIO.throttle*:1) name=io.max ;;
+	hugepageLimits.*:0) name=hugetlb.${field#hugepageLimits.}.limit_in_bytes ;;
+	hugepageLimits.*:1) name=hugetlb.${field#hugepageLimits.}.max ;;
+	network.classID:0) name=net_cls.classid ;;
+	network.priorities:0) name=net_prio.ifpriomap ;;
+	rdma:*) name=rdma.max ;;
+	unified.*:1) name=${field#unified.} ;;
+	esac
+	[ -n "$name" ] && [ -e "$dir/$name" ] || return 1
+	echo "$dir/$name"
+}
+
+# Prints the file of linux.resources field FIELD, or fails the test.
+cg_file_of() {
+	cg_file "$1" "$2" || fail "no cgroup file of process $1 holds $2"
+}
+
+# True when the kernel has cgroup controller NAME enabled.
+cg_kernel_has() {
+	awk -v c="$1" '$1 == c && $4 == 1 { found = 1 } END { exit !found }' /proc/cgroups
+}
+
+# True when this shell's cgroup in the hierarchy of CONTROLLER has FILE,
+# so that a container's cgroup below it has the file too.
+cg_host_has_file() {
+	local controller=$1 file=$2 dir
+	dir=$(cg_dir $$ "$controller") || return 1
+	[ -e "$dir/$file" ]
+}
