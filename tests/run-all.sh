@@ -176,6 +176,7 @@ vm_lane_files=(
 	tests/integration/ps.bats
 	tests/integration/events.bats
 	tests/integration/memory-floor.bats
+	tests/integration/resources.bats
 )
 
 run_vm_lane() {
