@@ -201,6 +201,16 @@ static int create_cgroup(struct create_job *job, struct libct_error *err)
 	r = ct_cgroup_check_resources(job->cgroup, resources, err);
 	if (r < 0)
 		return r;
+	/* A cgroup that holds processes belongs to someone else, and delete
+	 * kills everything in the cgroup. */
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n_pids = 0;
+	r = ct_cgroup_pids(job->cgroup, &pids, &n_pids, err);
+	if (r < 0)
+		return r;
+	if (n_pids > 0)
+		return ct_error_set(err, EBUSY, "linux.cgroupsPath \"%s\": the cgroup already contains processes "
+				    "(another container?)", params.cgroups_path != NULL ? params.cgroups_path : "");
 	/* Set first, so that a create that fails halfway still removes the
 	 * directories it made (ct_cgroup_destroy removes only those). */
 	job->cgroup_created = true;

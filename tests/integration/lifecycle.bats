@@ -234,3 +234,25 @@ count_host_mounts() {
 	[ "$(count_host_mounts)" -eq "$mounts_before" ] || fail "the host mount table grew"
 	[ -z "$(find_cgroups "$CT_CGROUP_PREFIX$CT_ID")" ] || fail "cgroups left: $(find_cgroups "$CT_CGROUP_PREFIX$CT_ID")"
 }
+
+@test "lifecycle second container in a used cgroup fails" {
+	# delete kills everything in the container's cgroup, so a second
+	# container in the first one's cgroup would take it down with it.
+	start_sleeper
+	pid=$(container_pid "$CT_ID")
+	other=$CT_ID-b
+	make_bundle "$CT_TMP/bundle-b" "$other"
+	path=$(jq -r .linux.cgroupsPath "$CT_BUNDLE/config.json")
+	update_config ".linux.cgroupsPath = \"$path\"" "$CT_TMP/bundle-b"
+
+	run ctrun create --bundle "$CT_TMP/bundle-b" "$other"
+	expect_failure
+	if is_ctrun; then
+		expect_output_has "linux.cgroupsPath \"$path\": the cgroup already contains processes (another container?)"
+	fi
+	[ ! -e "$CT_ROOT/$other" ] || fail "the failed create left its state"
+	run ctrun delete --force "$other"
+	[ "$(container_state "$CT_ID")" = running ] || fail "the failed create stopped the first container"
+	kill -0 "$pid" || fail "the init of the first container is gone"
+	[ -n "$(find_cgroups "$CT_CGROUP_PREFIX$CT_ID")" ] || fail "the first container's cgroup is gone"
+}
