@@ -648,6 +648,25 @@ static void note_created(struct ct_cgroup_hierarchy *hierarchy, const char *path
 	}
 }
 
+void ct_cgroup_plan_created(struct ct_cgroup *cgroup)
+{
+	for (size_t i = 0; i < cgroup->n_hierarchies; i++) {
+		struct ct_cgroup_hierarchy *hierarchy = &cgroup->hierarchies[i];
+		const char *cursor = hierarchy->dir + strlen(hierarchy->mount_point);
+		while (*cursor != '\0') {
+			while (*cursor == '/')
+				cursor++;
+			const char *end = strchrnul(cursor, '/');
+			_cleanup_free_ char *path = ct_strndup(hierarchy->dir, (size_t)(end - hierarchy->dir));
+			if (access(path, F_OK) < 0 && errno == ENOENT) {
+				note_created(hierarchy, path);
+				break;
+			}
+			cursor = end;
+		}
+	}
+}
+
 /*
  * Creates the missing directories of hierarchy->dir, one component at a
  * time below the mount point, so that it records which ones it made. Returns

@@ -187,6 +187,8 @@ static int resolve_paths(struct create_job *job, struct libct_error *err)
 	return 0;
 }
 
+static int save_state(struct create_job *job, enum libct_status status, bool durable, struct libct_error *err);
+
 static int create_cgroup(struct create_job *job, struct libct_error *err)
 {
 	struct ct_cgroup_params params = {
@@ -211,6 +213,12 @@ static int create_cgroup(struct create_job *job, struct libct_error *err)
 	if (n_pids > 0)
 		return ct_error_set(err, EBUSY, "linux.cgroupsPath \"%s\": the cgroup already contains processes "
 				    "(another container?)", params.cgroups_path != NULL ? params.cgroups_path : "");
+	/* Recorded before the first mkdir: delete --force of a create killed
+	 * from here on then removes exactly the directories it made. */
+	ct_cgroup_plan_created(job->cgroup);
+	r = save_state(job, LIBCT_STATUS_CREATING, false, err);
+	if (r < 0)
+		return r;
 	/* Set first, so that a create that fails halfway still removes the
 	 * directories it made (ct_cgroup_destroy removes only those). */
 	job->cgroup_created = true;
@@ -461,11 +469,17 @@ static char *owner_name(void)
 
 static int save_state(struct create_job *job, enum libct_status status, bool durable, struct libct_error *err)
 {
+	/* A "creating" state names the runtime itself, so that state reports
+	 * it while the runtime lives, and delete --force can stop it. */
+	bool creating = status == LIBCT_STATUS_CREATING;
+	unsigned long long own_start_time = 0;
+	if (creating && ct_pid_start_time(getpid(), &own_start_time) < 0)
+		return ct_error_set(err, EIO, "read own start time");
 	struct ct_state state = {
 		.id = (char *)job->id,
 		.status = status,
-		.pid = job->pid,
-		.pid_start_time = job->pid_start_time,
+		.pid = creating ? getpid() : job->pid,
+		.pid_start_time = creating ? own_start_time : job->pid_start_time,
 		.bundle = job->bundle,
 		.rootfs = job->rootfs,
 		.annotations = job->config->annotations,
@@ -594,12 +608,12 @@ static int run_create(struct create_job *job, struct libct_error *err)
 	int r = resolve_paths(job, err);
 	if (r < 0)
 		return r;
+	job->created = format_now();
 	r = create_cgroup(job, err);
 	if (r < 0)
 		return ct_error_prefix(err, "cgroup");
 	/* If the caller dies from here on, delete finds the cgroup in this
 	 * state; its init dies with the caller (parent death signal). */
-	job->created = format_now();
 	r = save_state(job, LIBCT_STATUS_CREATING, false, err);
 	if (r < 0)
 		return r;

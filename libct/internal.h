@@ -328,6 +328,10 @@ enum ct_cgroup_layout ct_cgroup_layout(const struct ct_cgroup *cgroup);
 /* Creates the container's directories; remembers which it created so that
  * ct_cgroup_destroy() removes exactly those. */
 int ct_cgroup_create(struct ct_cgroup *cgroup, struct libct_error *err);
+/* Records, before ct_cgroup_create(), the top-most directory that it will
+ * make in each hierarchy, so that a state saved first covers a create
+ * killed halfway; ct_cgroup_destroy() tolerates directories never made. */
+void ct_cgroup_plan_created(struct ct_cgroup *cgroup);
 /* Moves pid into the container's cgroup in every hierarchy. */
 int ct_cgroup_enter(struct ct_cgroup *cgroup, pid_t pid, struct libct_error *err);
 /* Returns an O_DIRECTORY fd of the container's cgroup2 directory for

@@ -108,3 +108,31 @@ descendants() {
 	run ctrun delete
 	expect_failure
 }
+
+@test "delete after create killed around the cgroup creation" {
+	# The kill must land between the first mkdir of the cgroup and the
+	# first state.json; random delays around that moment find it.
+	requires ctrun
+	for i in $(seq 30); do
+		id=$CT_ID-c$i
+		record_id "$id"
+		"$CTRUN" --root "$CT_ROOT" create --bundle "$CT_BUNDLE" "$id" </dev/null >/dev/null 2>&1 &
+		create_pid=$!
+		sleep "0.00$((i % 10))"
+		children=$(descendants "$create_pid")
+		for child in $children; do
+			record_pid "$child"
+		done
+		kill -9 "$create_pid" 2>/dev/null || true
+		wait "$create_pid" 2>/dev/null || true
+
+		run ctrun delete --force "$id"
+		expect_success
+		[ ! -e "$CT_ROOT/$id" ] || fail "kill $i: state dir of $id remains"
+		for child in $children; do
+			wait_for_exit "$child" || fail "kill $i: process $child of the killed create survives"
+		done
+		cgroups=$(find_cgroups "$CT_CGROUP_PREFIX$CT_ID")
+		[ -z "$cgroups" ] || fail "kill $i: cgroups remain: $cgroups"
+	done
+}
