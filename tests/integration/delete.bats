@@ -111,14 +111,19 @@ descendants() {
 
 @test "delete after create killed around the cgroup creation" {
 	# The kill must land between the first mkdir of the cgroup and the
-	# first state.json; random delays around that moment find it.
+	# first state.json.
 	requires ctrun
 	for i in $(seq 30); do
 		id=$CT_ID-c$i
 		record_id "$id"
 		"$CTRUN" --root "$CT_ROOT" create --bundle "$CT_BUNDLE" "$id" </dev/null >/dev/null 2>&1 &
 		create_pid=$!
-		sleep "0.00$((i % 10))"
+		# The state directory comes just before the cgroup; a busy loop
+		# of growing length then moves the kill across the window.
+		for _ in $(seq 20000); do
+			[ -d "$CT_ROOT/$id" ] && break
+		done
+		for ((j = 0; j < i * 3; j++)); do :; done
 		children=$(descendants "$create_pid")
 		for child in $children; do
 			record_pid "$child"
