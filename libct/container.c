@@ -990,10 +990,37 @@ static int delete_container(struct libct_context *context, const char *id, int d
 	return r;
 }
 
+/* A create that is still running holds the lock and recorded its own pid
+ * in the creating state: delete --force stops it, and the lock goes with
+ * it. Returns 0 when it stopped a create. */
+static int stop_creator(struct libct_context *context, const char *id)
+{
+	struct libct_error ignored = { 0 };
+	_cleanup_close_ int dir_fd = -1;
+	int r = ct_state_dir_open_unlocked(context, id, &dir_fd, &ignored);
+	if (r < 0)
+		return r;
+	struct ct_state *state = NULL;
+	r = ct_state_load(dir_fd, id, &state, &ignored);
+	if (r < 0)
+		return r;
+	if (state->status == LIBCT_STATUS_CREATING) {
+		ct_debug(context, "delete container \"%s\": stopping its create, pid %d", id, state->pid);
+		_cleanup_close_ int pidfd = kill_init(state, &ignored);
+		r = pidfd >= 0 ? wait_init_gone(pidfd, state, &ignored) : pidfd;
+	} else {
+		r = -EBUSY;
+	}
+	ct_state_free(state);
+	return r;
+}
+
 int libct_container_delete(struct libct_context *context, const char *id, bool force, struct libct_error *err)
 {
 	_cleanup_close_ int dir_fd = -1;
 	int r = ct_state_dir_open(context, id, &dir_fd, err);
+	if (r == -EBUSY && force && stop_creator(context, id) == 0)
+		r = ct_state_dir_open(context, id, &dir_fd, err);
 	if (r < 0)
 		return r;
 

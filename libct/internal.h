@@ -174,6 +174,12 @@ int ct_state_dir_create(struct libct_context *context, const char *id, int *ret_
 /* Opens and locks an existing state directory; -ENOENT with
  * `container "ID" does not exist`. The lock ends when the fd is closed. */
 int ct_state_dir_open(struct libct_context *context, const char *id, int *ret_dir_fd, struct libct_error *err);
+/* The same without the lock, for readers of state.json; a directory that
+ * delete removed meanwhile still fails with -ENOENT. The lock of
+ * ct_state_dir_open() waits a few seconds at most, then fails with -EBUSY and
+ * `container "ID" is locked by another ctrun command (pid N?)`. */
+int ct_state_dir_open_unlocked(struct libct_context *context, const char *id, int *ret_dir_fd,
+			       struct libct_error *err);
 /* Removes the state directory and the files in it. */
 int ct_state_dir_remove(struct libct_context *context, const char *id, int dir_fd, struct libct_error *err);
 /* Reads state.json; -ENOENT when it does not exist (a create that crashed). */

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -26,6 +27,7 @@
 
 #define STATE_FILE "state.json"
 #define STATE_MAX_SIZE (4 * 1024 * 1024)
+#define STATE_LOCK_WAIT_MS 3000
 
 static void map_clear(struct spec_map *map)
 {
@@ -182,7 +184,49 @@ int ct_state_dir_create(struct libct_context *context, const char *id, int *ret_
 	return 0;
 }
 
-int ct_state_dir_open(struct libct_context *context, const char *id, int *ret_dir_fd, struct libct_error *err)
+/* Takes the lock without blocking, retrying with a growing pause for up
+ * to STATE_LOCK_WAIT_MS: a create stuck in a hook, or a FIFO, must not
+ * wedge every later command on the container. */
+static int lock_bounded(int fd, int operation)
+{
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	long delay_ms = 1;
+	for (;;) {
+		if (flock(fd, operation | LOCK_NB) == 0)
+			return 0;
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK)
+			return -errno;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long elapsed_ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+		if (elapsed_ms >= STATE_LOCK_WAIT_MS)
+			return -EWOULDBLOCK;
+		struct timespec pause = { .tv_nsec = delay_ms * 1000000 };
+		nanosleep(&pause, NULL);
+		delay_ms = delay_ms * 2 < 100 ? delay_ms * 2 : 100;
+	}
+}
+
+/* Names the holder when it is a create, which records its own pid. */
+static int locked_error(int dir_fd, const char *id, struct libct_error *err)
+{
+	struct ct_state *state = NULL;
+	pid_t pid = 0;
+	struct libct_error ignored = { 0 };
+	if (ct_state_load(dir_fd, id, &state, &ignored) == 0 && state->status == LIBCT_STATUS_CREATING &&
+	    ct_state_status(state) == LIBCT_STATUS_CREATING)
+		pid = state->pid;
+	ct_state_free(state);
+	if (pid > 0)
+		return ct_error_set(err, EBUSY, "container \"%s\" is locked by another ctrun command (pid %d?)", id,
+				    pid);
+	return ct_error_set(err, EBUSY, "container \"%s\" is locked by another ctrun command", id);
+}
+
+static int open_dir(struct libct_context *context, const char *id, bool lock, int *ret_dir_fd,
+		    struct libct_error *err)
 {
 	int r = ct_check_id(id, err);
 	if (r < 0)
@@ -203,9 +247,11 @@ int ct_state_dir_open(struct libct_context *context, const char *id, int *ret_di
 		return ct_error_sys(err, errno, "open state directory of container \"%s\"", id);
 	ct_closep(&root_fd);
 
-	r = lock_fd(dir_fd, LOCK_EX, "state directory", err);
+	r = lock ? lock_bounded(dir_fd, LOCK_EX) : 0;
+	if (r == -EWOULDBLOCK)
+		return locked_error(dir_fd, id, err);
 	if (r < 0)
-		return r;
+		return ct_error_sys(err, -r, "lock state directory of container \"%s\"", id);
 	struct stat st;
 	if (fstat(dir_fd, &st) < 0)
 		return ct_error_sys(err, errno, "stat state directory of container \"%s\"", id);
@@ -213,6 +259,17 @@ int ct_state_dir_open(struct libct_context *context, const char *id, int *ret_di
 		return ct_error_set(err, ENOENT, "container \"%s\" does not exist", id);
 	*ret_dir_fd = ct_steal_fd(&dir_fd);
 	return 0;
+}
+
+int ct_state_dir_open(struct libct_context *context, const char *id, int *ret_dir_fd, struct libct_error *err)
+{
+	return open_dir(context, id, true, ret_dir_fd, err);
+}
+
+int ct_state_dir_open_unlocked(struct libct_context *context, const char *id, int *ret_dir_fd,
+			       struct libct_error *err)
+{
+	return open_dir(context, id, false, ret_dir_fd, err);
 }
 
 int ct_state_dir_remove(struct libct_context *context, const char *id, int dir_fd, struct libct_error *err)
@@ -365,12 +422,25 @@ enum libct_status ct_state_status(const struct ct_state *state)
 int libct_container_state(struct libct_context *context, const char *id, struct libct_state **ret_state,
 			  struct libct_error *err)
 {
+	/* Without the lock, so that a stuck command cannot block state. The
+	 * creating state is written in place, so a torn read is retried. */
 	_cleanup_close_ int dir_fd = -1;
-	int r = ct_state_dir_open(context, id, &dir_fd, err);
+	int r = ct_state_dir_open_unlocked(context, id, &dir_fd, err);
 	if (r < 0)
 		return r;
 	struct ct_state *state = NULL;
-	r = ct_state_load(dir_fd, id, &state, err);
+	for (int attempt = 0;; attempt++) {
+		struct libct_error load_err = { 0 };
+		r = ct_state_load(dir_fd, id, &state, &load_err);
+		if (r >= 0 || r == -ENOENT)
+			break;
+		if (attempt == 10) {
+			*err = load_err;
+			return r;
+		}
+		struct timespec pause = { .tv_nsec = 10 * 1000000 };
+		nanosleep(&pause, NULL);
+	}
 	if (r == -ENOENT)
 		return ct_error_set(err, ENOENT, "container \"%s\" does not exist", id);
 	if (r < 0)

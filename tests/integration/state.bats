@@ -153,3 +153,39 @@ teardown() {
 	run ctrun delete --force "$id"
 	expect_success
 }
+
+@test "state of a stuck create, and delete force stops it" {
+	requires ctrun
+	# A create stuck in a hook holds the container's lock: state must
+	# still answer, other commands must give up, delete --force must win.
+	update_config '.hooks.createRuntime = [{"path": "/bin/sleep", "args": ["sleep", "60"]}]'
+	"$CTRUN" --root "$CT_ROOT" create --bundle "$CT_BUNDLE" "$CT_ID" </dev/null >/dev/null 2>&1 &
+	create_pid=$!
+	record_id "$CT_ID"
+	record_pid "$create_pid"
+	hook=
+	for _ in $(seq 100); do
+		hook=$(pgrep -P "$create_pid" -x sleep) && break
+		sleep 0.05
+	done
+	[ -n "$hook" ] || fail "the createRuntime hook did not start"
+	record_pid "$hook"
+
+	CT_COMMAND_TIMEOUT=10 run ctrun state "$CT_ID"
+	expect_success
+	[ "$(echo "$output" | jq -r .status)" = creating ] || fail "status is not creating: $output"
+
+	for command in "kill $CT_ID KILL" "ps $CT_ID" "pause $CT_ID" "delete $CT_ID"; do
+		CT_COMMAND_TIMEOUT=15 run ctrun $command
+		expect_failure
+		[ "$status" -ne 124 ] || fail "$command waited for the lock"
+		expect_output_has "container \"$CT_ID\" is locked by another ctrun command (pid $create_pid?)"
+	done
+
+	CT_COMMAND_TIMEOUT=15 run ctrun delete --force "$CT_ID"
+	expect_success
+	wait "$create_pid" 2>/dev/null || true
+	[ ! -e "/proc/$create_pid" ] || fail "the stuck create $create_pid survives"
+	kill "$hook" 2>/dev/null || true
+	expect_nothing_left
+}
