@@ -64,8 +64,6 @@ static const char *find_unsupported(const struct spec_config *config, const stru
 
 	if (linux_config->intel_rdt.set)
 		return "linux.intelRdt";
-	if (linux_config->n_net_devices > 0)
-		return "linux.netDevices";
 	return NULL;
 }
 
@@ -88,6 +86,9 @@ static int check_config(const struct spec_config *config, const struct libct_cre
 	const char *field = find_unsupported(config, options);
 	if (field != NULL)
 		return ct_error_set(err, ENOTSUP, "%s: not supported", field);
+	int r = ct_netdev_check(config, err);
+	if (r < 0)
+		return r;
 
 	if (!has_namespace(config, SPEC_NS_MOUNT, true))
 		return ct_error_set(err, ENOTSUP, "linux.namespaces: a container without a new mount namespace is not supported");
@@ -621,6 +622,11 @@ static int run_create(struct create_job *job, struct libct_error *err)
 	if (r < 0)
 		return r;
 	r = spawn_init(job, err);
+	if (r < 0)
+		return r;
+	/* The clone made the network namespace; the init waits for its
+	 * release, so it sees the devices from its first step. */
+	r = ct_netdev_move(job->config, job->pid, err);
 	if (r < 0)
 		return r;
 	r = configure_init(job, err);

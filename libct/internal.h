@@ -393,4 +393,11 @@ int ct_cgroup_update_resources(struct ct_cgroup *cgroup, const struct spec_resou
 int ct_cgroup_to_map(const struct ct_cgroup *cgroup, struct spec_map *ret_map);
 int ct_cgroup_from_map(const struct spec_map *map, struct ct_cgroup **ret_cgroup, struct libct_error *err);
 
+/* netdev.c: linux.netDevices. ct_netdev_check() validates the config at
+ * create; ct_netdev_move() moves the devices into the network namespace of
+ * the init pid, which must exist already, with their permanent global
+ * addresses, and sets them up. Delete leaves them to the kernel. */
+int ct_netdev_check(const struct spec_config *config, struct libct_error *err);
+int ct_netdev_move(const struct spec_config *config, pid_t pid, struct libct_error *err);
+
 #endif

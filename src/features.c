@@ -23,6 +23,7 @@ static const struct spec_features_support libct_support = {
 	.cgroup_v2 = true,
 	.seccomp = true,
 	.idmap_mounts = true,
+	.net_devices = true,
 };
 
 /* The names of table that supported accepts, in table order. */

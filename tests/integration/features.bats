@@ -48,10 +48,11 @@ EOF
 	expect_success
 	local key
 	for key in .linux.apparmor.enabled .linux.selinux.enabled .linux.intelRdt.enabled \
-		.linux.cgroup.systemd .linux.cgroup.systemdUser .linux.netDevices.enabled; do
+		.linux.cgroup.systemd .linux.cgroup.systemdUser; do
 		[ "$(jq -r "$key" <<<"$output")" = false ] || fail "$key is not false"
 	done
 	[ "$(jq -r .linux.mountExtensions.idmap.enabled <<<"$output")" = true ] || fail "idmap is not advertised"
+	[ "$(jq -r .linux.netDevices.enabled <<<"$output")" = true ] || fail "netDevices is not advertised"
 	[ "$(jq -c .potentiallyUnsafeConfigAnnotations <<<"$output")" = '[]' ] ||
 		fail "unsafe annotations: $(jq -c .potentiallyUnsafeConfigAnnotations <<<"$output")"
 }
