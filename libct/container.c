@@ -204,7 +204,7 @@ static int create_cgroup(struct create_job *job, struct libct_error *err)
 	r = ct_cgroup_check_resources(job->cgroup, resources, err);
 	if (r < 0)
 		return r;
-	/* A cgroup that holds processes belongs to someone else, and delete
+	/* A cgroup that contains processes belongs to someone else, and delete
 	 * kills everything in the cgroup. */
 	_cleanup_free_ pid_t *pids = NULL;
 	size_t n_pids = 0;
@@ -740,7 +740,7 @@ static int load_stored_config(int dir_fd, struct spec_config **ret_config, struc
 	return r;
 }
 
-/* A failing poststart hook stops the container, as the runtime spec asks;
+/* A failing poststart hook stops the container, as the runtime spec requires;
  * delete then runs the poststop hooks. */
 static int run_poststart_hooks(struct libct_context *context, int dir_fd, const struct ct_state *state,
 			       struct libct_error *err)

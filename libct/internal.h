@@ -146,7 +146,7 @@ int ct_lsm_set_exec_labels(const struct spec_process *process, struct libct_erro
 
 /* ------------------------------------------ container state (state.c) */
 
-/* What the runtime records about a container in <state root>/<id>/state.json. */
+/* The record of a container that the runtime keeps in <state root>/<id>/state.json. */
 struct ct_state {
 	char *id;
 	enum libct_status status; /* as recorded: created or running */
@@ -241,7 +241,7 @@ int ct_seccomp_export_pfc(struct libct_context *context, const struct spec_secco
 			  struct libct_error *err);
 /* Whether the kernel accepts the SECCOMP_FILTER_FLAG_* of that name. */
 bool ct_seccomp_flag_supported(const char *name);
-/* Whether libseccomp knows the SCMP_ARCH_* of that name. */
+/* Returns whether libseccomp has an SCMP_ARCH_* of that name. */
 bool ct_seccomp_arch_supported(const char *name);
 
 /* The points of the init where the filter may be loaded; seccomp.c says
@@ -255,7 +255,7 @@ enum ct_seccomp_stage {
  * sends the listener fd to `create` over init->sync_fd. */
 int ct_seccomp_load(struct ct_init *init, enum ct_seccomp_stage stage, struct libct_error *err);
 
-/* What `create` knows about the container when it passes the listener fd
+/* The facts about the container that `create` has when it passes the listener fd
  * on to the agent at linux.seccomp.listenerPath. */
 struct ct_seccomp_agent {
 	const struct spec_config *config;

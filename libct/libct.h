@@ -107,7 +107,7 @@ struct libct_exec_options {
 	uint32_t console_height;    /* rows and columns that replace process.consoleSize when both */
 	uint32_t console_width;     /* are not 0, such as the size of the caller's own terminal */
 	bool no_new_privileges;     /* set no_new_privs even when process.noNewPrivileges is false */
-	/* How the process is run. */
+	/* Where the process runs: terminal, pid file, inherited fds and cgroup. */
 	const char *console_socket; /* NULL or the unix socket that receives the terminal's master fd */
 	const char *pid_file;       /* NULL or a path for the process's pid, written atomically */
 	int preserve_fds;           /* extra fds from 3 up that the process inherits */

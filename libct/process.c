@@ -25,7 +25,7 @@
 /*
  * The cwd is resolved inside the container's root without magic links, and
  * checked afterwards: a cwd such as /proc/self/fd/N would otherwise land on
- * a directory fd that the runtime still holds (a cgroup or the host's
+ * a directory fd that the runtime still has open (a cgroup or the host's
  * rootfs parent) and give the program a foothold outside the root.
  */
 static int change_directory(const struct spec_process *process, struct libct_error *err)
@@ -62,7 +62,7 @@ static int set_user(const struct spec_process *process, bool new_user_ns, struct
 	const struct spec_user *user = &process->user;
 
 	/* Without additionalGids the supplementary groups of the runtime must
-	 * still go. In a user namespace whose setgroups file says "deny" this
+	 * still go. In a user namespace whose setgroups file contains "deny" this
 	 * fails with EPERM, and then the groups are the namespace's overflow
 	 * group anyway. */
 	if (setgroups(user->n_additional_gids, (const gid_t *)user->additional_gids) < 0 &&

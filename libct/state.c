@@ -71,7 +71,7 @@ void ct_state_free(struct ct_state *state)
 
 /* ------------------------------------------------------------- the id */
 
-/* A directory name holds at most NAME_MAX bytes. The start socket needs no
+/* A directory name is at most NAME_MAX bytes long. The start socket needs no
  * room in sun_path: it is bound through /proc/self/fd (sync.c). */
 #define ID_MAX_LENGTH NAME_MAX
 #define ID_SHOWN_MAX 64
