@@ -92,6 +92,20 @@ static char **copy_strv(char *const *items, size_t *ret_count)
 	return copy;
 }
 
+/* Reads the config.json that create saved in the container's state directory. */
+static int load_container_config(struct exec_job *job, struct spec_config **ret_config, struct libct_error *err)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	int r = ct_read_file_at(job->dir_fd, "config.json", CONFIG_MAX_SIZE, &data, &len, err);
+	if (r < 0)
+		return ct_error_prefix(err, "read the container's config.json");
+	r = spec_config_parse(data, len, ret_config, err);
+	if (r < 0)
+		return ct_error_prefix(err, "parse the container's config.json");
+	return 0;
+}
+
 /* The argv form runs args with the rest of the container's own process. */
 static int load_container_process(struct exec_job *job, struct libct_error *err)
 {
@@ -99,15 +113,10 @@ static int load_container_process(struct exec_job *job, struct libct_error *err)
 	if (options->args == NULL || options->args[0] == NULL)
 		return ct_error_set(err, EINVAL, "no command to execute");
 
-	_cleanup_free_ char *data = NULL;
-	size_t len = 0;
-	int r = ct_read_file_at(job->dir_fd, "config.json", CONFIG_MAX_SIZE, &data, &len, err);
-	if (r < 0)
-		return ct_error_prefix(err, "read the container's config.json");
 	struct spec_config *config = NULL;
-	r = spec_config_parse(data, len, &config, err);
+	int r = load_container_config(job, &config, err);
 	if (r < 0)
-		return ct_error_prefix(err, "parse the container's config.json");
+		return r;
 	job->process = ct_steal_pointer(&config->process);
 	spec_config_free(config);
 	if (job->process == NULL)
@@ -226,15 +235,10 @@ static int load_process(struct exec_job *job, struct libct_error *err)
  * the process, so that no process of the container escapes it. */
 static int load_seccomp(struct exec_job *job, struct libct_error *err)
 {
-	_cleanup_free_ char *data = NULL;
-	size_t len = 0;
-	int r = ct_read_file_at(job->dir_fd, "config.json", CONFIG_MAX_SIZE, &data, &len, err);
-	if (r < 0)
-		return ct_error_prefix(err, "read the container's config.json");
 	struct spec_config *config = NULL;
-	r = spec_config_parse(data, len, &config, err);
+	int r = load_container_config(job, &config, err);
 	if (r < 0)
-		return ct_error_prefix(err, "parse the container's config.json");
+		return r;
 
 	const struct spec_seccomp *seccomp = &config->linux_config.seccomp;
 	for (size_t i = 0; i < seccomp->n_syscalls && r >= 0; i++)
@@ -277,13 +281,15 @@ static int open_container(struct exec_job *job, struct libct_error *err)
 	return 0;
 }
 
+/* The runtime enters the pid namespace around clone3, and the child joins
+ * the others with one setns, so plan_namespaces() records pid apart. */
 static const struct {
 	const char *name;
 	int flag;
 } joined_namespaces[] = {
 	{ "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS },      { "net", CLONE_NEWNET },
 	{ "ipc", CLONE_NEWIPC },   { "uts", CLONE_NEWUTS },     { "cgroup", CLONE_NEWCGROUP },
-	{ "time", CLONE_NEWTIME },
+	{ "time", CLONE_NEWTIME }, { "pid", CLONE_NEWPID },
 };
 
 /* Returns 1 when the init's namespace name differs from the runtime's, 0
@@ -310,13 +316,13 @@ static int plan_namespaces(struct exec_job *job, struct libct_error *err)
 		int r = namespace_differs(pid, joined_namespaces[i].name, err);
 		if (r < 0)
 			return r;
-		if (r > 0)
+		if (r == 0)
+			continue;
+		if (joined_namespaces[i].flag == CLONE_NEWPID)
+			job->join_pid = true;
+		else
 			job->ns_flags |= joined_namespaces[i].flag;
 	}
-	int r = namespace_differs(pid, "pid", err);
-	if (r < 0)
-		return r;
-	job->join_pid = r > 0;
 
 	job->init.new_user_ns = job->ns_flags & CLONE_NEWUSER;
 	_cleanup_free_ char *root = ct_asprintf("/proc/%d/root", (int)pid);
