@@ -102,6 +102,15 @@ enum cli_parse_result cli_parse(const struct cli_syntax *syntax, int argc, char 
 /* Converts a cli_parse_result that is not CLI_PARSE_OK into an exit status. */
 int cli_parse_exit_status(enum cli_parse_result result);
 
+/* An operation on one container, with the data its command parsed. */
+typedef int (*cli_container_action)(struct libct_context *context, const char *id, void *userdata,
+				    struct libct_error *err);
+
+/* Parses argv by syntax, whose one operand is a container id, runs action on
+ * that id with a new context and returns the command's exit status. */
+int cli_run_on_container(const struct cli_globals *globals, const struct cli_syntax *syntax, int argc, char **argv,
+			 cli_container_action action, void *userdata);
+
 /* Prints "--help" text of syntax to stdout. */
 void cli_print_help(const struct cli_syntax *syntax);
 

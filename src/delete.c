@@ -14,6 +14,18 @@ static bool container_is_gone(struct libct_context *context, const char *id)
 	return r == -ENOENT;
 }
 
+static int delete_container(struct libct_context *context, const char *id, void *userdata, struct libct_error *err)
+{
+	bool force = *(const bool *)userdata;
+
+	int r = libct_container_delete(context, id, force, err);
+	/* ENOENT may also come from a file inside the state, so check that the
+	 * container itself is what is missing before --force calls it done. */
+	if (r == -ENOENT && force && container_is_gone(context, id))
+		r = 0;
+	return r;
+}
+
 int cmd_delete(const struct cli_globals *globals, int argc, char **argv)
 {
 	bool force = false;
@@ -31,22 +43,6 @@ int cmd_delete(const struct cli_globals *globals, int argc, char **argv)
 		.min_operands = 1,
 		.max_operands = 1,
 	};
-	struct libct_error err = {0};
-	int first;
 
-	enum cli_parse_result parsed = cli_parse(&syntax, argc, argv, &first);
-	if (parsed != CLI_PARSE_OK)
-		return cli_parse_exit_status(parsed);
-
-	struct libct_context *context = cli_context_new(globals);
-	if (context == NULL)
-		return CLI_EXIT_FAILURE;
-
-	int r = libct_container_delete(context, argv[first], force, &err);
-	/* ENOENT may also come from a file inside the state, so check that the
-	 * container itself is what is missing before --force calls it done. */
-	if (r == -ENOENT && force && container_is_gone(context, argv[first]))
-		r = 0;
-	libct_context_free(context);
-	return r < 0 ? cli_fail(r, &err) : CLI_EXIT_OK;
+	return cli_run_on_container(globals, &syntax, argc, argv, delete_container, &force);
 }

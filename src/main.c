@@ -313,6 +313,25 @@ int cli_fail(int r, const struct libct_error *err)
 	return CLI_EXIT_FAILURE;
 }
 
+int cli_run_on_container(const struct cli_globals *globals, const struct cli_syntax *syntax, int argc, char **argv,
+			 cli_container_action action, void *userdata)
+{
+	struct libct_error err = {0};
+	int first;
+
+	enum cli_parse_result parsed = cli_parse(syntax, argc, argv, &first);
+	if (parsed != CLI_PARSE_OK)
+		return cli_parse_exit_status(parsed);
+
+	struct libct_context *context = cli_context_new(globals);
+	if (context == NULL)
+		return CLI_EXIT_FAILURE;
+
+	int r = action(context, argv[first], userdata, &err);
+	libct_context_free(context);
+	return r < 0 ? cli_fail(r, &err) : CLI_EXIT_OK;
+}
+
 /* ------------------------------------------------------------ help */
 
 static int cmd_help(const struct cli_globals *globals, int argc, char **argv)

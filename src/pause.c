@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "ctrun.h"
 
+static int pause_container(struct libct_context *context, const char *id, void *userdata, struct libct_error *err)
+{
+	(void)userdata;
+	return libct_container_pause(context, id, err);
+}
+
 int cmd_pause(const struct cli_globals *globals, int argc, char **argv)
 {
 	const struct cli_option options[] = {
@@ -15,18 +21,6 @@ int cmd_pause(const struct cli_globals *globals, int argc, char **argv)
 		.min_operands = 1,
 		.max_operands = 1,
 	};
-	struct libct_error err = {0};
-	int first;
 
-	enum cli_parse_result parsed = cli_parse(&syntax, argc, argv, &first);
-	if (parsed != CLI_PARSE_OK)
-		return cli_parse_exit_status(parsed);
-
-	struct libct_context *context = cli_context_new(globals);
-	if (context == NULL)
-		return CLI_EXIT_FAILURE;
-
-	int r = libct_container_pause(context, argv[first], &err);
-	libct_context_free(context);
-	return r < 0 ? cli_fail(r, &err) : CLI_EXIT_OK;
+	return cli_run_on_container(globals, &syntax, argc, argv, pause_container, NULL);
 }
