@@ -227,4 +227,58 @@ static inline void check_dir(const struct spec_map *map, const char *key, const 
 	free(expected);
 }
 
+static inline void check_file(const char *dir, const char *file, const char *expected, const char *name)
+{
+	char *path = ct_asprintf("%s/%s", dir, file);
+	char *text = read_text(path);
+	is_str(text, expected, "%s: %s", name, file);
+	free(text);
+	free(path);
+}
+
+/* Writes the initial content of control files, as the kernel shows them in
+ * a new cgroup. */
+static inline void add_control_files(const char *dir, const char *const *files, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		char *path = ct_asprintf("%s/%s", dir, files[i]);
+		write_text(path, "");
+		free(path);
+	}
+}
+
+static inline struct ct_cgroup *new_created(const struct fixture *fixture, const char *path, const char *name)
+{
+	struct ct_cgroup_params params = fixture_params(fixture, path);
+	struct ct_cgroup *cgroup = NULL;
+	struct libct_error err = {0};
+	int r = ct_cgroup_new(&params, &cgroup, &err);
+	if (r == 0)
+		r = ct_cgroup_create(cgroup, &err);
+	if (!is_int(r, 0, "%s: create succeeds", name))
+		diag("%s", err.message);
+	return cgroup;
+}
+
+/* Creates cgroup "PREFIX-PID/c1" on the real hierarchies, below this
+ * process's own cgroups, or fails the check "NAME: create succeeds" and
+ * returns NULL. */
+static inline struct ct_cgroup *new_real_created(const char *prefix, const char *name)
+{
+	char *path = ct_asprintf("%s-%d/c1", prefix, (int)getpid());
+	struct ct_cgroup_params params = {.cgroups_path = path, .id = "unit"};
+	struct ct_cgroup *cgroup = NULL;
+	struct libct_error err = {0};
+	int r = ct_cgroup_new(&params, &cgroup, &err);
+	free(path);
+	if (r == 0)
+		r = ct_cgroup_create(cgroup, &err);
+	if (!is_int(r, 0, "%s: create succeeds", name)) {
+		diag("%s", err.message);
+		ct_cgroup_free(cgroup);
+		return NULL;
+	}
+	return cgroup;
+}
+
 #endif

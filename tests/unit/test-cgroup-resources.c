@@ -14,38 +14,6 @@
 
 #define COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
-static void check_file(const char *dir, const char *file, const char *expected, const char *name)
-{
-	char *path = ct_asprintf("%s/%s", dir, file);
-	char *text = read_text(path);
-	is_str(text, expected, "%s: %s", name, file);
-	free(text);
-	free(path);
-}
-
-/* Creates empty control files, as cgroupfs shows them in a new cgroup. */
-static void add_files(const char *dir, const char *const *files, size_t count)
-{
-	for (size_t i = 0; i < count; i++) {
-		char *path = ct_asprintf("%s/%s", dir, files[i]);
-		write_text(path, "");
-		free(path);
-	}
-}
-
-static struct ct_cgroup *new_created(const struct fixture *fixture, const char *name)
-{
-	struct ct_cgroup_params params = fixture_params(fixture, "c");
-	struct ct_cgroup *cgroup = NULL;
-	struct libct_error err = {0};
-	int r = ct_cgroup_new(&params, &cgroup, &err);
-	if (r == 0)
-		r = ct_cgroup_create(cgroup, &err);
-	if (!is_int(r, 0, "%s: create succeeds", name))
-		diag("%s", err.message);
-	return cgroup;
-}
-
 /* ------------------------------------------------------------- devices */
 
 static struct ct_device_rule *rules_of(const struct spec_device_rule *spec, size_t n, size_t *ret_count)
@@ -288,14 +256,14 @@ static void test_v2_fixture(void)
 	char *controllers = ct_asprintf("%s/cgroup.controllers", fixture.root);
 	write_text(controllers, "cpuset cpu io memory pids hugetlb rdma\n");
 	free(controllers);
-	struct ct_cgroup *cgroup = new_created(&fixture, "v2 fixture");
+	struct ct_cgroup *cgroup = new_created(&fixture, "c", "v2 fixture");
 	const char *dir = cgroup->hierarchies[0].dir;
-	add_files(dir, v2_files, COUNT(v2_files));
+	add_control_files(dir, v2_files, COUNT(v2_files));
 	char *parents[] = {ct_asprintf("%s/user.slice/session-1.scope", fixture.root),
 	                   ct_asprintf("%s/user.slice", fixture.root), ct_strdup(fixture.root)};
 	for (size_t i = 0; i < COUNT(parents); i++) {
 		const char *files[] = {"cgroup.subtree_control", "cgroup.controllers"};
-		add_files(parents[i], files, 1);
+		add_control_files(parents[i], files, 1);
 		char *path = ct_asprintf("%s/cgroup.controllers", parents[i]);
 		write_text(path, "cpuset cpu io memory pids hugetlb rdma\n");
 		free(path);
@@ -431,7 +399,7 @@ static void test_v1_fixture(void)
 	char *controllers = ct_asprintf("%s/unified/cgroup.controllers", fixture.root);
 	write_text(controllers, "hugetlb\n");
 	free(controllers);
-	struct ct_cgroup *cgroup = new_created(&fixture, "v1 fixture");
+	struct ct_cgroup *cgroup = new_created(&fixture, "c", "v1 fixture");
 	struct spec_map map = {0};
 	ct_cgroup_to_map(cgroup, &map);
 	const char *blkio = map_value(&map, "blkio");
@@ -444,18 +412,18 @@ static void test_v1_fixture(void)
 	const char *device_files[] = {"devices.allow", "devices.deny"};
 	const char *memory_files[] = {"memory.kmem.tcp.limit_in_bytes"};
 	const char *hugetlb_files[] = {"hugetlb.2MB.max"};
-	add_files(blkio, blkio_files, COUNT(blkio_files));
-	add_files(net, net_files, COUNT(net_files));
-	add_files(devices, device_files, COUNT(device_files));
-	add_files(memory, memory_files, COUNT(memory_files));
-	add_files(unified, hugetlb_files, COUNT(hugetlb_files));
+	add_control_files(blkio, blkio_files, COUNT(blkio_files));
+	add_control_files(net, net_files, COUNT(net_files));
+	add_control_files(devices, device_files, COUNT(device_files));
+	add_control_files(memory, memory_files, COUNT(memory_files));
+	add_control_files(unified, hugetlb_files, COUNT(hugetlb_files));
 	char *parent = ct_asprintf("%s/unified/user.slice/session-1.scope", fixture.root);
 	const char *subtree[] = {"cgroup.subtree_control"};
-	add_files(parent, subtree, 1);
+	add_control_files(parent, subtree, 1);
 	char *root = ct_asprintf("%s/unified", fixture.root);
-	add_files(root, subtree, 1);
+	add_control_files(root, subtree, 1);
 	char *mid = ct_asprintf("%s/unified/user.slice", fixture.root);
-	add_files(mid, subtree, 1);
+	add_control_files(mid, subtree, 1);
 	const char *parents[] = {parent, mid};
 	for (size_t i = 0; i < COUNT(parents); i++) {
 		char *path = ct_asprintf("%s/cgroup.controllers", parents[i]);
@@ -689,19 +657,10 @@ static void test_real_limits(void)
 		skip("the real cgroup hierarchy needs root");
 		return;
 	}
-	char *path = ct_asprintf("ctrun-test-res-%d/c1", (int)getpid());
-	struct ct_cgroup_params params = {.cgroups_path = path, .id = "unit"};
-	struct ct_cgroup *cgroup = NULL;
-	struct libct_error err = {0};
-	int r = ct_cgroup_new(&params, &cgroup, &err);
-	if (r == 0)
-		r = ct_cgroup_create(cgroup, &err);
-	if (!is_int(r, 0, "real limits: create succeeds")) {
-		diag("%s", err.message);
-		ct_cgroup_free(cgroup);
-		free(path);
+	struct ct_cgroup *cgroup = new_real_created("ctrun-test-res", "real limits");
+	if (cgroup == NULL)
 		return;
-	}
+	struct libct_error err = {0};
 	struct spec_map map = {0};
 	ct_cgroup_to_map(cgroup, &map);
 	const char *unified = map_value(&map, "unified");
@@ -747,7 +706,7 @@ static void test_real_limits(void)
 	check_real_device_update(cgroup, devices);
 
 	struct spec_resources weight = {.block_io = {.set = true, .weight = {true, 500}}};
-	r = ct_cgroup_update_resources(cgroup, &weight, &err);
+	int r = ct_cgroup_update_resources(cgroup, &weight, &err);
 	ok(r == 0 || (r == -ENOTSUP && strstr(err.message, "no proportional I/O scheduler") != NULL),
 	   "real limits: blkio weight applied or refused with the reason");
 	diag("%s", r == 0 ? "blkio weight applied" : err.message);
@@ -760,7 +719,6 @@ static void test_real_limits(void)
 	free(before);
 	map_clear(&map);
 	ct_cgroup_free(cgroup);
-	free(path);
 }
 
 int main(void)

@@ -202,19 +202,6 @@ static void test_mount_of_subtree(void)
 
 /* --------------------------------------------------- create and destroy */
 
-static struct ct_cgroup *new_created(const struct fixture *fixture, const char *path, const char *name)
-{
-	struct ct_cgroup_params params = fixture_params(fixture, path);
-	struct ct_cgroup *cgroup = NULL;
-	struct libct_error err = {0};
-	int r = ct_cgroup_new(&params, &cgroup, &err);
-	if (r == 0)
-		r = ct_cgroup_create(cgroup, &err);
-	if (!is_int(r, 0, "%s: create succeeds", name))
-		diag("%s", err.message);
-	return cgroup;
-}
-
 static void test_create_destroy(void)
 {
 	struct fixture fixture = fixture_new(FIXTURE_HYBRID);
@@ -558,17 +545,6 @@ static void test_resources_rejected(void)
 	fixture_free(&fixture);
 }
 
-/* Writes the initial content of control files, as the kernel shows them in
- * a new cgroup. */
-static void add_control_files(const char *dir, const char *const *files, size_t count)
-{
-	for (size_t i = 0; i < count; i++) {
-		char *path = ct_asprintf("%s/%s", dir, files[i]);
-		write_text(path, "");
-		free(path);
-	}
-}
-
 static void remove_control_files(const char *dir, const char *const *files, size_t count)
 {
 	for (size_t i = 0; i < count; i++) {
@@ -576,15 +552,6 @@ static void remove_control_files(const char *dir, const char *const *files, size
 		unlink(path);
 		free(path);
 	}
-}
-
-static void check_file(const char *dir, const char *file, const char *expected, const char *name)
-{
-	char *path = ct_asprintf("%s/%s", dir, file);
-	char *text = read_text(path);
-	is_str(text, expected, "%s: %s", name, file);
-	free(text);
-	free(path);
 }
 
 static const char *const memory_files[] = {
@@ -1023,19 +990,10 @@ static void test_real_hierarchy(void)
 		skip("the real cgroup hierarchy needs root");
 		return;
 	}
-	char *path = ct_asprintf("ctrun-test-%d/c1", (int)getpid());
-	struct ct_cgroup_params params = {.cgroups_path = path, .id = "unit"};
-	struct ct_cgroup *cgroup = NULL;
-	struct libct_error err = {0};
-	int r = ct_cgroup_new(&params, &cgroup, &err);
-	if (r == 0)
-		r = ct_cgroup_create(cgroup, &err);
-	if (!is_int(r, 0, "real: create succeeds")) {
-		diag("%s", err.message);
-		ct_cgroup_free(cgroup);
-		free(path);
+	struct ct_cgroup *cgroup = new_real_created("ctrun-test", "real");
+	if (cgroup == NULL)
 		return;
-	}
+	struct libct_error err = {0};
 	diag("real layout: %d, %zu hierarchies", (int)ct_cgroup_layout(cgroup), cgroup->n_hierarchies);
 	struct spec_map map = {0};
 	ct_cgroup_to_map(cgroup, &map);
@@ -1069,7 +1027,6 @@ static void test_real_hierarchy(void)
 
 	map_clear(&map);
 	ct_cgroup_free(cgroup);
-	free(path);
 }
 
 int main(void)
