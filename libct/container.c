@@ -282,7 +282,7 @@ static int prepare_init(struct create_job *job, struct libct_error *err)
 	init->no_new_keyring = job->options->no_new_keyring;
 	init->preserve_fds = job->options->preserve_fds;
 
-	int r = ct_notify_prepare(job->context, job->id, job->dir_fd, job->config, init, err);
+	int r = ct_notify_prepare(job->context, job->dir_fd, job->config, init, err);
 	if (r < 0)
 		return r;
 	r = ct_ns_plan(job->config, init, &job->clone_flags, &job->pid_ns_fd, err);
@@ -592,6 +592,7 @@ static void release_job(struct create_job *job)
 	ct_closep(&job->terminal_fd);
 	ct_closep(&job->console_fd);
 	ct_mounts_close_idmap(&job->init);
+	ct_closep(&job->init.notify_tree_fd);
 	for (size_t i = 0; i < SPEC_NS_COUNT; i++)
 		ct_closep(&job->init.join_fds[i]);
 	ct_closep(&job->dir_fd);
@@ -664,7 +665,7 @@ int libct_container_create(struct libct_context *context, const char *id,
 		.console_fd = -1,
 		.terminal_fd = -1,
 		.sync_fd = -1,
-		.init = { .rootfs_fd = -1, .start_fd = -1, .sync_fd = -1, .terminal_fd = -1 },
+		.init = { .rootfs_fd = -1, .start_fd = -1, .sync_fd = -1, .terminal_fd = -1, .notify_tree_fd = -1 },
 	};
 	for (size_t i = 0; i < SPEC_NS_COUNT; i++)
 		job.init.join_fds[i] = -1;

@@ -111,6 +111,9 @@ struct ct_init {
 	/* One entry per config.mounts: a detached idmapped tree made by
 	 * ct_mounts_prepare_idmap() before clone, or -1; NULL when none. */
 	int *idmap_fds;
+	/* With NOTIFY_SOCKET, a detached clone of the notify socket directory
+	 * that ct_notify_prepare() made before clone, else -1. */
+	int notify_tree_fd;
 
 	/* Filled by the lifecycle code (container.c, namespaces.c, init.c). */
 	int start_fd;             /* listening start socket in the state directory */

@@ -3,12 +3,23 @@
  * systemd integration through the environment of the runtime, as runc does
  * it for containerd, Podman and systemd units that run a container:
  *
- * NOTIFY_SOCKET: create bind-mounts the directory <state dir>/notify at
- * /run/notify in the container and sets NOTIFY_SOCKET=/run/notify/notify.sock
- * for the process. start binds that socket before the program runs, waits
- * for a message with READY=1 and forwards it, with MAINPID=<init pid>, to
- * the caller's NOTIFY_SOCKET. So a Type=notify unit becomes ready when the
- * container reports readiness, not when the runtime returns.
+ * NOTIFY_SOCKET: create makes the directory <state dir>/notify, and the
+ * init mounts it read-only at /run/notify in the container. The process
+ * gets NOTIFY_SOCKET=/run/notify/notify.sock. start binds that socket
+ * before the program runs, waits for a message with READY=1 and forwards
+ * it, with MAINPID=<init pid>, to the caller's NOTIFY_SOCKET. So a
+ * Type=notify unit becomes ready when the container reports readiness, not
+ * when the runtime returns.
+ *
+ * The runtime clones the directory into a detached mount before clone, and
+ * the init only attaches it. The init of a container with a user namespace
+ * could neither search the state directory (mode 0700, owned by a host uid
+ * that its namespace does not map) nor clone a mount of the runtime's mount
+ * namespace. The directory and the socket stay owned by host root. A
+ * process of the container that runs as any mapped uid can send to the
+ * socket (mode 0777) through the directory (mode 0755). But not even the
+ * container's root can add, remove or replace a file in it, because its
+ * namespace does not map the owner.
  *
  * LISTEN_FDS (socket activation): when LISTEN_PID names the runtime, the
  * LISTEN_FDS fds from 3 up are passed to the container like --preserve-fds,
@@ -19,11 +30,13 @@
 #include <poll.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "mounts.h"
 #include "notify.h"
 
 #define NOTIFY_DIR            "notify"
@@ -53,62 +66,59 @@ static void set_env(struct spec_process *process, const char *name, const char *
 	process->env[process->n_env] = NULL;
 }
 
-static char **strv_of(const char *const *items, size_t n_items)
-{
-	char **strv = ct_calloc(n_items + 1, sizeof(char *));
-	for (size_t i = 0; i < n_items; i++)
-		strv[i] = ct_strdup(items[i]);
-	return strv;
-}
-
-static void add_notify_mount(struct spec_config *config, const char *source)
-{
-	static const char *const options[] = {"bind", "nosuid", "noexec", "nodev", "ro"};
-	size_t n_options = sizeof(options) / sizeof(options[0]);
-
-	config->mounts = ct_realloc(config->mounts, (config->n_mounts + 1) * sizeof(*config->mounts));
-	config->mounts[config->n_mounts++] = (struct spec_mount){
-	    .destination = ct_strdup(NOTIFY_CONTAINER_DIR),
-	    .type = ct_strdup("bind"),
-	    .source = ct_strdup(source),
-	    .options = strv_of(options, n_options),
-	    .n_options = n_options,
-	};
-}
-
 /* ---------------------------------------------------------- create */
 
-static bool has_user_namespace(const struct spec_config *config)
+/* Clones the socket directory into a detached, read-only mount for the
+ * init to attach. The runtime sets the attributes, in its own user
+ * namespace, before the tree is handed over. */
+static int open_notify_tree(int dir_fd, struct libct_error *err)
 {
-	for (size_t i = 0; i < config->linux_config.n_namespaces; i++)
-		if (config->linux_config.namespaces[i].type == SPEC_NS_USER)
-			return true;
-	return false;
+	_cleanup_close_ int tree_fd = (int)open_tree(dir_fd, NOTIFY_DIR, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree_fd < 0)
+		return ct_error_sys(err, errno, "clone the notify socket directory");
+	uint64_t attrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	int r = ct_mount_setattr(tree_fd, false, attrs, 0, NOTIFY_DIR, err);
+	if (r < 0)
+		return r;
+	return ct_steal_fd(&tree_fd);
 }
 
-static int prepare_notify(struct libct_context *context, const char *id, int dir_fd,
-                          struct spec_config *config, struct libct_error *err)
+static int prepare_notify(struct libct_context *context, int dir_fd, struct spec_config *config,
+			  struct ct_init *init, struct libct_error *err)
 {
 	const char *host_socket = getenv("NOTIFY_SOCKET");
 	if (host_socket == NULL || host_socket[0] == '\0')
 		return 0;
-	/* TODO: the init binds the directory from the state directory (mode
-	 * 0700), which the root of a user namespace cannot search, and it
-	 * cannot clone a mount of the runtime's mount namespace either. */
-	if (has_user_namespace(config))
-		return ct_error_set(err, ENOTSUP, "a container with a user namespace is not supported");
 
-	/* 0755, so that a container user who is not root can reach the socket
-	 * at the root of the bind mount. */
+	/* 0755, whatever the umask, so that a container user who is not root
+	 * can reach the socket at the root of the mount. */
 	if (mkdirat(dir_fd, NOTIFY_DIR, 0755) < 0)
 		return ct_error_sys(err, errno, "create the notify socket directory");
 	if (fchmodat(dir_fd, NOTIFY_DIR, 0755, 0) < 0)
 		return ct_error_sys(err, errno, "set the mode of the notify socket directory");
+	int tree_fd = open_notify_tree(dir_fd, err);
+	if (tree_fd < 0)
+		return tree_fd;
 
-	_cleanup_free_ char *source = ct_asprintf("%s/%s/%s", context->state_root, id, NOTIFY_DIR);
-	add_notify_mount(config, source);
+	init->notify_tree_fd = tree_fd;
 	set_env(config->process, "NOTIFY_SOCKET", NOTIFY_CONTAINER_PATH);
 	ct_debug(context, "NOTIFY_SOCKET: the container's socket is \"%s\"", NOTIFY_CONTAINER_PATH);
+	return 0;
+}
+
+int ct_notify_attach(struct ct_init *init, int root_fd, struct libct_error *err)
+{
+	if (init->notify_tree_fd < 0)
+		return 0;
+	struct ct_bind bind = {
+		.source_fd = init->notify_tree_fd,
+		.target = NOTIFY_CONTAINER_DIR,
+	};
+	int r = ct_bind_mount(root_fd, &bind, err);
+	ct_closep(&init->notify_tree_fd);
+	if (r < 0)
+		return ct_error_prefix(err, "NOTIFY_SOCKET: mount the socket directory on \"%s\"",
+				       NOTIFY_CONTAINER_DIR);
 	return 0;
 }
 
@@ -133,10 +143,10 @@ static int count_listen_fds(void)
 	return (int)value;
 }
 
-int ct_notify_prepare(struct libct_context *context, const char *id, int dir_fd, struct spec_config *config,
-                      struct ct_init *init, struct libct_error *err)
+int ct_notify_prepare(struct libct_context *context, int dir_fd, struct spec_config *config, struct ct_init *init,
+                      struct libct_error *err)
 {
-	int r = prepare_notify(context, id, dir_fd, config, err);
+	int r = prepare_notify(context, dir_fd, config, init, err);
 	if (r < 0)
 		return ct_error_prefix(err, "NOTIFY_SOCKET");
 
@@ -220,7 +230,8 @@ int ct_notify_open(int dir_fd, int *ret_fd, struct libct_error *err)
 	(void)unlink(path); /* left by an earlier start that failed */
 	if (bind(fd, (struct sockaddr *)&addr, len) < 0)
 		return ct_error_sys(err, errno, "bind the notify socket");
-	/* Any user in the container may report readiness. */
+	/* Any user in the container may report readiness. The socket stays
+	 * owned by host root, which a user namespace shows as its overflow uid. */
 	if (chmod(path, 0777) < 0)
 		return ct_error_sys(err, errno, "set the mode of the notify socket");
 	*ret_fd = ct_steal_fd(&fd);

@@ -9,12 +9,15 @@
 #include "internal.h"
 
 /* create, before clone: with NOTIFY_SOCKET, makes the socket directory in
- * the state directory dir_fd and adds its bind mount and NOTIFY_SOCKET to
- * config, which fails with ENOTSUP for a container with a user namespace.
- * With LISTEN_FDS for this process, widens init->preserve_fds and sets
- * LISTEN_FDS in the process env. */
-int ct_notify_prepare(struct libct_context *context, const char *id, int dir_fd, struct spec_config *config,
-                      struct ct_init *init, struct libct_error *err);
+ * the state directory dir_fd, stores a detached read-only clone of it in
+ * init->notify_tree_fd (the caller closes it) and sets NOTIFY_SOCKET in
+ * the process env. With LISTEN_FDS for this process, widens
+ * init->preserve_fds and sets LISTEN_FDS in the process env. */
+int ct_notify_prepare(struct libct_context *context, int dir_fd, struct spec_config *config, struct ct_init *init,
+                      struct libct_error *err);
+/* init, after the config mounts: attaches init->notify_tree_fd at
+ * /run/notify inside root_fd and closes it; does nothing when it is -1. */
+int ct_notify_attach(struct ct_init *init, int root_fd, struct libct_error *err);
 /* Removes the socket directory from the state directory dir_fd, before
  * the state directory itself goes. */
 void ct_notify_remove(int dir_fd);

@@ -16,6 +16,7 @@
 #include <sys/sysmacros.h>
 
 #include "mounts.h"
+#include "notify.h"
 
 /* ---------------------------------------------------------- propagation */
 
@@ -181,6 +182,10 @@ int ct_rootfs_prepare(struct ct_init *init, struct libct_error *err)
 			return r;
 		dev_bind_mounted = dev_bind_mounted || is_dev_bind(&init->config->mounts[i]);
 	}
+	/* After the config mounts, so that a tmpfs on /run cannot hide it. */
+	r = ct_notify_attach(init, root_fd, err);
+	if (r < 0)
+		return r;
 
 	return ct_devices_create(init, root_fd, dev_bind_mounted, err);
 }

@@ -135,14 +135,61 @@ start_listener() {
 	expect_line "listen_fds=none"
 }
 
-@test "notify user namespace not supported" {
+@test "notify in a user namespace as a mapped user" {
 	requires ctrun userns
+	start_listener
 	update_config '.linux.namespaces += [{"type": "user"}]
 		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+		| .process.user = {"uid": 1000, "gid": 1000}
+		| .process.args = ["/bin/sh", "-c",
+			"ctprobe id; ctprobe stat /run/notify/notify.sock; sdnotify send \"STATUS=mapped\nREADY=1\"; sleep 60"]'
+	chown -R 100000:200000 "$CT_BUNDLE/rootfs"
+	# The init runs as host uid 100000 and must reach the rootfs.
+	local dir=$CT_BUNDLE
+	while [[ "$dir" == "$BATS_RUN_TMPDIR"* ]]; do
+		chmod o+x "$dir"
+		dir=$(dirname "$dir")
+	done
 
 	NOTIFY_SOCKET=$CT_TMP/host.sock run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
-	expect_failure 1
-	expect_output_has "NOTIFY_SOCKET: a container with a user namespace is not supported"
-	[ ! -e "$CT_ROOT/$CT_ID" ] || fail "the state directory remains"
+	expect_success
+	NOTIFY_SOCKET=$CT_TMP/host.sock run ctrun start "$CT_ID"
+	expect_success
+	wait "$LISTENER" || fail "the listener got no READY=1: $(cat "$CT_TMP/listener.out")"
+	LISTENER=
+
+	local pid
+	pid=$(container_pid "$CT_ID")
+	mapfile -t lines <"$CT_TMP/listener.out"
+	expect_line "message=STATUS=mapped"
+	expect_line "message=READY=1"
+	expect_line "message=MAINPID=$pid"
+	# The sender ran as the mapped uid 1000, and the socket stays owned by
+	# host root, which the namespace shows as its overflow uid.
+	wait_for_output "$CT_ID" "uid=1000"
+	output=$(container_output "$CT_ID")
+	expect_output_has "type=socket"
+	expect_output_has "mode=0777"
+	expect_output_has "uid=$(cat /proc/sys/kernel/overflowuid)"
+	[ "$(stat -c %u "/proc/$pid")" = 101000 ] || fail "the process runs as host uid $(stat -c %u "/proc/$pid")"
+}
+
+@test "notify directory is read-only in the container" {
+	requires ctrun
+	start_listener
+	update_config '.process.args = ["/bin/sh", "-c",
+		"touch /run/notify/new 2>&1; ctprobe stat /run/notify; sdnotify send READY=1; sleep 60"]'
+
+	NOTIFY_SOCKET=$CT_TMP/host.sock run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	NOTIFY_SOCKET=$CT_TMP/host.sock run ctrun start "$CT_ID"
+	expect_success
+	wait "$LISTENER" || fail "the listener got no READY=1: $(cat "$CT_TMP/listener.out")"
+	LISTENER=
+	wait_for_output "$CT_ID" "type=dir"
+	output=$(container_output "$CT_ID")
+	expect_output_has "Read-only file system"
+	expect_output_has "mode=0755"
+	[ ! -e "$CT_ROOT/$CT_ID/notify/new" ] || fail "the container created a file in the state directory"
 }
