@@ -18,6 +18,8 @@
  *                                             chroot to the init's root,
  *                                             terminal, process attributes
  *                  <------------------------  terminal master (SCM_RIGHTS)
+ *   to the seccomp agent <------------------  seccomp listener (SCM_RIGHTS),
+ *                                             with SCMP_ACT_NOTIFY only
  *                  <------------------------  CT_SYNC_LOG ...
  *                  <------------------------  end of stream: executed
  *                                             (or CT_SYNC_ERROR, exit 255)
@@ -48,6 +50,7 @@ struct exec_job {
 	int dir_fd;
 	struct ct_state *state;
 	struct spec_process *process;
+	struct spec_config *container_config; /* the container's config.json, for its seccomp filter and agent */
 	struct spec_config config; /* only .process is set, for ct_process_prepare() */
 	struct ct_init init;       /* the fields ct_process_prepare() reads */
 	struct ct_cgroup *cgroup;
@@ -232,23 +235,14 @@ static int load_process(struct exec_job *job, struct libct_error *err)
 }
 
 /* The filter comes from the container's config.json whatever the source of
- * the process, so that no process of the container escapes it. */
+ * the process, so that no process of the container escapes it. The config
+ * stays loaded for the agent of a filter with SCMP_ACT_NOTIFY. */
 static int load_seccomp(struct exec_job *job, struct libct_error *err)
 {
-	struct spec_config *config = NULL;
-	int r = load_container_config(job, &config, err);
+	int r = load_container_config(job, &job->container_config, err);
 	if (r < 0)
 		return r;
-
-	const struct spec_seccomp *seccomp = &config->linux_config.seccomp;
-	for (size_t i = 0; i < seccomp->n_syscalls && r >= 0; i++)
-		if (strcmp(seccomp->syscalls[i].action, "SCMP_ACT_NOTIFY") == 0)
-			r = ct_error_set(err, ENOTSUP,
-					 "linux.seccomp: exec into a container whose filter has a listener is not supported");
-	if (r >= 0)
-		r = ct_seccomp_prepare(job->context, config, &job->init.seccomp, err);
-	spec_config_free(config);
-	return r;
+	return ct_seccomp_prepare(job->context, job->container_config, &job->init.seccomp, err);
 }
 
 /* ------------------------------------------------------- the container */
@@ -488,6 +482,8 @@ __attribute__((noreturn)) static void run_child(struct exec_job *job)
 	if (job->console_fd >= 0)
 		close(job->console_fd);
 	reset_signals();
+	/* A filter with SCMP_ACT_NOTIFY sends its listener fd over this socket. */
+	job->init.sync_fd = job->child_sync_fd;
 	if (job->context->log != NULL) {
 		job->context->log = log_to_runtime;
 		job->context->log_userdata = &job->child_sync_fd;
@@ -600,21 +596,45 @@ static int configure_child(struct exec_job *job, struct libct_error *err)
 	return ct_sync_release_init(job->sync_fd, err);
 }
 
+/* Sends the listener fd of the process's filter to the agent at
+ * linux.seccomp.listenerPath, with the container's current state and the
+ * process's own pid, as create does for the init. */
+static int send_listener(struct exec_job *job, int listener_fd, struct libct_error *err)
+{
+	_cleanup_close_ int fd = listener_fd;
+	if (fd < 0)
+		return ct_error_set(err, EBADMSG, "seccomp message from exec process carries no fd");
+
+	struct ct_seccomp_agent agent = {
+		.config = job->container_config,
+		.id = job->id,
+		.bundle = job->state->bundle,
+		.pid = job->pid,
+		.status = libct_status_name(ct_state_status(job->state)),
+		.init_pid = job->state->pid,
+	};
+	return ct_seccomp_send_to_agent(&agent, fd, err);
+}
+
 /* Reads the child's messages until the exec closes the close-on-exec
  * socket (success) or an error arrives. */
 static int wait_exec_result(struct exec_job *job, struct libct_error *err)
 {
 	for (;;) {
-		struct ct_sync_msg msg = { 0 };
-		ssize_t n;
-		do
-			n = recv(job->sync_fd, &msg, sizeof(msg), 0);
-		while (n < 0 && errno == EINTR);
-		if (n < 0 && errno != ECONNRESET)
-			return ct_error_sys(err, errno, "read from exec process");
-		if (n <= 0)
+		struct ct_sync_msg msg;
+		int passed_fd = -1;
+		int n = ct_sync_recv(job->sync_fd, &msg, &passed_fd);
+		if (n < 0)
+			return ct_error_sys(err, -n, "read from exec process");
+		if (n > 0 && msg.type == CT_SYNC_SECCOMP) {
+			n = send_listener(job, passed_fd, err);
+			if (n < 0)
+				return n;
+			continue;
+		}
+		ct_closep(&passed_fd);
+		if (n == 0)
 			return 0;
-		msg.message[sizeof(msg.message) - 1] = '\0';
 		if (msg.type == CT_SYNC_LOG)
 			ct_log(job->context, (enum libct_log_level)msg.code, "%s", msg.message);
 		else if (msg.type == CT_SYNC_ERROR)
@@ -720,6 +740,7 @@ static void release_job(struct exec_job *job)
 	ct_closep(&job->child_tty_fd);
 	ct_cgroup_free(job->cgroup);
 	ct_seccomp_free(job->init.seccomp);
+	spec_config_free(job->container_config);
 	ct_state_free(job->state);
 	spec_process_free(job->process);
 }

@@ -254,8 +254,9 @@ enum ct_seccomp_stage {
 	CT_SECCOMP_AFTER_NNP,   /* noNewPrivileges just set, before READY */
 	CT_SECCOMP_BEFORE_EXEC, /* after `start`, right before execve */
 };
-/* Init side: loads init->seccomp if stage is its stage; with a listener,
- * sends the listener fd to `create` over init->sync_fd. */
+/* Init or exec process side: loads init->seccomp if stage is its stage;
+ * with a listener, sends the listener fd to `create` or `exec` over
+ * init->sync_fd. */
 int ct_seccomp_load(struct ct_init *init, enum ct_seccomp_stage stage, struct libct_error *err);
 
 /* The facts about the container that `create` has when it passes the listener fd

@@ -209,6 +209,70 @@ notify_mkdir_config() {
 	wait_for_exit "$AGENT_PID"
 }
 
+# Starts a new agent on the same socket once the previous one has taken
+# its connection, and keeps the state the previous one received in $1.
+restart_agent() {
+	local saved=$1
+	shift
+	for _ in $(seq 50); do
+		[ -s "$CT_TMP/agent-state.json" ] && break
+		sleep 0.1
+	done
+	mv "$CT_TMP/agent-state.json" "$saved" || fail "the agent received no state"
+	rm -f "$CT_TMP/agent.sock.ready"
+	start_agent "$@"
+}
+
+@test "seccomp notify for exec processes" {
+	requires ctrun
+	start_agent
+	notify_mkdir_config
+	start_sleeper
+	local pid
+	pid=$(container_pid "$CT_ID")
+
+	# Each exec process loads its own filter, whose listener goes to a new
+	# connection to the agent.
+	restart_agent "$CT_TMP/init-state.json" 18
+	run ctrun exec "$CT_ID" /bin/ctprobe mkdir /exec-dir
+	expect_failure 1
+	expect_probe errno EXDEV
+	state=$CT_TMP/agent-state.json
+	[ "$(jq -c .fds "$state")" = '["seccompFd"]' ] || fail "fds: $(cat "$state")"
+	[ "$(jq -r .metadata "$state")" = test-metadata ] || fail "metadata: $(cat "$state")"
+	[ "$(jq -r .state.id "$state")" = "$CT_ID" ] || fail "state.id: $(cat "$state")"
+	[ "$(jq -r .state.status "$state")" = running ] || fail "state.status: $(cat "$state")"
+	[ "$(jq -r .state.pid "$state")" = "$pid" ] || fail "state.pid is not the init's $pid: $(cat "$state")"
+	[ "$(jq -r '.pid > 0 and .pid != .state.pid' "$state")" = true ] || fail "pid: $(cat "$state")"
+	wait_for_exit "$AGENT_PID"
+
+	# With noNewPrivileges the filter is loaded after the bit is set.
+	restart_agent "$CT_TMP/exec-state.json"
+	run ctrun exec --no-new-privs "$CT_ID" /bin/sh -c '/bin/ctprobe mkdir /nnp-dir && /bin/ctprobe stat /nnp-dir'
+	expect_failure 1
+	expect_probe mkdir /nnp-dir
+	expect_probe errno ENOENT
+	[ "$(jq -r .state.status "$CT_TMP/agent-state.json")" = running ] || fail "state: $(cat "$state")"
+}
+
+@test "seccomp notify fails exec when no agent listens" {
+	requires ctrun
+	start_agent
+	notify_mkdir_config
+	start_sleeper
+	for _ in $(seq 50); do
+		[ -s "$CT_TMP/agent-state.json" ] && break
+		sleep 0.1
+	done
+	rm -f "$CT_TMP/agent.sock"
+
+	run ctrun exec "$CT_ID" /bin/ctprobe mkdir /exec-dir
+	expect_failure 255
+	expect_output_has "linux.seccomp.listenerPath: connect to \"$CT_TMP/agent.sock\""
+	# The failed exec leaves the container as it was.
+	[ "$(container_state "$CT_ID" status)" = running ] || fail "the container is not running"
+}
+
 @test "seccomp notify fails create when no agent listens" {
 	requires ctrun
 	notify_mkdir_config
