@@ -51,6 +51,10 @@ enum cli_option_type {
 	CLI_OPTION_OPTIONAL_STRING, /* "--name" or "--name=VALUE"; target is a const char *, "" when bare */
 	CLI_OPTION_UINT,            /* required non-negative decimal value; target is an int */
 	CLI_OPTION_STRINGS,         /* required value, repeatable; target is a struct cli_strings */
+	/* "true", "false" or "auto", as "--name=VALUE" or, among the global
+	 * flags, "--name VALUE" (runc's string flag); a bare "--name" means
+	 * "true" (crun's form). target is a const char *. */
+	CLI_OPTION_TRISTATE,
 };
 
 /* The values of a repeated flag in command line order, NULL-terminated;

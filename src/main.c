@@ -74,8 +74,8 @@ static const struct cli_option global_options[] = {
 	{"log-format", 0, CLI_OPTION_STRING, &flags.log_format, "FORMAT",
 	 "format of the log file lines: text or json (default: text)"},
 	{"debug", 0, CLI_OPTION_FLAG, &flags.globals.debug, NULL, "log debug lines too"},
-	{"rootless", 0, CLI_OPTION_OPTIONAL_STRING, &flags.ignored.rootless, "VALUE",
-	 "accepted (true, false or auto) and ignored"},
+	{"rootless", 0, CLI_OPTION_TRISTATE, &flags.ignored.rootless, "VALUE",
+	 "true, false or auto, also as a separate word (bare: true): accepted and ignored"},
 	{"cgroup-manager", 0, CLI_OPTION_STRING, &flags.ignored.cgroup_manager, "NAME",
 	 "cgroupfs or disabled: accepted and ignored; systemd is not supported"},
 	{"systemd-cgroup", 0, CLI_OPTION_FLAG, &flags.ignored.systemd_cgroup, NULL,
@@ -161,16 +161,9 @@ static int check_global_flags(const struct cli_syntax *syntax)
 		cli_debug("ignoring --cgroup-manager \"%s\": ctrun always manages cgroups through cgroupfs",
 			  ignored->cgroup_manager);
 	}
-	if (ignored->rootless != NULL) {
-		const char *value = ignored->rootless;
-
-		if (value[0] != '\0' && strcmp(value, "true") != 0 && strcmp(value, "false") != 0 &&
-		    strcmp(value, "auto") != 0)
-			return cli_usage_error(syntax, "invalid value \"%s\" for flag \"--rootless\": "
-						       "expected true, false or auto",
-					       value);
-		cli_debug("ignoring --rootless \"%s\": the flag changes nothing in ctrun", value);
-	}
+	/* The parser has checked the value. */
+	if (ignored->rootless != NULL)
+		cli_debug("ignoring --rootless \"%s\": the flag changes nothing in ctrun", ignored->rootless);
 	if (ignored->log_level != NULL)
 		cli_debug("ignoring --log-level \"%s\": use --debug for debug lines", ignored->log_level);
 	return -1;

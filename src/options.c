@@ -77,7 +77,7 @@ static void print_option_help(const struct cli_option *option)
 		n = snprintf(left, sizeof(left), "  -%c, --%s", option->short_name, option->name);
 	else
 		n = snprintf(left, sizeof(left), "      --%s", option->name);
-	if (option->type == CLI_OPTION_OPTIONAL_STRING)
+	if (option->type == CLI_OPTION_OPTIONAL_STRING || option->type == CLI_OPTION_TRISTATE)
 		n += snprintf(left + n, sizeof(left) - (size_t)n, "[=%s]", option->value_name);
 	else if (option->type != CLI_OPTION_FLAG)
 		n += snprintf(left + n, sizeof(left) - (size_t)n, "=%s", option->value_name);
@@ -152,7 +152,7 @@ static void build_getopt_tables(const struct cli_syntax *syntax, size_t n_option
 		if (option->type == CLI_OPTION_STRING || option->type == CLI_OPTION_UINT ||
 		    option->type == CLI_OPTION_STRINGS)
 			has_arg = required_argument;
-		else if (option->type == CLI_OPTION_OPTIONAL_STRING)
+		else if (option->type == CLI_OPTION_OPTIONAL_STRING || option->type == CLI_OPTION_TRISTATE)
 			has_arg = optional_argument;
 		longopts[i] = (struct option){option->name, has_arg, NULL, OPTION_VALUE_BASE + (int)i};
 
@@ -222,6 +222,35 @@ static int report_getopt_error(const struct cli_syntax *syntax, size_t n_options
 		return cli_usage_error(syntax, "ambiguous flag \"%.*s\": write the whole name", (int)length,
 				       word);
 	return cli_usage_error(syntax, "unknown flag \"%.*s\"", (int)length, word);
+}
+
+static bool is_tristate_value(const char *word)
+{
+	return strcmp(word, "true") == 0 || strcmp(word, "false") == 0 || strcmp(word, "auto") == 0;
+}
+
+/*
+ * Stores a tristate flag's value: the attached one, else the next word if
+ * it is a tristate value, else "true". The next word is taken only where
+ * flags stop at the first operand. There a command never has such a name,
+ * and getopt_long() does not reorder argv, so advancing optind is safe.
+ */
+static enum cli_parse_result store_tristate(const struct cli_syntax *syntax, const struct cli_option *option,
+					    int argc, char **argv)
+{
+	const char *value = optarg;
+	bool in_order = syntax->command == NULL || syntax->flags_before_operands;
+	if (value == NULL && in_order && optind < argc && is_tristate_value(argv[optind]))
+		value = argv[optind++];
+	if (value == NULL)
+		value = "true";
+	if (!is_tristate_value(value)) {
+		cli_usage_error(syntax, "invalid value \"%s\" for flag \"--%s\": expected true, false or auto",
+				value, option->name);
+		return CLI_PARSE_USAGE;
+	}
+	*(const char **)option->target = value;
+	return CLI_PARSE_OK;
 }
 
 static enum cli_parse_result store_option(const struct cli_syntax *syntax, const struct cli_option *option)
@@ -307,7 +336,11 @@ enum cli_parse_result cli_parse(const struct cli_syntax *syntax, int argc, char 
 			help = true;
 			continue;
 		}
-		if (store_option(syntax, &syntax->options[index]) != CLI_PARSE_OK)
+		const struct cli_option *option = &syntax->options[index];
+		enum cli_parse_result result = option->type == CLI_OPTION_TRISTATE
+						       ? store_tristate(syntax, option, argc, argv)
+						       : store_option(syntax, option);
+		if (result != CLI_PARSE_OK)
 			return CLI_PARSE_USAGE;
 	}
 

@@ -83,6 +83,25 @@ teardown() {
 	done
 }
 
+@test "cli rootless value as a separate word" {
+	# runc's --rootless is a string flag, so callers may pass the value as
+	# the next word; it must not become the command.
+	run ctrun --rootless true list
+	expect_success
+	expect_output_has "ID"
+	run ctrun --rootless false --debug list
+	expect_success
+	requires ctrun
+	expect_output_has 'ignoring --rootless "false"'
+	# crun's form: a bare flag means true.
+	run ctrun --rootless --debug list
+	expect_success
+	expect_output_has 'ignoring --rootless "true"'
+	run ctrun --rootless=yes list
+	expect_failure 2
+	expect_output_has 'invalid value "yes" for flag "--rootless": expected true, false or auto'
+}
+
 @test "cli ignored global flags accepted" {
 	# containerd passes --rootless=true or --rootless=false.
 	run ctrun --rootless=false list

@@ -58,6 +58,7 @@ static void test_parse_uint(void)
 struct test_flags {
 	const char *bundle;
 	const char *rootless;
+	const char *mode;
 	int count;
 	int count_max;
 	bool all;
@@ -70,6 +71,7 @@ static enum cli_parse_result parse_test_args(struct test_flags *flags, const cha
 	const struct cli_option options[] = {
 		{"bundle", 'b', CLI_OPTION_STRING, &flags->bundle, "DIR", "bundle"},
 		{"rootless", 0, CLI_OPTION_OPTIONAL_STRING, &flags->rootless, "VALUE", "rootless"},
+		{"mode", 0, CLI_OPTION_TRISTATE, &flags->mode, "VALUE", "mode"},
 		{"count", 0, CLI_OPTION_UINT, &flags->count, "N", "count"},
 		{"count-max", 0, CLI_OPTION_UINT, &flags->count_max, "N", "count-max"},
 		{"all", 'a', CLI_OPTION_FLAG, &flags->all, NULL, "all"},
@@ -199,6 +201,41 @@ static void test_parse_globals(void)
 	is_int(parse_test_args(&flags, NULL, 3, bare, &first), CLI_PARSE_OK, "bare optional flag parses");
 	is_str(flags.rootless, "", "optional flag without value");
 	is_str(bare[first], "list", "optional flag leaves the command alone");
+}
+
+static void test_parse_tristate(void)
+{
+	struct test_flags flags;
+	int first = -1;
+
+	const char *separate[] = {"ctrun", "--mode", "true", "list"};
+	is_int(parse_test_args(&flags, NULL, 4, separate, &first), CLI_PARSE_OK, "tristate separate value parses");
+	is_str(flags.mode, "true", "tristate separate value");
+	is_str(separate[first], "list", "tristate separate value is not the command");
+
+	const char *bare[] = {"ctrun", "--mode", "list"};
+	is_int(parse_test_args(&flags, NULL, 3, bare, &first), CLI_PARSE_OK, "bare tristate parses");
+	is_str(flags.mode, "true", "bare tristate means true");
+	is_str(bare[first], "list", "bare tristate leaves the command alone");
+
+	const char *attached[] = {"ctrun", "--mode=auto", "list"};
+	is_int(parse_test_args(&flags, NULL, 3, attached, &first), CLI_PARSE_OK, "attached tristate parses");
+	is_str(flags.mode, "auto", "attached tristate value");
+	is_int(first, 2, "attached tristate stops at the command");
+
+	const char *last[] = {"ctrun", "--mode", "false"};
+	is_int(parse_test_args(&flags, NULL, 3, last, &first), CLI_PARSE_OK, "tristate value as last word parses");
+	is_str(flags.mode, "false", "tristate value as last word");
+	is_int(first, 3, "no command after a tristate value");
+
+	const char *invalid[] = {"ctrun", "--mode=yes", "list"};
+	is_int(parse_test_args(&flags, NULL, 3, invalid, &first), CLI_PARSE_USAGE, "invalid tristate value");
+
+	/* Where flags mix with operands, the next word stays an operand. */
+	const char *command[] = {"state", "--mode", "false", "id"};
+	is_int(parse_test_args(&flags, "state", 4, command, &first), CLI_PARSE_OK, "tristate in a command parses");
+	is_str(flags.mode, "true", "tristate in a command is bare");
+	is_str(command[first], "false", "tristate in a command leaves the operand");
 }
 
 static void test_parse_help(void)
@@ -380,6 +417,7 @@ int main(void)
 	test_parse_operands();
 	test_parse_errors();
 	test_parse_globals();
+	test_parse_tristate();
 	test_parse_help();
 	test_log_lines();
 	test_log_file();
