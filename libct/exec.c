@@ -68,6 +68,33 @@ struct exec_job {
 
 /* --------------------------------------------------------- the process */
 
+/* A process.json without a security label gets the container's, so that
+ * exec cannot start a process less confined than the container by leaving
+ * the field out. runc 1.1.5 runs such a process unconfined. */
+static int inherit_container_labels(struct exec_job *job, struct libct_error *err)
+{
+	struct spec_process *process = job->process;
+	if (process->apparmor_profile != NULL && process->selinux_label != NULL)
+		return 0;
+
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	int r = ct_read_file_at(job->dir_fd, "config.json", CONFIG_MAX_SIZE, &data, &len, err);
+	if (r < 0)
+		return ct_error_prefix(err, "read the container's config.json");
+	struct spec_config *config = NULL;
+	r = spec_config_parse(data, len, &config, err);
+	if (r < 0)
+		return ct_error_prefix(err, "parse the container's config.json");
+	struct spec_process *own = config->process;
+	if (own != NULL && process->apparmor_profile == NULL)
+		process->apparmor_profile = ct_steal_pointer(&own->apparmor_profile);
+	if (own != NULL && process->selinux_label == NULL)
+		process->selinux_label = ct_steal_pointer(&own->selinux_label);
+	spec_config_free(config);
+	return 0;
+}
+
 static int load_process_file(struct exec_job *job, struct libct_error *err)
 {
 	_cleanup_free_ char *data = NULL;
@@ -80,7 +107,7 @@ static int load_process_file(struct exec_job *job, struct libct_error *err)
 	if (r < 0)
 		return ct_error_prefix(err, "parse \"%s\"", path);
 	job->process->terminal = job->process->terminal || job->options->terminal;
-	return 0;
+	return inherit_container_labels(job, err);
 }
 
 static char **copy_strv(char *const *items, size_t *ret_count)
@@ -202,6 +229,14 @@ static int apply_overrides(struct spec_process *process, const struct libct_exec
 	     i++)
 		add_capability(&process->capabilities, options->capabilities[i]);
 	process->no_new_privileges = process->no_new_privileges || options->no_new_privileges;
+	if (options->apparmor_profile != NULL) {
+		free(process->apparmor_profile);
+		process->apparmor_profile = ct_strdup(options->apparmor_profile);
+	}
+	if (options->selinux_label != NULL) {
+		free(process->selinux_label);
+		process->selinux_label = ct_strdup(options->selinux_label);
+	}
 	if (options->console_height > 0 && options->console_width > 0)
 		process->console_size = (struct spec_console_size){
 			.set = true, .height = options->console_height, .width = options->console_width

@@ -146,6 +146,10 @@ int ct_lsm_check(struct libct_context *context, const struct spec_config *config
 		 const struct spec_process *process, struct libct_error *err);
 /* In the child: the AppArmor profile and SELinux label for the next execve. */
 int ct_lsm_set_exec_labels(const struct spec_process *process, struct libct_error *err);
+/* Returns data (the mount(2) data of a filesystem of type, or NULL) with a
+ * context="LABEL" option added, or NULL when the type takes no context=
+ * option or data already sets an SELinux context. */
+char *ct_lsm_mount_data(const char *type, const char *data, const char *label);
 
 /* ------------------------------------------ container state (state.c) */
 

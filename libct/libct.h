@@ -107,6 +107,8 @@ struct libct_exec_options {
 	uint32_t console_height;    /* rows and columns that replace process.consoleSize when both */
 	uint32_t console_width;     /* are not 0, such as the size of the caller's own terminal */
 	bool no_new_privileges;     /* set no_new_privs even when process.noNewPrivileges is false */
+	const char *apparmor_profile; /* NULL keeps process.apparmorProfile */
+	const char *selinux_label;    /* NULL keeps process.selinuxLabel */
 	/* Where the process runs: terminal, pid file, inherited fds and cgroup. */
 	const char *console_socket; /* NULL or the unix socket that receives the terminal's master fd */
 	const char *pid_file;       /* NULL or a path for the process's pid, written atomically */

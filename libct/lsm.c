@@ -3,19 +3,24 @@
  * Linux security module labels: process.apparmorProfile,
  * process.selinuxLabel and linux.mountLabel.
  *
- * Both labels take effect at the next execve, the program's. Where the
- * security module is not enabled on the host, a label means nothing and is
- * ignored, as runc does, with a debug log line when the config is checked.
+ * Both process labels take effect at the next execve, the program's. The
+ * mount label is a context= option of the new filesystems that take one.
+ * Where the security module is not enabled on the host, a label means
+ * nothing and is ignored, as runc does, with a debug log line when the
+ * config is checked.
  */
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "ctrun-config.h"
 #include "internal.h"
+#include "mounts.h"
 
 #if HAVE_SELINUX
 #include <selinux/selinux.h>
@@ -24,6 +29,7 @@
 #define APPARMOR_ENABLED_FILE "/sys/module/apparmor/parameters/enabled"
 #define APPARMOR_EXEC_FILE "/proc/thread-self/attr/apparmor/exec"
 #define APPARMOR_CURRENT_FILE "/proc/thread-self/attr/apparmor/current"
+#define SELINUX_XATTR "security.selinux"
 
 char *ct_lsm_apparmor_command(const char *profile)
 {
@@ -64,13 +70,91 @@ int ct_lsm_check(struct libct_context *context, const struct spec_config *config
 	if (process->selinux_label != NULL && selinux && !HAVE_SELINUX)
 		return ct_error_set(err, ENOTSUP,
 				    "process.selinuxLabel: SELinux is enabled but ctrun was built without libselinux");
-	if (config != NULL && config->linux_config.mount_label != NULL) {
-		if (selinux)
-			return ct_error_set(err, ENOTSUP,
-					    "linux.mountLabel: not supported yet on a host with SELinux enabled");
-		ct_debug(context, "linux.mountLabel: SELinux is not enabled, label \"%s\" ignored",
-			 config->linux_config.mount_label);
+	const char *mount_label = config != NULL ? config->linux_config.mount_label : NULL;
+	if (mount_label != NULL) {
+		/* The label is written in double quotes into the mount data,
+		 * because an MCS level such as "s0:c1,c2" contains commas. */
+		if (mount_label[0] == '\0' || strpbrk(mount_label, "\"\n") != NULL)
+			return ct_error_set(err, EINVAL, "linux.mountLabel: invalid label \"%s\"",
+					    mount_label);
+		if (!selinux)
+			ct_debug(context, "linux.mountLabel: SELinux is not enabled, label \"%s\" ignored",
+				 mount_label);
 	}
+	return 0;
+}
+
+/* Every filesystem but these gets linux.mountLabel as a context= option.
+ * proc, sysfs, the cgroup filesystems and the single-instance kernel
+ * filesystems share their superblock with the host's, and SELinux fails a
+ * mount of an existing superblock with other SELinux options. mqueue shares
+ * the superblock of its IPC namespace, so its mount point gets the label
+ * as an xattr after the mount instead. */
+static const char *const unlabelled_types[] = {
+	"binfmt_misc", "bpf",  "cgroup", "cgroup2",    "configfs",  "debugfs", "efivarfs", "fusectl",
+	"mqueue",      "proc", "pstore", "securityfs", "selinuxfs", "sysfs",   "tracefs",
+};
+
+/* SELinux rejects a second context= option and context= with defcontext=.
+ * A config that sets any SELinux context option chose the labels itself,
+ * so its options win over the mount label. */
+static bool has_context_option(const char *data)
+{
+	static const char *const names[] = { "context=", "fscontext=", "defcontext=", "rootcontext=" };
+	for (const char *option = data; option != NULL; option = strchr(option, ',')) {
+		if (option != data)
+			option++;
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strncmp(option, names[i], strlen(names[i])) == 0)
+				return true;
+	}
+	return false;
+}
+
+char *ct_lsm_mount_data(const char *type, const char *data, const char *label)
+{
+	if (label == NULL || type == NULL)
+		return NULL;
+	for (size_t i = 0; i < sizeof(unlabelled_types) / sizeof(unlabelled_types[0]); i++)
+		if (strcmp(type, unlabelled_types[i]) == 0)
+			return NULL;
+	if (data == NULL || data[0] == '\0')
+		return ct_asprintf("context=\"%s\"", label);
+	if (has_context_option(data))
+		return NULL;
+	return ct_asprintf("%s,context=\"%s\"", data, label);
+}
+
+void ct_lsm_label_mount_options(const struct spec_config *config, const struct spec_mount *m,
+				struct spec_mount_options *opts)
+{
+	const char *label = config->linux_config.mount_label;
+	/* A bind mount takes no data, and a remount keeps the context that
+	 * the mount got.
+	 * NOTE: our tests run no kernel with SELinux enabled, so no test has
+	 * seen a kernel accept these options. */
+	if (label == NULL || opts->bind || (opts->flags & MS_REMOUNT) || !selinux_enabled_on_host())
+		return;
+	char *data = ct_lsm_mount_data(m->type, opts->data, label);
+	if (data != NULL) {
+		free(opts->data);
+		opts->data = data;
+	}
+}
+
+int ct_lsm_label_mount_point(const struct spec_config *config, int root_fd, const struct spec_mount *m,
+			     struct libct_error *err)
+{
+	const char *label = config->linux_config.mount_label;
+	if (label == NULL || m->type == NULL || strcmp(m->type, "mqueue") != 0 || !selinux_enabled_on_host())
+		return 0;
+	_cleanup_close_ int fd = ct_open_in_root(root_fd, m->destination, O_PATH, 0, err);
+	if (fd < 0)
+		return fd;
+	char path[CT_FD_PATH_MAX];
+	if (setxattr(ct_fd_path(fd, path), SELINUX_XATTR, label, strlen(label), 0) < 0)
+		return ct_error_sys(err, errno, "linux.mountLabel: set label \"%s\" on \"%s\"", label,
+				    m->destination);
 	return 0;
 }
 
@@ -109,9 +193,12 @@ static int set_apparmor_profile(const char *profile, struct libct_error *err)
 		return ct_error_sys(err, -fd, "process.apparmorProfile: open \"%s\"", APPARMOR_EXEC_FILE);
 	_cleanup_free_ char *command = ct_lsm_apparmor_command(profile);
 	size_t len = strlen(command);
-	if (write(fd, command, len) != (ssize_t)len)
-		return ct_error_sys(err, errno, "process.apparmorProfile: set profile \"%s\"", profile);
-	return 0;
+	if (write(fd, command, len) == (ssize_t)len)
+		return 0;
+	if (errno == ENOENT)
+		return ct_error_set(err, ENOENT, "process.apparmorProfile: profile \"%s\" is not loaded: "
+						 "load it with apparmor_parser", profile);
+	return ct_error_sys(err, errno, "process.apparmorProfile: set profile \"%s\"", profile);
 }
 
 static int set_selinux_label(const char *label, struct libct_error *err)

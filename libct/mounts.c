@@ -1077,8 +1077,11 @@ int ct_mount_entry(struct ct_init *init, int root_fd, size_t index, struct libct
 	if (r < 0)
 		return ct_error_prefix(err, "mounts[%zu]", index);
 
+	ct_lsm_label_mount_options(init->config, m, &opts);
 	int idmap_fd = init->idmap_fds != NULL ? init->idmap_fds[index] : -1;
 	r = mount_entry(init, root_fd, m, &opts, idmap_fd, err);
+	if (r == 0)
+		r = ct_lsm_label_mount_point(init->config, root_fd, m, err);
 	if (r == 0)
 		r = apply_recursive_attrs(root_fd, m->destination, &opts, err);
 	if (r == 0)

@@ -39,6 +39,15 @@ const char *ct_fd_path(int fd, char buf[CT_FD_PATH_MAX]);
 /* Performs config.mounts[index] inside root_fd. */
 int ct_mount_entry(struct ct_init *init, int root_fd, size_t index, struct libct_error *err);
 
+/* linux.mountLabel where SELinux is enabled (lsm.c). Before the mount:
+ * adds the context= option to opts->data for the filesystems that take one.
+ * After it: labels the root of an mqueue mount, whose superblock belongs to
+ * the IPC namespace and so takes no context= option. */
+void ct_lsm_label_mount_options(const struct spec_config *config, const struct spec_mount *m,
+				struct spec_mount_options *opts);
+int ct_lsm_label_mount_point(const struct spec_config *config, int root_fd, const struct spec_mount *m,
+			     struct libct_error *err);
+
 /*
  * Bind-mounts source (a host path) onto target inside root_fd, or, when
  * source is NULL, attaches source_fd, a detached tree from

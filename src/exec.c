@@ -70,14 +70,6 @@ static bool parse_user(const char *text, struct libct_exec_options *options)
 static int make_options(const struct cli_syntax *syntax, const struct exec_flags *flags, char **command,
 			uint32_t *gids, struct libct_exec_options *options)
 {
-	if (flags->apparmor != NULL) {
-		cli_error("--apparmor: not supported: ctrun has no AppArmor support yet");
-		return CLI_EXIT_FAILURE;
-	}
-	if (flags->process_label != NULL) {
-		cli_error("--process-label: not supported: ctrun has no SELinux support yet");
-		return CLI_EXIT_FAILURE;
-	}
 	if (flags->process == NULL && command[0] == NULL)
 		return cli_usage_error(syntax, "exec: missing command, or a process.json with --process");
 
@@ -89,6 +81,8 @@ static int make_options(const struct cli_syntax *syntax, const struct exec_flags
 		.capabilities = flags->caps.items,
 		.terminal = flags->tty,
 		.no_new_privileges = flags->no_new_privs,
+		.apparmor_profile = flags->apparmor,
+		.selinux_label = flags->process_label,
 		.console_socket = flags->console_socket,
 		.pid_file = flags->pid_file,
 		.preserve_fds = flags->preserve_fds,
@@ -196,8 +190,10 @@ int cmd_exec(const struct cli_globals *globals, int argc, char **argv)
 		 "an additional group of the process; repeat the flag for more"},
 		{"cap", 'c', CLI_OPTION_STRINGS, &flags.caps, "CAP",
 		 "add a capability, such as CAP_NET_ADMIN, to the process; repeat the flag for more"},
-		{"apparmor", 0, CLI_OPTION_STRING, &flags.apparmor, "PROFILE", "not supported yet"},
-		{"process-label", 0, CLI_OPTION_STRING, &flags.process_label, "LABEL", "not supported yet"},
+		{"apparmor", 0, CLI_OPTION_STRING, &flags.apparmor, "PROFILE",
+		 "run the process under the AppArmor profile PROFILE instead of the process's own"},
+		{"process-label", 0, CLI_OPTION_STRING, &flags.process_label, "LABEL",
+		 "run the process with the SELinux label LABEL instead of the process's own"},
 		{"no-new-privs", 0, CLI_OPTION_FLAG, &flags.no_new_privs, NULL, "set no_new_privs on the process"},
 		{"cgroup", 0, CLI_OPTION_STRINGS, &flags.cgroups, "[CONTROLLER[,...]:]PATH",
 		 "put the process in PATH below the container's cgroup, for every hierarchy or for the "

@@ -196,6 +196,12 @@ JSON
 	expect_probe uid 0
 }
 
+@test "attrs mountLabel with a double quote rejected" {
+	requires ctrun
+	update_config '.linux.mountLabel = "system_u:object_r:container_file_t:s0\"x"'
+	expect_create_rejected 'linux.mountLabel: invalid label'
+}
+
 @test "attrs the debug log says an ignored label is ignored" {
 	is_ctrun || skip "ctrun's log wording"
 	[ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ] || skip "AppArmor is enabled"

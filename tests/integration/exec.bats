@@ -316,16 +316,30 @@ container_cgroup_dir() {
 	expect_output_has "expected a path below the container's cgroup"
 }
 
-@test "exec apparmor not supported" {
+# apparmor.bats tests --apparmor where AppArmor is active.
+@test "exec --apparmor ignored when AppArmor is disabled" {
 	requires ctrun
+	[ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ] || skip "AppArmor is enabled"
 	start_sleeper
 
-	run ctrun exec --apparmor unconfined "$CT_ID" /bin/true
-	expect_failure 1
-	expect_output_has "--apparmor: not supported"
-	run ctrun exec --process-label label "$CT_ID" /bin/true
-	expect_failure 1
-	expect_output_has "--process-label: not supported"
+	run ctrun --debug --log "$CT_TMP/debug.log" exec --apparmor ctrun-test-profile "$CT_ID" /bin/ctprobe id
+	expect_success
+	expect_probe uid 0
+	grep -q 'AppArmor is not enabled, profile .*ctrun-test-profile.* ignored' "$CT_TMP/debug.log" ||
+		fail "no debug line: $(cat "$CT_TMP/debug.log")"
+}
+
+@test "exec --process-label ignored when SELinux is disabled" {
+	requires ctrun
+	[ ! -e /sys/fs/selinux/enforce ] || skip "SELinux is enabled"
+	start_sleeper
+
+	run ctrun --debug --log "$CT_TMP/debug.log" exec --process-label system_u:system_r:container_t:s0 \
+		"$CT_ID" /bin/ctprobe id
+	expect_success
+	expect_probe uid 0
+	grep -q 'SELinux is not enabled, label .*system_u:system_r:container_t:s0.* ignored' "$CT_TMP/debug.log" ||
+		fail "no debug line: $(cat "$CT_TMP/debug.log")"
 }
 
 @test "exec in user namespace" {

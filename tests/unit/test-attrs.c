@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Unit tests of the CPU and node list parser of libct/attrs.c and the
- * AppArmor attribute text of libct/lsm.c.
+ * Unit tests of the CPU and node list parser of libct/attrs.c, and of the
+ * AppArmor attribute text and the mount label option of libct/lsm.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -75,10 +75,56 @@ static void test_apparmor_command(void)
 	free(text);
 }
 
+/* Checks ct_lsm_mount_data(type, data, label) against expected, NULL for no change. */
+static void check_mount_data(const char *type, const char *data, const char *expected, const char *label)
+{
+	char *text = ct_lsm_mount_data(type, data, label);
+	if (expected == NULL)
+		ok(text == NULL, "%s with \"%s\" keeps its data", type, data != NULL ? data : "(null)");
+	else
+		is_str(text, expected, "%s with \"%s\" gets the context", type,
+		       data != NULL ? data : "(null)");
+	free(text);
+}
+
+/* The option that ct_lsm_mount_data() adds for MOUNT_LABEL. */
+#define MOUNT_LABEL "system_u:object_r:container_file_t:s0:c1,c2"
+#define CONTEXT_OPTION "context=\"" MOUNT_LABEL "\""
+
+static void test_mount_label(void)
+{
+	const char *label = MOUNT_LABEL;
+
+	check_mount_data("tmpfs", NULL, CONTEXT_OPTION, label);
+	check_mount_data("tmpfs", "", CONTEXT_OPTION, label);
+	check_mount_data("tmpfs", "mode=755,size=65536k", "mode=755,size=65536k," CONTEXT_OPTION, label);
+	check_mount_data("devpts", "newinstance,ptmxmode=0666,mode=0620,gid=5",
+			 "newinstance,ptmxmode=0666,mode=0620,gid=5," CONTEXT_OPTION, label);
+	check_mount_data("overlay", "lowerdir=/a,upperdir=/b,workdir=/c",
+			 "lowerdir=/a,upperdir=/b,workdir=/c," CONTEXT_OPTION, label);
+
+	static const char *const unlabelled[] = { "proc",   "sysfs",     "cgroup",
+						  "cgroup2", "mqueue", "securityfs" };
+	for (size_t i = 0; i < sizeof(unlabelled) / sizeof(unlabelled[0]); i++)
+		check_mount_data(unlabelled[i], NULL, NULL, label);
+
+	/* A context option of the config wins, at any position in the data. */
+	check_mount_data("tmpfs", "context=\"u:r:t:s0\"", NULL, label);
+	check_mount_data("tmpfs", "mode=755,fscontext=u:r:t:s0", NULL, label);
+	check_mount_data("tmpfs", "defcontext=u:r:t:s0,mode=755", NULL, label);
+	check_mount_data("tmpfs", "mode=755,rootcontext=u:r:t:s0", NULL, label);
+	/* An option that only ends in "context=" is not one. */
+	check_mount_data("tmpfs", "xcontext=1", "xcontext=1," CONTEXT_OPTION, label);
+
+	ok(ct_lsm_mount_data("tmpfs", "mode=755", NULL) == NULL, "no label keeps the data");
+	ok(ct_lsm_mount_data(NULL, "mode=755", label) == NULL, "a mount without a type keeps its data");
+}
+
 int main(void)
 {
 	test_valid_lists();
 	test_invalid_lists();
 	test_apparmor_command();
+	test_mount_label();
 	return done_testing();
 }
