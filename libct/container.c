@@ -197,11 +197,13 @@ static int create_cgroup(struct create_job *job, struct libct_error *err)
 		.id = job->id,
 	};
 	const struct spec_resources *resources = &job->config->linux_config.resources;
+	uint64_t trace_start = ct_trace_begin(job->context);
 	int r = ct_cgroup_new(&params, &job->cgroup, err);
 	if (r < 0)
 		return r;
 	/* A limit that cannot be applied must fail before anything is created. */
 	r = ct_cgroup_check_resources(job->cgroup, resources, err);
+	ct_trace_end(job->context, "cgroup", "resolve", trace_start);
 	if (r < 0)
 		return r;
 	/* A cgroup that contains processes belongs to someone else, and delete
@@ -223,10 +225,15 @@ static int create_cgroup(struct create_job *job, struct libct_error *err)
 	/* Set first, so that a create that fails halfway still removes the
 	 * directories it made (ct_cgroup_destroy removes only those). */
 	job->cgroup_created = true;
+	trace_start = ct_trace_begin(job->context);
 	r = ct_cgroup_create(job->cgroup, err);
+	ct_trace_end(job->context, "cgroup", "create", trace_start);
 	if (r < 0)
 		return r;
-	return ct_cgroup_set_resources(job->cgroup, resources, err);
+	trace_start = ct_trace_begin(job->context);
+	r = ct_cgroup_set_resources(job->cgroup, resources, err);
+	ct_trace_end(job->context, "cgroup", "limits", trace_start);
+	return r;
 }
 
 /* With process.terminal, the init sends the master of its pty over a socket
@@ -352,7 +359,9 @@ static int spawn_init(struct create_job *job, struct libct_error *err)
 			return ct_error_sys(err, errno, "join pid namespace");
 	}
 
+	uint64_t trace_start = ct_trace_begin(job->context);
 	r = clone_init(job, err);
+	ct_trace_end(job->context, "clone", NULL, trace_start);
 	if (r > 0) {
 		job->pid = r;
 		ct_debug(job->context, "create container \"%s\": init is pid %d, rootfs \"%s\"", job->id, r,
@@ -407,7 +416,10 @@ static int place_init(struct create_job *job, struct libct_error *err)
 {
 	if (ct_cgroup_clone_fd(job->cgroup) >= 0)
 		return 0; /* clone3 put it there */
-	return ct_cgroup_enter(job->cgroup, job->pid, err);
+	uint64_t trace_start = ct_trace_begin(job->context);
+	int r = ct_cgroup_enter(job->cgroup, job->pid, err);
+	ct_trace_end(job->context, "cgroup", "join", trace_start);
+	return r;
 }
 
 /* Done by the runtime: the init may lack the privileges for each of these
@@ -416,7 +428,9 @@ static int configure_init(struct create_job *job, struct libct_error *err)
 {
 	int r;
 	if (job->init.new_user_ns) {
+		uint64_t trace_start = ct_trace_begin(job->context);
 		r = map_user_namespace(job, err);
+		ct_trace_end(job->context, "id_mappings", NULL, trace_start);
 		if (r < 0)
 			return r;
 	}
@@ -619,7 +633,9 @@ static int run_create(struct create_job *job, struct libct_error *err)
 	r = save_state(job, LIBCT_STATUS_CREATING, false, err);
 	if (r < 0)
 		return r;
+	uint64_t trace_start = ct_trace_begin(job->context);
 	r = prepare_init(job, err);
+	ct_trace_end(job->context, "prepare", NULL, trace_start);
 	if (r < 0)
 		return r;
 	r = spawn_init(job, err);
@@ -636,11 +652,13 @@ static int run_create(struct create_job *job, struct libct_error *err)
 	struct ct_seccomp_agent agent = {
 		.config = job->config, .id = job->id, .bundle = job->bundle, .pid = job->pid
 	};
+	trace_start = ct_trace_begin(job->context);
 	while ((r = ct_sync_wait_ready(job->sync_fd, job->context, ct_seccomp_send_to_agent, &agent, err)) > 0) {
 		r = run_runtime_hooks(job, err);
 		if (r < 0)
 			return r;
 	}
+	ct_trace_end(job->context, "sync", "wait_ready", trace_start);
 	if (r < 0)
 		return r;
 	r = ct_pid_start_time(job->pid, &job->pid_start_time);
@@ -649,7 +667,10 @@ static int run_create(struct create_job *job, struct libct_error *err)
 	r = pass_terminal(job, err);
 	if (r < 0)
 		return r;
-	return record_state(job, err);
+	trace_start = ct_trace_begin(job->context);
+	r = record_state(job, err);
+	ct_trace_end(job->context, "state", "save", trace_start);
+	return r;
 }
 
 int libct_container_create(struct libct_context *context, const char *id,
@@ -670,18 +691,24 @@ int libct_container_create(struct libct_context *context, const char *id,
 	for (size_t i = 0; i < SPEC_NS_COUNT; i++)
 		job.init.join_fds[i] = -1;
 
+	ct_trace_set_id(context, id);
 	int r = ct_check_id(id, err);
 	if (r >= 0 && (options == NULL || options->bundle == NULL))
 		r = ct_error_set(err, EINVAL, "create container \"%s\": no bundle", id);
 	/* The config is read before the state directory exists, so that a
 	 * bad one leaves nothing to clean up. */
 	if (r >= 0) {
+		uint64_t trace_start = ct_trace_begin(context);
 		r = load_config(&job, err);
+		ct_trace_end(context, "parse", NULL, trace_start);
 		if (r < 0)
 			ct_error_prefix(err, "create container \"%s\"", id);
 	}
-	if (r >= 0)
+	if (r >= 0) {
+		uint64_t trace_start = ct_trace_begin(context);
 		r = ct_state_dir_create(context, id, &job.dir_fd, err);
+		ct_trace_end(context, "state_dir", "create", trace_start);
+	}
 	if (r < 0) {
 		release_job(&job);
 		return r;
@@ -691,7 +718,9 @@ int libct_container_create(struct libct_context *context, const char *id,
 	r = run_create(&job, err);
 	if (r < 0) {
 		ct_error_prefix(err, "create container \"%s\"", id);
+		uint64_t trace_start = ct_trace_begin(context);
 		abort_create(&job, err);
+		ct_trace_end(context, "abort", NULL, trace_start);
 	} else if (ret_pid != NULL) {
 		*ret_pid = job.pid;
 	}
@@ -776,7 +805,10 @@ int libct_container_start(struct libct_context *context, const char *id, struct 
 {
 	_cleanup_close_ int dir_fd = -1;
 	struct ct_state *state = NULL;
+	ct_trace_set_id(context, id);
+	uint64_t trace_start = ct_trace_begin(context);
 	int r = open_container(context, id, &dir_fd, &state, err);
+	ct_trace_end(context, "state_dir", "open", trace_start);
 	if (r < 0)
 		goto out;
 
@@ -795,7 +827,9 @@ int libct_container_start(struct libct_context *context, const char *id, struct 
 		goto out;
 	}
 
-	r = ct_sync_request_start(dir_fd, err);
+	trace_start = ct_trace_begin(context);
+	r = ct_sync_request_start(dir_fd, context, err);
+	ct_trace_end(context, "exec", NULL, trace_start);
 	if (r < 0) {
 		wait_init_exit(state);
 		ct_error_prefix(err, "start container \"%s\"", id);
@@ -806,7 +840,9 @@ int libct_container_start(struct libct_context *context, const char *id, struct 
 	ct_debug(context, "start container \"%s\": the init executed the program", id);
 
 	state->status = LIBCT_STATUS_RUNNING;
+	trace_start = ct_trace_begin(context);
 	r = ct_state_save(dir_fd, state, true, err);
+	ct_trace_end(context, "state", "save", trace_start);
 	if (r >= 0)
 		r = run_poststart_hooks(context, dir_fd, state, err);
 	if (r >= 0 && notify_fd >= 0)
@@ -969,14 +1005,20 @@ static int delete_container(struct libct_context *context, const char *id, int d
 
 	/* The cgroup goes before the wait for the init: removing it thaws a
 	 * frozen container, whose init could not die of SIGKILL before. */
+	uint64_t trace_start = ct_trace_begin(context);
 	_cleanup_close_ int pidfd = kill_init(state, err);
+	ct_trace_end(context, "kill", NULL, trace_start);
 	if (pidfd < 0 && pidfd != -ESRCH)
 		return pidfd;
+	trace_start = ct_trace_begin(context);
 	int r = destroy_cgroup(state, err);
+	ct_trace_end(context, "cgroup", "destroy", trace_start);
 	if (r < 0)
 		return r;
 	if (pidfd >= 0) {
+		trace_start = ct_trace_begin(context);
 		r = wait_init_gone(pidfd, state, err);
+		ct_trace_end(context, "wait", NULL, trace_start);
 		if (r < 0)
 			return r;
 	}
@@ -987,7 +1029,9 @@ static int delete_container(struct libct_context *context, const char *id, int d
 	if (load_stored_config(dir_fd, &config, &load_err) < 0)
 		ct_warn(context, "delete container \"%s\": %s; skipping the poststop hooks", id, load_err.message);
 	ct_notify_remove(dir_fd);
+	trace_start = ct_trace_begin(context);
 	r = ct_state_dir_remove(context, id, dir_fd, err);
+	ct_trace_end(context, "state_dir", "remove", trace_start);
 	if (r >= 0 && config != NULL) {
 		struct spec_state hook_state;
 		ct_hooks_state_from(state, LIBCT_STATUS_STOPPED, &hook_state);
@@ -1025,9 +1069,12 @@ static int stop_creator(struct libct_context *context, const char *id)
 int libct_container_delete(struct libct_context *context, const char *id, bool force, struct libct_error *err)
 {
 	_cleanup_close_ int dir_fd = -1;
+	ct_trace_set_id(context, id);
+	uint64_t trace_start = ct_trace_begin(context);
 	int r = ct_state_dir_open(context, id, &dir_fd, err);
 	if (r == -EBUSY && force && stop_creator(context, id) == 0)
 		r = ct_state_dir_open(context, id, &dir_fd, err);
+	ct_trace_end(context, "state_dir", "open", trace_start);
 	if (r < 0)
 		return r;
 

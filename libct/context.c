@@ -25,6 +25,8 @@ int libct_context_new(const struct libct_context_config *config, struct libct_co
 		context->log = config->log;
 		context->log_userdata = config->log_userdata;
 		context->log_level = config->log_level;
+		context->trace = config->trace;
+		context->trace_userdata = config->trace_userdata;
 	} else {
 		context->log_level = LIBCT_LOG_WARNING;
 	}

@@ -479,7 +479,9 @@ static int setup_terminal(struct exec_job *job, struct libct_error *err)
 
 static int setup_child(struct exec_job *job, char **ret_path, struct libct_error *err)
 {
+	uint64_t trace_start = ct_trace_begin(job->context);
 	int r = ct_sync_wait_release(job->child_sync_fd, err);
+	ct_trace_end(job->context, "sync", "wait_release", trace_start);
 	if (r < 0)
 		return r;
 
@@ -491,9 +493,11 @@ static int setup_child(struct exec_job *job, char **ret_path, struct libct_error
 
 	/* With a pidfd, setns joins every namespace in flags at once, the user
 	 * namespace first (Linux 5.8). */
+	trace_start = ct_trace_begin(job->context);
 	if (job->ns_flags != 0 && setns(job->init_pidfd, job->ns_flags) < 0)
 		return ct_error_sys(err, errno, "join the namespaces of container init %d", (int)job->state->pid);
 	r = enter_root(job, err);
+	ct_trace_end(job->context, "namespaces", NULL, trace_start);
 	if (r < 0)
 		return r;
 
@@ -502,7 +506,10 @@ static int setup_child(struct exec_job *job, char **ret_path, struct libct_error
 		if (r < 0)
 			return r;
 	}
-	return ct_process_prepare(&job->init, ret_path, err);
+	trace_start = ct_trace_begin(job->context);
+	r = ct_process_prepare(&job->init, ret_path, err);
+	ct_trace_end(job->context, "process", NULL, trace_start);
+	return r;
 }
 
 __attribute__((noreturn)) static void run_child(struct exec_job *job)
@@ -523,6 +530,7 @@ __attribute__((noreturn)) static void run_child(struct exec_job *job)
 		job->context->log = log_to_runtime;
 		job->context->log_userdata = &job->child_sync_fd;
 	}
+	ct_trace_route_to_runtime(job->context, &job->child_sync_fd);
 
 	/* A runtime that dies during the setup takes the child with it; a
 	 * detached process must outlive the runtime, so this ends before exec. */
@@ -672,6 +680,8 @@ static int wait_exec_result(struct exec_job *job, struct libct_error *err)
 			return 0;
 		if (msg.type == CT_SYNC_LOG)
 			ct_log(job->context, (enum libct_log_level)msg.code, "%s", msg.message);
+		else if (msg.type == CT_SYNC_TRACE)
+			ct_trace_forward(job->context, msg.message);
 		else if (msg.type == CT_SYNC_ERROR)
 			return ct_error_set(err, msg.code > 0 ? msg.code : EIO, "%s", msg.message);
 		else
@@ -710,13 +720,16 @@ static int write_pid_file(struct exec_job *job, struct libct_error *err)
 
 static int run_exec(struct exec_job *job, struct libct_error *err)
 {
+	uint64_t trace_start = ct_trace_begin(job->context);
 	int r = open_container(job, err);
+	ct_trace_end(job->context, "state_dir", "open", trace_start);
 	if (r < 0)
 		return r;
+	trace_start = ct_trace_begin(job->context);
 	r = load_process(job, err);
-	if (r < 0)
-		return r;
-	r = load_seccomp(job, err);
+	if (r >= 0)
+		r = load_seccomp(job, err);
+	ct_trace_end(job->context, "parse", NULL, trace_start);
 	if (r < 0)
 		return r;
 	/* The lock ends here: the pidfd pins the init, and a child that the
@@ -746,18 +759,22 @@ static int run_exec(struct exec_job *job, struct libct_error *err)
 	r = ct_attrs_set_initial_affinity(job->process, err);
 	if (r < 0)
 		return r;
+	trace_start = ct_trace_begin(job->context);
 	r = spawn_child(job, err);
+	ct_trace_end(job->context, "clone", NULL, trace_start);
 	if (r < 0)
 		return r;
+	trace_start = ct_trace_begin(job->context);
 	r = configure_child(job, err);
+	ct_trace_end(job->context, "cgroup", "join", trace_start);
 	if (r < 0)
 		return r;
-	if (job->process->terminal) {
+	trace_start = ct_trace_begin(job->context);
+	if (job->process->terminal)
 		r = forward_terminal(job, err);
-		if (r < 0)
-			return r;
-	}
-	r = wait_exec_result(job, err);
+	if (r >= 0)
+		r = wait_exec_result(job, err);
+	ct_trace_end(job->context, "sync", "wait_exec", trace_start);
 	if (r < 0)
 		return r;
 	return write_pid_file(job, err);
@@ -800,6 +817,7 @@ int libct_container_exec(struct libct_context *context, const char *id, const st
 	for (size_t i = 0; i < SPEC_NS_COUNT; i++)
 		job.init.join_fds[i] = -1;
 
+	ct_trace_set_id(context, id);
 	int r = options == NULL ? ct_error_set(err, EINVAL, "no exec options") : run_exec(&job, err);
 	if (r < 0) {
 		ct_error_prefix(err, "exec in container \"%s\"", id);

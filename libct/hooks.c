@@ -350,21 +350,32 @@ static int run_list(struct libct_context *context, const struct spec_hooks *hook
 	return 0;
 }
 
+/* Times a hook list that is not empty, as phase "hooks" with the kind. */
+static int run_list_traced(struct libct_context *context, const struct spec_hooks *hooks, enum ct_hook_kind kind,
+                           const struct spec_state *state, bool warn_only, struct libct_error *err)
+{
+	uint64_t trace_start = ct_trace_begin(context);
+	int r = run_list(context, hooks, kind, state, warn_only, err);
+	if (ct_hooks_of(hooks, kind)->n_hooks > 0)
+		ct_trace_end(context, "hooks", kind_names[kind], trace_start);
+	return r;
+}
+
 int ct_hooks_run(struct libct_context *context, const struct spec_hooks *hooks, enum ct_hook_kind kind,
                  const struct spec_state *state, struct libct_error *err)
 {
 	if (err == NULL) {
 		struct libct_error ignored = {0};
-		return run_list(context, hooks, kind, state, false, &ignored);
+		return run_list_traced(context, hooks, kind, state, false, &ignored);
 	}
-	return run_list(context, hooks, kind, state, false, err);
+	return run_list_traced(context, hooks, kind, state, false, err);
 }
 
 void ct_hooks_run_warn(struct libct_context *context, const struct spec_hooks *hooks, enum ct_hook_kind kind,
                        const struct spec_state *state)
 {
 	struct libct_error err = {0};
-	if (run_list(context, hooks, kind, state, true, &err) < 0)
+	if (run_list_traced(context, hooks, kind, state, true, &err) < 0)
 		ct_warn(context, "%s", err.message);
 }
 

@@ -64,7 +64,9 @@ static int setup_rootfs(struct ct_init *init, struct libct_error *err)
 	r = ct_hooks_run_create(init, err);
 	if (r < 0)
 		return r;
+	uint64_t trace_start = ct_trace_begin(init->context);
 	r = ct_rootfs_pivot(init, err);
+	ct_trace_end(init->context, "pivot_root", NULL, trace_start);
 	if (r >= 0)
 		r = set_hostname(init->config, err);
 	if (r >= 0)
@@ -90,11 +92,15 @@ static int setup_terminal(struct ct_init *init, struct libct_error *err)
 
 static int setup_container(struct ct_init *init, char **ret_path, struct libct_error *err)
 {
+	uint64_t trace_start = ct_trace_begin(init->context);
 	int r = ct_sync_wait_release(init->sync_fd, err);
+	ct_trace_end(init->context, "sync", "wait_release", trace_start);
 	if (r < 0)
 		return r;
 
+	trace_start = ct_trace_begin(init->context);
 	r = ct_ns_enter(init, err);
+	ct_trace_end(init->context, "namespaces", NULL, trace_start);
 	if (r < 0)
 		return ct_error_prefix(err, "namespaces");
 
@@ -113,7 +119,10 @@ static int setup_container(struct ct_init *init, char **ret_path, struct libct_e
 	r = setup_terminal(init, err);
 	if (r < 0)
 		return r;
-	return ct_process_prepare(init, ret_path, err);
+	trace_start = ct_trace_begin(init->context);
+	r = ct_process_prepare(init, ret_path, err);
+	ct_trace_end(init->context, "process", NULL, trace_start);
+	return r;
 }
 
 /* Waits for `start` and executes the program; on an exec failure the
@@ -124,6 +133,8 @@ static void wait_and_exec(struct ct_init *init, const char *path)
 	_cleanup_close_ int conn = ct_sync_wait_start(init->start_fd, &err);
 	if (conn < 0)
 		_exit(255);
+	/* `start` reads the records of the last steps until the exec. */
+	ct_trace_route_to_runtime(init->context, &conn);
 
 	if (ct_hooks_run_start(init, &err) >= 0 && ct_seccomp_load(init, CT_SECCOMP_BEFORE_EXEC, &err) >= 0)
 		(void)ct_process_exec(init, path, &err);
@@ -140,6 +151,8 @@ void ct_init_run(struct ct_init *init, int runtime_sync_fd)
 	 * end of stream instead of blocking forever. */
 	close(runtime_sync_fd);
 	route_logs_to_runtime(init);
+	/* Before the mounts: the records take the pid from the host's /proc. */
+	ct_trace_route_to_runtime(init->context, &init->sync_fd);
 	reset_signals();
 
 	/* While the runtime waits for READY, its death kills the init; the

@@ -26,6 +26,43 @@ void ct_log(struct libct_context *context, enum libct_log_level level, const cha
 #define ct_debug(ctx, ...) ct_log((ctx), LIBCT_LOG_DEBUG, __VA_ARGS__)
 #define ct_warn(ctx, ...) ct_log((ctx), LIBCT_LOG_WARNING, __VA_ARGS__)
 
+/* ------------------------------------------------------------ tracing (trace.c) */
+
+/*
+ * Phase timing for the caller's trace handler. A phase is timed as
+ *   uint64_t start = ct_trace_begin(context);
+ *   ...
+ *   ct_trace_end(context, "clone", NULL, start);
+ * and costs one NULL check when the caller installed no handler. phase is
+ * a word without spaces; detail may be NULL.
+ */
+uint64_t ct_trace_now_us(void);
+void ct_trace_emit(struct libct_context *context, const char *phase, const char *detail, uint64_t start_us);
+#define ct_trace_begin(ctx) ((ctx) != NULL && (ctx)->trace != NULL ? ct_trace_now_us() : 0)
+#define ct_trace_end(ctx, phase, detail, start)                                                                \
+	do {                                                                                                   \
+		if ((ctx) != NULL && (ctx)->trace != NULL)                                                     \
+			ct_trace_emit((ctx), (phase), (detail), (start));                                      \
+	} while (0)
+/* Sets the container id of the records of a public call. */
+#define ct_trace_set_id(ctx, id) ((ctx)->trace_id = (id))
+
+/* In a child of the runtime (the init, an exec process): sends the records
+ * over *sync_fd as CT_SYNC_TRACE messages instead of calling the caller's
+ * handler, which may write a file that the child must not touch. The first
+ * call must come before the child leaves the host's mount namespace,
+ * because it reads the child's host pid from /proc; a later call only
+ * changes the fd. Does nothing when the context does not trace. */
+void ct_trace_route_to_runtime(struct libct_context *context, int *sync_fd);
+/* Text of a record for a CT_SYNC_TRACE message, and back: the runtime
+ * passes a decoded record to its handler. ct_trace_decode() returns
+ * -EBADMSG for text that is not a record; the strings point into text. */
+int ct_trace_encode(const struct libct_trace_record *record, char *buf, size_t size);
+int ct_trace_decode(char *text, struct libct_trace_record *ret_record);
+/* Runtime side of a CT_SYNC_TRACE message: reports the record it carries
+ * to the handler of context, with the id of the running call. */
+void ct_trace_forward(struct libct_context *context, char *text);
+
 /* ------------------------------------------------------------ cleanup */
 
 void ct_freep(void *p);
@@ -82,6 +119,10 @@ struct libct_context {
 	libct_log_fn log;
 	void *log_userdata;
 	enum libct_log_level log_level;
+	libct_trace_fn trace;
+	void *trace_userdata;
+	const char *trace_id; /* the container of the running call, for the records */
+	pid_t trace_pid;      /* the pid for the records, in the caller's pid namespace; 0 means getpid() */
 };
 
 /* ------------------------------------------------- container init (child) */

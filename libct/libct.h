@@ -50,11 +50,32 @@ enum libct_log_level {
  * container's init process before it executes the user program. */
 typedef void (*libct_log_fn)(void *userdata, enum libct_log_level level, const char *message);
 
+/*
+ * One timed phase of a command, such as "clone" or "mount". Times are
+ * CLOCK_MONOTONIC microseconds, which every process of the host shares, so
+ * the records of the container's init line up with the runtime's.
+ * docs/trace.md lists the phases.
+ */
+struct libct_trace_record {
+	const char *phase;
+	const char *detail;    /* NULL, or the object of the phase: a mount destination, a hook kind */
+	const char *id;        /* the container id, or NULL */
+	pid_t pid;             /* the process that ran the phase, in the caller's pid namespace */
+	uint64_t start_us;
+	uint64_t duration_us;
+};
+
+/* Receives one record, always in the caller's process: the records of the
+ * container's init and of an exec process travel over the sync socket. */
+typedef void (*libct_trace_fn)(void *userdata, const struct libct_trace_record *record);
+
 struct libct_context_config {
 	const char *state_root;        /* NULL means "/run/ctrun" */
 	libct_log_fn log;              /* NULL discards log lines */
 	void *log_userdata;
 	enum libct_log_level log_level; /* lines above this level are dropped */
+	libct_trace_fn trace;          /* NULL: no phase is timed */
+	void *trace_userdata;
 };
 
 struct libct_context;

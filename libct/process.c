@@ -244,8 +244,11 @@ int ct_process_prepare(struct ct_init *init, char **ret_path, struct libct_error
 		r = ct_lsm_set_exec_labels(process, err);
 	if (r >= 0)
 		r = ct_seccomp_load(init, CT_SECCOMP_BEFORE_CAPS, err);
-	if (r >= 0)
+	if (r >= 0) {
+		uint64_t trace_start = ct_trace_begin(init->context);
 		r = set_user_and_caps(init, err);
+		ct_trace_end(init->context, "user", NULL, trace_start);
+	}
 	if (r >= 0)
 		r = find_executable(process, ret_path, err);
 	if (r < 0)

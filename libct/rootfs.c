@@ -161,6 +161,7 @@ int ct_rootfs_prepare(struct ct_init *init, struct libct_error *err)
 	}
 	ct_debug(init->context, "prepare rootfs \"%s\"", init->rootfs);
 
+	uint64_t trace_start = ct_trace_begin(init->context);
 	unsigned long final_propagation = 0;
 	int r = set_setup_propagation(init, &final_propagation, err);
 	if (r < 0)
@@ -172,12 +173,15 @@ int ct_rootfs_prepare(struct ct_init *init, struct libct_error *err)
 	}
 
 	_cleanup_close_ int root_fd = bind_rootfs(init, err);
+	ct_trace_end(init->context, "mount", "rootfs", trace_start);
 	if (root_fd < 0)
 		return root_fd;
 
 	bool dev_bind_mounted = false;
 	for (size_t i = 0; i < init->config->n_mounts; i++) {
+		trace_start = ct_trace_begin(init->context);
 		r = ct_mount_entry(init, root_fd, i, err);
+		ct_trace_end(init->context, "mount", init->config->mounts[i].destination, trace_start);
 		if (r < 0)
 			return r;
 		dev_bind_mounted = dev_bind_mounted || is_dev_bind(&init->config->mounts[i]);
@@ -187,7 +191,10 @@ int ct_rootfs_prepare(struct ct_init *init, struct libct_error *err)
 	if (r < 0)
 		return r;
 
-	return ct_devices_create(init, root_fd, dev_bind_mounted, err);
+	trace_start = ct_trace_begin(init->context);
+	r = ct_devices_create(init, root_fd, dev_bind_mounted, err);
+	ct_trace_end(init->context, "devices", NULL, trace_start);
+	return r;
 }
 
 /* ----------------------------------------------------------------- pivot */
@@ -486,7 +493,9 @@ int ct_rootfs_finalize(struct ct_init *init, struct libct_error *err)
 {
 	const struct spec_linux *linux_config = &init->config->linux_config;
 
+	uint64_t trace_start = ct_trace_begin(init->context);
 	int r = write_sysctls(init, err);
+	ct_trace_end(init->context, "sysctl", NULL, trace_start);
 	if (r < 0 || !has_mount_namespace(init))
 		return r;
 
@@ -494,16 +503,20 @@ int ct_rootfs_finalize(struct ct_init *init, struct libct_error *err)
 	if (root_fd < 0)
 		return ct_error_sys(err, errno, "open \"/\"");
 
+	trace_start = ct_trace_begin(init->context);
 	for (size_t i = 0; i < linux_config->n_masked_paths; i++) {
 		r = mask_path(root_fd, linux_config->masked_paths[i], err);
 		if (r < 0)
 			return ct_error_prefix(err, "linux.maskedPaths[%zu]", i);
 	}
+	ct_trace_end(init->context, "mount", "maskedPaths", trace_start);
+	trace_start = ct_trace_begin(init->context);
 	for (size_t i = 0; i < linux_config->n_readonly_paths; i++) {
 		r = make_readonly(root_fd, linux_config->readonly_paths[i], err);
 		if (r < 0)
 			return ct_error_prefix(err, "linux.readonlyPaths[%zu]", i);
 	}
+	ct_trace_end(init->context, "mount", "readonlyPaths", trace_start);
 	if (init->config->root.readonly) {
 		r = remount_root_readonly(root_fd, err);
 		if (r < 0)

@@ -350,10 +350,16 @@ int ct_seccomp_load(struct ct_init *init, enum ct_seccomp_stage stage, struct li
 	if (init->seccomp == NULL || load_stage(init) != stage)
 		return 0;
 
+	uint64_t trace_start = ct_trace_begin(init->context);
 	struct sock_fprog prog = { .len = init->seccomp->n_instructions, .filter = init->seccomp->program };
 	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, init->seccomp->flags, &prog);
 	if (r < 0)
 		return ct_error_sys(err, errno, "linux.seccomp: load filter");
+	/* Right before execve nothing else is sent, and the filter may kill a
+	 * process that calls send(); at the earlier stages READY is sent
+	 * after the filter anyway. */
+	if (stage != CT_SECCOMP_BEFORE_EXEC)
+		ct_trace_end(init->context, "seccomp", "load", trace_start);
 	if (!init->seccomp->notify)
 		return 0;
 

@@ -135,6 +135,9 @@ int ct_sync_wait_ready(int fd, struct libct_context *context, ct_sync_fd_fn on_f
 		case CT_SYNC_LOG:
 			ct_log(context, (enum libct_log_level)msg.code, "%s", msg.message);
 			break;
+		case CT_SYNC_TRACE:
+			ct_trace_forward(context, msg.message);
+			break;
 		case CT_SYNC_SECCOMP:
 			r = handle_passed_fd(&msg, passed_fd, on_fd, userdata, err);
 			if (r < 0)
@@ -169,6 +172,11 @@ int ct_sync_wait_release(int fd, struct libct_error *err)
 int ct_sync_send_log(int fd, enum libct_log_level level, const char *message)
 {
 	return send_msg(fd, CT_SYNC_LOG, (int)level, message);
+}
+
+int ct_sync_send_trace(int fd, const char *text)
+{
+	return send_msg(fd, CT_SYNC_TRACE, 0, text);
 }
 
 int ct_sync_report_ready(int fd, struct libct_error *err)
@@ -262,7 +270,7 @@ int ct_sync_wait_start(int listen_fd, struct libct_error *err)
 	}
 }
 
-int ct_sync_request_start(int dirfd, struct libct_error *err)
+int ct_sync_request_start(int dirfd, struct libct_context *context, struct libct_error *err)
 {
 	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -278,7 +286,8 @@ int ct_sync_request_start(int dirfd, struct libct_error *err)
 		return ct_error_sys(err, -r, "send start to container init");
 
 	struct ct_sync_msg msg;
-	r = recv_msg(fd, &msg);
+	while ((r = recv_msg(fd, &msg)) > 0 && msg.type == CT_SYNC_TRACE)
+		ct_trace_forward(context, msg.message);
 	if (r < 0)
 		return ct_error_sys(err, -r, "wait for container init to execute");
 	if (r == 0)

@@ -45,6 +45,7 @@ enum ct_sync_type {
 	CT_SYNC_START,       /* start -> init: execute the user program */
 	CT_SYNC_SECCOMP,     /* init -> runtime: the seccomp listener fd, as SCM_RIGHTS */
 	CT_SYNC_HOOKS,       /* init -> runtime: mounts done, run the runtime's create hooks, then RELEASE */
+	CT_SYNC_TRACE,       /* init or exec process -> runtime or start: one trace record (trace.c) */
 };
 
 struct ct_sync_msg {
@@ -77,6 +78,8 @@ int ct_sync_wait_ready(int fd, struct libct_context *context, ct_sync_fd_fn on_f
 /* init: waits for CT_SYNC_RELEASE. */
 int ct_sync_wait_release(int fd, struct libct_error *err);
 int ct_sync_send_log(int fd, enum libct_log_level level, const char *message);
+/* init or exec process: sends one record that ct_trace_encode() wrote. */
+int ct_sync_send_trace(int fd, const char *text);
 int ct_sync_report_ready(int fd, struct libct_error *err);
 /* init: sends CT_SYNC_HOOKS and waits for the runtime's CT_SYNC_RELEASE. */
 int ct_sync_request_hooks(int fd, struct libct_error *err);
@@ -90,7 +93,8 @@ int ct_sync_report_error(int fd, const struct libct_error *error);
 int ct_sync_listen(int dirfd, struct libct_error *err);
 /* init: accepts connections until one sends CT_SYNC_START and returns it. */
 int ct_sync_wait_start(int listen_fd, struct libct_error *err);
-/* start: connects, sends CT_SYNC_START and waits for the exec result. */
-int ct_sync_request_start(int dirfd, struct libct_error *err);
+/* start: connects, sends CT_SYNC_START and waits for the exec result;
+ * trace records that the init sends meanwhile go to context. */
+int ct_sync_request_start(int dirfd, struct libct_context *context, struct libct_error *err);
 
 #endif

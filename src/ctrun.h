@@ -190,6 +190,27 @@ char *cli_log_format_line(enum cli_log_format format, enum libct_log_level level
 /* Formats the current time as RFC 3339 in UTC with microseconds. */
 void cli_log_format_time(char *buf, size_t size);
 
+/* ---------------------------------------------------------- trace sink */
+
+/* Takes the start time of the command; call it first in main(). */
+void cli_trace_mark_start(void);
+/* Turns tracing on for --trace path, or else for $CTRUN_TRACE, and checks
+ * that the file can be opened (O_APPEND|O_CREAT, mode 0600). Fails with
+ * the error printed only for the flag: a bad CTRUN_TRACE is a warning. */
+bool cli_trace_open(const char *path, const char *command);
+bool cli_trace_enabled(void);
+/* The libct_trace_fn that keeps libct's records as JSON lines. */
+void cli_trace_libct(void *userdata, const struct libct_trace_record *record);
+/* Passes the start time to the process that a sealed re-exec starts. */
+void cli_trace_before_reexec(void);
+/* Appends the lines kept so far to the trace file with one write. */
+void cli_trace_flush(void);
+/* Adds the "command" record, which spans the whole command, and flushes. */
+void cli_trace_close(void);
+/* Returns one JSON line ending in a newline; start_us becomes relative to
+ * origin_us. */
+char *cli_trace_format_record(const struct libct_trace_record *record, uint64_t origin_us, const char *command);
+
 /* --------------------------------------------------------------- signals */
 
 /*

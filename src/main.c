@@ -58,6 +58,7 @@ struct global_flags {
 	struct cli_globals globals;
 	struct ignored_flags ignored;
 	const char *log_format;
+	const char *trace_path;
 	bool version;
 };
 
@@ -74,6 +75,9 @@ static const struct cli_option global_options[] = {
 	{"log-format", 0, CLI_OPTION_STRING, &flags.log_format, "FORMAT",
 	 "format of the log file lines: text or json (default: text)"},
 	{"debug", 0, CLI_OPTION_FLAG, &flags.globals.debug, NULL, "log debug lines too"},
+	{"trace", 0, CLI_OPTION_STRING, &flags.trace_path, "FILE",
+	 "append one JSON line per timed phase of the command, in microseconds, to FILE "
+	 "(default: $CTRUN_TRACE, else no trace)"},
 	{"rootless", 0, CLI_OPTION_TRISTATE, &flags.ignored.rootless, "VALUE",
 	 "true, false or auto, also as a separate word (bare: true): accepted and ignored"},
 	{"cgroup-manager", 0, CLI_OPTION_STRING, &flags.ignored.cgroup_manager, "NAME",
@@ -233,6 +237,7 @@ static int protect_binary(int argc, char **argv, int first)
 	for (size_t i = 0; first < argc && i < sizeof(spawners) / sizeof(spawners[0]); i++) {
 		if (strcmp(argv[first], spawners[i]) != 0)
 			continue;
+		cli_trace_before_reexec();
 		if (libct_protect_runtime_binary(argv, &err) >= 0)
 			return -1; /* already running from the sealed copy */
 		cli_error("%s", err.message);
@@ -243,6 +248,7 @@ static int protect_binary(int argc, char **argv, int first)
 
 int main(int argc, char **argv)
 {
+	cli_trace_mark_start();
 	const struct cli_syntax *syntax = global_syntax();
 	int first = 0;
 	int status;
@@ -267,11 +273,14 @@ int main(int argc, char **argv)
 	if (!cli_log_open(flags.globals.log_path, flags.globals.log_format, flags.globals.debug))
 		return CLI_EXIT_FAILURE;
 	status = check_global_flags(syntax);
+	if (status < 0 && !cli_trace_open(flags.trace_path, first < argc ? argv[first] : NULL))
+		status = CLI_EXIT_FAILURE;
 	if (status < 0)
 		status = protect_binary(argc, argv, first);
 	if (status < 0)
 		status = run_command(syntax, &flags.globals, argc - first, argv + first);
 
+	cli_trace_close();
 	cli_log_close();
 	return status;
 }
@@ -285,6 +294,7 @@ struct libct_context *cli_context_new(const struct cli_globals *globals)
 		.log = cli_log_libct,
 		.log_userdata = NULL,
 		.log_level = cli_log_level(),
+		.trace = cli_trace_enabled() ? cli_trace_libct : NULL,
 	};
 	struct libct_context *context = NULL;
 	struct libct_error err = {0};

@@ -190,6 +190,7 @@ static int run_foreground(struct libct_context *context, const char *id,
 		status = CLI_EXIT_NOT_STARTED;
 		keep = false;
 	} else {
+		cli_trace_flush(); /* the container may run for long */
 		status = wait_for_init(context, id, pid, signal_fd, terminal_fd);
 	}
 

@@ -103,18 +103,18 @@ static void test_start_socket(const char *dir)
 	ok(listen_fd >= 0, "start socket bound and listening");
 
 	pid_t pid = serve_start(listen_fd, 0);
-	is_int(ct_sync_request_start(dir_fd, NULL), 0, "start succeeds when the init closes the connection");
+	is_int(ct_sync_request_start(dir_fd, NULL, NULL), 0, "start succeeds when the init closes the connection");
 	waitpid(pid, NULL, 0);
 
 	pid = serve_start(listen_fd, ENOEXEC);
 	struct libct_error err = { 0 };
-	is_int(ct_sync_request_start(dir_fd, &err), -ENOEXEC, "start returns the exec errno");
+	is_int(ct_sync_request_start(dir_fd, NULL, &err), -ENOEXEC, "start returns the exec errno");
 	ok(strstr(err.message, "execute \"/bin/x\"") != NULL, "start returns the exec message: %s", err.message);
 	waitpid(pid, NULL, 0);
 
 	close(listen_fd);
 	unlinkat(dir_fd, CT_START_SOCKET, 0);
-	is_int(ct_sync_request_start(dir_fd, &err), -ENOENT, "start without a listening init fails");
+	is_int(ct_sync_request_start(dir_fd, NULL, &err), -ENOENT, "start without a listening init fails");
 	close(dir_fd);
 }
 
