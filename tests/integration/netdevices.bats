@@ -19,6 +19,40 @@ teardown() {
 	# A veth end that a container took is destroyed with its namespace.
 	ip link del "${VETH}a" 2>/dev/null || true
 	ip link del "${VETH}b" 2>/dev/null || true
+	if [ -n "${TEST_NS:-}" ]; then
+		ip netns del "$TEST_NS" || true
+	fi
+}
+
+# Makes a network namespace for the test and runs ctrun in it from here
+# on, so that the devices that the test creates never appear on the host.
+use_test_netns() {
+	TEST_NS=ctrun-nd-$CT_RUN_TOKEN-$BATS_SUITE_TEST_NUMBER
+	ip netns add "$TEST_NS" || fail "creating network namespace $TEST_NS failed"
+	local runtime=$CTRUN
+	CTRUN=$CT_TMP/ctrun-in-netns
+	printf '#!/bin/sh\nexec nsenter --net=/run/netns/%s %s "$@"\n' "$TEST_NS" "$runtime" >"$CTRUN"
+	chmod +x "$CTRUN"
+}
+
+in_test_netns() {
+	nsenter --net="/run/netns/$TEST_NS" "$@"
+}
+
+# Creates an ifb device (a virtual device built into the kernel, like
+# dummy) in the test namespace, with a permanent address.
+make_ifb() {
+	in_test_netns ip link add "$1" type ifb || fail "creating ifb device $1 failed"
+	in_test_netns ip addr add "$2" dev "$1" || fail "adding an address to $1 failed"
+}
+
+# Waits up to 5 seconds for a link of the test namespace to disappear.
+wait_for_no_test_link() {
+	for _ in $(seq 50); do
+		in_test_netns ip link show "$1" >/dev/null 2>&1 || return 0
+		sleep 0.1
+	done
+	fail "link $1 is still in $TEST_NS"
 }
 
 make_veth() {
@@ -102,6 +136,7 @@ wait_for_no_link() {
 	expect_failure
 	expect_output_has "linux.netDevices[\"${VETH}a\"]"
 	expect_nothing_left
+	ip link show "${VETH}a" >/dev/null || fail "${VETH}a left the host"
 }
 
 @test "netdevices unknown host device leaves nothing" {
@@ -150,4 +185,135 @@ wait_for_no_link() {
 	run ctrun run --bundle "$bundle2" "$id2"
 	expect_success
 	expect_output_has from-a
+}
+
+@test "netdevices ifb device with its permanent addresses" {
+	use_test_netns
+	local dev=${VETH}i v6=
+	make_ifb "$dev" "$NET.1/24"
+	# Only permanent addresses of global scope move with the device.
+	in_test_netns ip addr add "$NET.9/24" dev "$dev" valid_lft 3000 preferred_lft 3000 ||
+		fail "adding an address with a lifetime failed"
+	in_test_netns ip addr add "$NET.5/32" dev "$dev" scope host || fail "adding a host address failed"
+	if [ -e /proc/sys/net/ipv6 ]; then
+		v6=fd00:232:$(($$ % 250))::1
+		in_test_netns ip addr add "$v6/64" dev "$dev" nodad || fail "adding an IPv6 address failed"
+	fi
+	update_config ".linux.netDevices = {\"$dev\": {\"name\": \"net0\"}}"
+	start_sleeper
+
+	! in_test_netns ip link show "$dev" >/dev/null 2>&1 || fail "$dev is still in $TEST_NS"
+	! ip link show "$dev" >/dev/null 2>&1 || fail "$dev reached the host"
+	run ctrun exec "$CT_ID" /sbin/ip -o addr show dev net0
+	expect_success
+	expect_output_has "inet $NET.1/24"
+	expect_output_lacks "$NET.9"
+	expect_output_lacks "$NET.5"
+	if [ -n "$v6" ]; then
+		expect_output_has "inet6 $v6/64"
+	fi
+	run ctrun exec "$CT_ID" /sbin/ip -o link show dev net0
+	expect_success
+	[[ "$output" =~ [\<,]UP[,\>] ]] || fail "net0 is not up: $output"
+
+	# At delete the runtime leaves the device alone: the kernel destroys a
+	# virtual device with its namespace instead of returning it.
+	run ctrun delete --force "$CT_ID"
+	expect_success
+	local i
+	for i in $(seq 50); do
+		[ "$(in_test_netns ip -o link show | wc -l)" = 1 ] && break
+		sleep 0.1
+	done
+	run in_test_netns ip -o link show
+	expect_success
+	[ "${#lines[@]}" = 1 ] || fail "links other than lo in $TEST_NS after delete: $output"
+	! ip link show "$dev" >/dev/null 2>&1 || fail "$dev went to the host"
+}
+
+@test "netdevices tap device and a name template" {
+	use_test_netns
+	local dev=${VETH}t
+	in_test_netns ip tuntap add dev "$dev" mode tap || fail "creating tap device $dev failed"
+	in_test_netns ip addr add "$NET.3/24" dev "$dev" || fail "adding an address failed"
+	update_config ".linux.netDevices = {\"$dev\": {\"name\": \"tap%d\"}}"
+	start_sleeper
+	run ctrun exec "$CT_ID" /sbin/ip -o addr show dev tap0
+	expect_success
+	expect_output_has "inet $NET.3/24"
+	run ctrun delete --force "$CT_ID"
+	expect_success
+	wait_for_no_test_link "$dev"
+}
+
+@test "netdevices two devices with one name fail before any moves" {
+	use_test_netns
+	make_ifb "${VETH}i" "$NET.1/24"
+	make_ifb "${VETH}j" "$NET.2/24"
+	update_config ".linux.netDevices = {\"${VETH}i\": {\"name\": \"net0\"}, \"${VETH}j\": {\"name\": \"net0\"}}"
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_failure 1
+	expect_output_has "linux.netDevices[\"${VETH}j\"]: name \"net0\" in the container is also the name of linux.netDevices[\"${VETH}i\"]"
+	expect_nothing_left
+	run in_test_netns ip -o addr show dev "${VETH}i"
+	expect_success
+	expect_output_has "inet $NET.1/24"
+	run in_test_netns ip -o addr show dev "${VETH}j"
+	expect_success
+	expect_output_has "inet $NET.2/24"
+}
+
+@test "netdevices invalid names are rejected" {
+	use_test_netns
+	make_ifb "${VETH}i" "$NET.1/24"
+	local name
+	for name in "eth%s" "eth%d%d" "a/b" "name-longer-than-15"; do
+		update_config ".linux.netDevices = {\"${VETH}i\": {\"name\": \"$name\"}}"
+		run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+		expect_failure 1
+		expect_output_has "$name"
+		expect_nothing_left
+	done
+	update_config ".linux.netDevices = {\"${VETH}i\": {\"name\": \"eth%s\"}}"
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_output_has "invalid name template \"eth%s\""
+	update_config ".linux.netDevices = {\"${VETH}i\": {\"name\": \"a/b\"}}"
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_output_has "invalid network device name \"a/b\""
+	run in_test_netns ip -o addr show dev "${VETH}i"
+	expect_success
+	expect_output_has "inet $NET.1/24"
+}
+
+@test "netdevices name taken in the container moves nothing" {
+	use_test_netns
+	make_ifb "${VETH}i" "$NET.1/24"
+	make_ifb "${VETH}j" "$NET.2/24"
+	update_config ".linux.netDevices = {\"${VETH}i\": {\"name\": \"net0\"}, \"${VETH}j\": {\"name\": \"lo\"}}"
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_failure 1
+	expect_output_has "linux.netDevices[\"${VETH}j\"]: name \"lo\" is taken in the container's network namespace"
+	expect_nothing_left
+	run in_test_netns ip -o addr show dev "${VETH}i"
+	expect_success
+	expect_output_has "inet $NET.1/24"
+	run in_test_netns ip -o addr show dev "${VETH}j"
+	expect_success
+	expect_output_has "inet $NET.2/24"
+}
+
+@test "netdevices device that cannot change namespace" {
+	use_test_netns
+	make_ifb "${VETH}i" "$NET.1/24"
+	in_test_netns ip link add "${VETH}r" type bridge || fail "creating bridge ${VETH}r failed"
+	update_config ".linux.netDevices = {\"${VETH}i\": {\"name\": \"net0\"}, \"${VETH}r\": {}}"
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_failure 1
+	expect_output_has "linux.netDevices[\"${VETH}r\"]: move to the container as \"${VETH}r\": Invalid argument"
+	expect_nothing_left
+	in_test_netns ip link show "${VETH}r" >/dev/null || fail "the bridge left $TEST_NS"
+	# The runtime moves nothing back: the device that had moved dies with
+	# the container's namespace, as at delete.
+	wait_for_no_test_link "${VETH}i"
+	! ip link show "${VETH}i" >/dev/null 2>&1 || fail "${VETH}i went to the host"
 }
