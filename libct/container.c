@@ -523,7 +523,7 @@ static int record_state(struct create_job *job, struct libct_error *err)
 
 	/* delete and the poststop hooks must not depend on the bundle still
 	 * being there, so the config travels with the state. Nothing reads it
-	 * before delete, so it is not worth a disk flush. */
+	 * before delete, so it needs no atomic write. */
 	r = ct_state_write_file(job->dir_fd, "config.json", job->config_data, job->config_len, false, err);
 	if (r < 0)
 		return r;

@@ -95,8 +95,8 @@ int ct_read_file_at(int dirfd, const char *path, size_t max_size, char **ret_dat
 		    struct libct_error *err);
 /* Writes data to an existing file, such as a /proc or cgroup file. */
 int ct_write_file_at(int dirfd, const char *path, const char *data, size_t len, struct libct_error *err);
-/* Writes a file atomically: a temporary file in the same directory, fsync,
- * then rename over path. */
+/* Writes a file atomically: a temporary file in the same directory, then
+ * rename over path. Not synced to disk: for files about live processes. */
 int ct_write_file_atomic(int dirfd, const char *path, const char *data, size_t len, mode_t mode,
 			 struct libct_error *err);
 
@@ -232,12 +232,12 @@ int ct_state_dir_open_unlocked(struct libct_context *context, const char *id, in
 int ct_state_dir_remove(struct libct_context *context, const char *id, int dir_fd, struct libct_error *err);
 /* Reads state.json; -ENOENT when it does not exist (a create that crashed). */
 int ct_state_load(int dir_fd, const char *id, struct ct_state **ret_state, struct libct_error *err);
-/* Writes a file in the state directory: with durable, atomically and
- * synced; otherwise with a plain write, which costs no disk flush. */
+/* Writes a file in the state directory: with durable, atomically (a
+ * reader never sees a partial file); otherwise with a plain write. */
 int ct_state_write_file(int dir_fd, const char *name, const char *data, size_t len, bool durable,
 			struct libct_error *err);
-/* Writes state.json: with durable, atomically and synced; otherwise with a
- * plain write, for the short-lived "creating" state. */
+/* Writes state.json: with durable, atomically; otherwise with a plain
+ * write, for the short-lived "creating" state. */
 int ct_state_save(int dir_fd, const struct ct_state *state, bool durable, struct libct_error *err);
 /* Reads the start time of pid; -ESRCH when the process is gone or a zombie. */
 int ct_pid_start_time(pid_t pid, unsigned long long *ret_start_time);
