@@ -167,7 +167,8 @@ run_integration_tests() {
 
 # The cgroup tests again, in a QEMU VM whose kernel has pure cgroup v2,
 # the layout most users have; this host is hybrid. The lane boots once and
-# runs its files with bats there (tests/vm/README.md).
+# runs its files with bats there (tests/vm/README.md). Its kernel also has
+# AppArmor on, which this host lacks, so the AppArmor tests run there.
 vm_lane_files=(
 	tests/integration/cgroups.bats
 	tests/integration/lifecycle.bats
@@ -177,6 +178,7 @@ vm_lane_files=(
 	tests/integration/events.bats
 	tests/integration/memory-floor.bats
 	tests/integration/resources.bats
+	tests/integration/apparmor.bats
 )
 
 run_vm_lane() {

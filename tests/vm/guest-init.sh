@@ -7,10 +7,10 @@
 #   1. On the initramfs: copy the image into a tmpfs and switch_root into it.
 #      The initramfs is the kernel's absolute root mount, which pivot_root(2)
 #      rejects with EINVAL, and every OCI runtime needs pivot_root.
-#   2. On the tmpfs: mount the API filesystems and cgroup2 (nothing else: the
-#      kernel runs with cgroup_no_v1=all), enable every controller in the root
-#      cgroup, run /etc/vm/command.sh, report its exit status on ttyS2 and
-#      power off.
+#   2. On the tmpfs: mount the API filesystems, securityfs and cgroup2
+#      (nothing else: the kernel runs with cgroup_no_v1=all), enable every
+#      controller in the root cgroup, run /etc/vm/command.sh, report its
+#      exit status on ttyS2 and power off.
 #
 # Serial ports: ttyS0 is the kernel console, ttyS1 carries the command's
 # stdout and stderr (raw, so no CR is added), ttyS2 carries "status=N".
@@ -68,6 +68,9 @@ copy_to_tmpfs() {
 mount_api_filesystems() {
 	mount -t proc -o nosuid,nodev,noexec proc /proc
 	mount -t sysfs -o nosuid,nodev,noexec sysfs /sys
+	# AppArmor's policy interface, which apparmor_parser and the tests use.
+	# A kernel without securityfs lacks the directory.
+	[ ! -d /sys/kernel/security ] || mount -t securityfs -o nosuid,nodev,noexec securityfs /sys/kernel/security
 	mkdir -p /dev/pts /dev/shm /dev/mqueue
 	mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,gid=5 devpts /dev/pts
 	[ -e /dev/ptmx ] || ln -s pts/ptmx /dev/ptmx

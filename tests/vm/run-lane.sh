@@ -126,6 +126,12 @@ for file in "${files[@]}"; do
 	guest_files+=("$guest_top/$relative")
 done
 
+# apparmor.bats loads its test profiles with apparmor_parser (Debian's
+# apparmor package); without it, those tests skip.
+if parser=$(command -v apparmor_parser); then
+	vm_options+=(--bin "$parser:/usr/sbin/apparmor_parser")
+fi
+
 # The test programs of tests/payload (the seccomp agent, recvtty, ...) go
 # to the same place in the VM, with the libraries of those that need some.
 for payload in "$build_dir"/tests/payload/*; do
