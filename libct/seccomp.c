@@ -355,11 +355,14 @@ int ct_seccomp_load(struct ct_init *init, enum ct_seccomp_stage stage, struct li
 	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, init->seccomp->flags, &prog);
 	if (r < 0)
 		return ct_error_sys(err, errno, "linux.seccomp: load filter");
-	/* Right before execve nothing else is sent, and the filter may kill a
-	 * process that calls send(); at the earlier stages READY is sent
-	 * after the filter anyway. */
-	if (stage != CT_SECCOMP_BEFORE_EXEC)
+	/* The filter may kill a process that calls send(). The init sends
+	 * READY after the earlier stages anyway, but nothing after the last
+	 * one, and an exec process sends nothing on success: there the
+	 * records stop. */
+	if (stage != CT_SECCOMP_BEFORE_EXEC && !init->exec_process)
 		ct_trace_end(init->context, "seccomp", "load", trace_start);
+	else
+		init->context->trace = NULL;
 	if (!init->seccomp->notify)
 		return 0;
 

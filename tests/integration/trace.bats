@@ -148,6 +148,30 @@ start_of() {
 	done
 }
 
+@test "trace seccomp load is timed" {
+	# Without noNewPrivileges the init loads the filter before the user
+	# switch, and READY follows it, so the record can be sent.
+	update_config '.process.args = ["/bin/ctprobe", "sleep", "inf"] | .process.noNewPrivileges = false
+		| .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+			"syscalls": [{"names": ["keyctl"], "action": "SCMP_ACT_ERRNO"}]}'
+	run ctrun --trace="$TRACE" create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	expect_phase create seccomp load
+	run ctrun start "$CT_ID"
+	expect_success
+	wait_for_output "$CT_ID" "sleeping=inf"
+
+	# An exec process sends nothing after its filter, yet its exec works.
+	run ctrun --trace="$TRACE" exec "$CT_ID" /bin/ctprobe hostname
+	expect_success
+	expect_output_has "hostname="
+	expect_valid_trace
+	expect_phase exec sync wait_exec
+	expect_phase exec namespaces
+	records_of exec | jq -s -e 'any(.[]; .phase == "seccomp") | not' >/dev/null ||
+		fail "an exec process sent a record after its filter: $(cat "$TRACE")"
+}
+
 @test "trace file is not reachable from the container" {
 	update_config '.process.args = ["/bin/ctprobe", "fds"]'
 	run ctrun --trace="$TRACE" run --bundle "$CT_BUNDLE" "$CT_ID"
