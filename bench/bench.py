@@ -472,6 +472,25 @@ class Harness:
             if "exec" in workloads:
                 self.stop_exec_targets()
 
+    def trace_ctrun(self):
+        """Run ctrun once more with --trace, outside the measurements, and return its records.
+
+        The records show where the time of one `run` of /bin/true goes (docs/trace.md). Returns
+        None when ctrun is not in the run or when the traced run fails, with a note.
+        """
+        if "ctrun" not in self.runtimes:
+            return None
+        bundle = self.write_bundle("ctrun-trace")
+        trace_file = os.path.join(self.workdir, "trace.jsonl")
+        status, error = self.run_quiet(self.runtime_argv("ctrun", "--trace", trace_file, "run", "--bundle",
+                                                         bundle, "ctrun-trace"))
+        if status != 0 or not os.path.exists(trace_file):
+            self.notes.append(f"trace, ctrun: `--trace FILE run` failed with exit {status}: {error}")
+            self.force_delete("ctrun", "ctrun-trace")
+            return None
+        with open(trace_file) as f:
+            return [json.loads(line) for line in f if line.strip()]
+
     def cleanup(self):
         for runtime in self.runtimes:
             state = self.state_root(runtime)
@@ -671,11 +690,26 @@ def render_sizes(report):
     return lines
 
 
+def render_trace(records):
+    """Render the records of one traced ctrun `run` as a table, in the order of the file."""
+    runtime_pid = next((r["pid"] for r in records if r["phase"] == "command"), None)
+    lines = ["One traced `run` of /bin/true by ctrun (`ctrun --trace FILE run`, outside the measurements;",
+             "times in microseconds from the start of the command):", "",
+             "| process | phase | detail | start | duration |", "|---|---|---|---|---|"]
+    for record in records:
+        process = "ctrun" if record["pid"] == runtime_pid else "init"
+        lines.append(f"| {process} | {record['phase']} | {record.get('detail', '')} | {record['start_us']} "
+                     f"| {record['duration_us']} |")
+    return lines
+
+
 def render_markdown(report):
     lines = render_header(report)
     lines += [""] + render_results(report)
     if report["sizes"]:
         lines += [""] + render_sizes(report)
+    if report.get("trace"):
+        lines += [""] + render_trace(report["trace"])
     if report["notes"]:
         lines += ["", "Missing rows and cells:", ""]
         lines += [f"- {note}" for note in report["notes"]]
@@ -704,12 +738,14 @@ def main():
     harness = Harness(args)
     load_before = load_average()
     started = datetime.datetime.now(datetime.timezone.utc)
+    trace = None
     try:
         harness.prepare_cgroups()
         harness.build_rootfs()
         harness.make_base_config()
         harness.probe_runtimes()
         harness.run_iterations(workloads)
+        trace = harness.trace_ctrun()
     finally:
         harness.cleanup()
         if os.path.exists(harness.stderr_log) and os.path.getsize(harness.stderr_log) > 0:
@@ -757,6 +793,7 @@ def main():
         "sizes": sizes,
         "notes": harness.notes,
         "probed": list(harness.runtimes),
+        "trace": trace,
     }
     markdown = render_markdown(report)
     with open(args.output + ".json", "w") as f:
