@@ -163,6 +163,9 @@ struct ct_init {
 	bool new_time_ns;         /* unshare a time namespace and write linux.timeOffsets */
 	struct ct_seccomp *seccomp; /* the compiled linux.seccomp filter, or NULL */
 	bool exec_process;        /* the child of libct_container_exec, not the init */
+	/* "HOME=..." that ct_process_prepare() adds to the environment when
+	 * process.env has no HOME, else NULL. */
+	char *home_env;
 };
 
 /* ------------------------------ process attributes and labels (attrs.c, lsm.c) */
@@ -266,7 +269,7 @@ int ct_ns_enter(struct ct_init *init, struct libct_error *err);
 
 /* ------------------------------------ the user process (process.c) */
 
-/* Applies cwd, rlimits, user, capabilities, keyring, no_new_privileges and
+/* Applies cwd, HOME, rlimits, user, capabilities, keyring, no_new_privileges and
  * the fd cleanup, and resolves process.args[0] to *ret_path inside the
  * container; called in the init after the rootfs is final. */
 int ct_process_prepare(struct ct_init *init, char **ret_path, struct libct_error *err);

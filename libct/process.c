@@ -22,28 +22,147 @@
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 
+/* Field indexes in a passwd(5) line. */
+#define PASSWD_UID  2
+#define PASSWD_HOME 5
+/* Only the first 16 MiB of /etc/passwd are searched, so that a huge file
+ * cannot stall the start. */
+#define PASSWD_MAX_SIZE (16 * 1024 * 1024)
+
 /*
  * The cwd is resolved inside the container's root without magic links, and
  * checked afterwards: a cwd such as /proc/self/fd/N would otherwise land on
  * a directory fd that the runtime still has open (a cgroup or the host's
  * rootfs parent) and give the program a foothold outside the root.
+ *
+ * With retry_as_user, a permission error returns 1 instead of failing, so
+ * that the caller tries again after the user switch, as runc 1.1 does. A
+ * directory that only the process's user may enter (mode 0700, or on an NFS
+ * export that squashes root) is reachable only then.
  */
-static int change_directory(const struct spec_process *process, struct libct_error *err)
+static int change_directory(const struct spec_process *process, bool retry_as_user, struct libct_error *err)
 {
 	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return ct_error_sys(err, errno, "process.cwd: open the root directory");
 	_cleanup_close_ int dir = ct_open_in_root(root, process->cwd, O_PATH | O_DIRECTORY, 0, err);
+	if (retry_as_user && (dir == -EACCES || dir == -EPERM))
+		return 1;
 	if (dir < 0)
 		return ct_error_prefix(err, "process.cwd");
-	if (fchdir(dir) < 0)
+	if (fchdir(dir) < 0) {
+		if (retry_as_user && (errno == EACCES || errno == EPERM))
+			return 1;
 		return ct_error_sys(err, errno, "process.cwd: change directory to \"%s\"", process->cwd);
+	}
 
 	/* getcwd fails with ENOENT when the cwd is not below the root. */
 	char buf[PATH_MAX];
 	if (getcwd(buf, sizeof(buf)) == NULL && errno == ENOENT)
 		return ct_error_set(err, EPERM, "process.cwd: \"%s\" is outside the container", process->cwd);
 	return 0;
+}
+
+static const char *find_env(char **env, size_t n_env, const char *name)
+{
+	size_t len = strlen(name);
+	for (size_t i = 0; i < n_env; i++)
+		if (strncmp(env[i], name, len) == 0 && env[i][len] == '=')
+			return env[i] + len + 1;
+	return NULL;
+}
+
+/* Scan state of one passwd(5) line: name:password:uid:gid:gecos:home:shell. */
+struct passwd_line {
+	unsigned field;     /* index of the current field */
+	uint64_t uid;
+	unsigned uid_digits;
+	bool invalid;       /* a uid that is not a number, a NUL byte, a home longer than PATH_MAX */
+	size_t home_len;
+	char home[PATH_MAX];
+};
+
+static void scan_passwd_char(struct passwd_line *line, int c)
+{
+	if (c == ':') {
+		line->field++;
+		return;
+	}
+	if (c == '\0') {
+		line->invalid = true;
+	} else if (line->field == PASSWD_UID) {
+		if (c < '0' || c > '9' || line->uid > UINT32_MAX / 10)
+			line->invalid = true;
+		else
+			line->uid = line->uid * 10 + (uint64_t)(c - '0');
+		line->uid_digits++;
+	} else if (line->field == PASSWD_HOME) {
+		if (line->home_len + 1 >= sizeof(line->home))
+			line->invalid = true;
+		else
+			line->home[line->home_len++] = (char)c;
+	}
+}
+
+/* The shell, the last field, may be missing, but the home field may not. */
+static bool passwd_line_matches(const struct passwd_line *line, uid_t uid)
+{
+	return !line->invalid && line->field >= PASSWD_HOME && line->uid_digits > 0 && line->uid <= UINT32_MAX &&
+	       line->uid == uid;
+}
+
+/* Returns the home directory of uid in the container's /etc/passwd, or NULL
+ * when the file is missing, unreadable, not a regular file, or has no valid
+ * entry for uid. The file is opened inside the root without magic links, so
+ * a symlinked /etc/passwd cannot lead to a host file. Lines are scanned a
+ * byte at a time, so a long line costs no memory. */
+static char *find_home(uid_t uid)
+{
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return NULL;
+	/* O_NONBLOCK keeps a FIFO at /etc/passwd from blocking the open. */
+	int fd = ct_open_in_root(root, "/etc/passwd", O_RDONLY | O_NONBLOCK | O_NOCTTY, 0, NULL);
+	struct stat st;
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)))
+		ct_closep(&fd);
+	if (fd < 0)
+		return NULL;
+	_cleanup_fclose_ FILE *file = fdopen(fd, "r");
+	if (file == NULL) {
+		close(fd);
+		return NULL;
+	}
+
+	_cleanup_free_ struct passwd_line *line = ct_calloc(1, sizeof(*line));
+	for (size_t total = 0; total <= PASSWD_MAX_SIZE; total++) {
+		int c = getc_unlocked(file);
+		if (c != '\n' && c != EOF) {
+			scan_passwd_char(line, c);
+			continue;
+		}
+		if (passwd_line_matches(line, uid)) {
+			line->home[line->home_len] = '\0';
+			return ct_strdup(line->home_len > 0 ? line->home : "/");
+		}
+		if (c == EOF)
+			break;
+		memset(line, 0, sizeof(*line));
+	}
+	return NULL;
+}
+
+/* Without HOME in process.env, runc 1.1 sets it to the home directory of
+ * the process's uid in the container's /etc/passwd, or to "/" when there is
+ * none, and so does ctrun, because shells and other programs rely on it.
+ * An empty HOME entry counts as set, where runc 1.1 replaces it. */
+static void prepare_home(struct ct_init *init)
+{
+	const struct spec_process *process = init->config->process;
+	if (find_env(process->env, process->n_env, "HOME") != NULL)
+		return;
+	_cleanup_free_ char *home = find_home(process->user.uid);
+	init->home_env = ct_asprintf("HOME=%s", home != NULL ? home : "/");
 }
 
 static int set_rlimits(const struct spec_process *process, struct libct_error *err)
@@ -185,15 +304,6 @@ static int join_session_keyring(struct ct_init *init, struct libct_error *err)
 	return ct_error_sys(err, errno, "join a new session keyring");
 }
 
-static const char *find_env(char **env, size_t n_env, const char *name)
-{
-	size_t len = strlen(name);
-	for (size_t i = 0; i < n_env; i++)
-		if (strncmp(env[i], name, len) == 0 && env[i][len] == '=')
-			return env[i] + len + 1;
-	return NULL;
-}
-
 static bool is_executable(const char *path)
 {
 	struct stat st;
@@ -229,7 +339,12 @@ int ct_process_prepare(struct ct_init *init, char **ret_path, struct libct_error
 {
 	const struct spec_process *process = init->config->process;
 
-	int r = change_directory(process, err);
+	int r = change_directory(process, true, err);
+	bool cwd_pending = r > 0;
+	/* /etc/passwd is read before the user switch and the seccomp filter,
+	 * because the process's user may lack read access to it. */
+	if (r >= 0)
+		prepare_home(init);
 	if (r >= 0)
 		r = set_rlimits(process, err);
 	/* The keyring comes before a seccomp filter, which usually denies keyctl. */
@@ -249,6 +364,8 @@ int ct_process_prepare(struct ct_init *init, char **ret_path, struct libct_error
 		r = set_user_and_caps(init, err);
 		ct_trace_end(init->context, "user", NULL, trace_start);
 	}
+	if (r >= 0 && cwd_pending)
+		r = change_directory(process, false, err);
 	if (r >= 0)
 		r = find_executable(process, ret_path, err);
 	if (r < 0)
@@ -267,20 +384,22 @@ int ct_process_prepare(struct ct_init *init, char **ret_path, struct libct_error
 	return 0;
 }
 
-/* Copies a counted array into a NULL-terminated one for execve. */
-static char **make_strv(char **items, size_t n_items)
+/* Copies a counted array into a NULL-terminated one for execve, with extra
+ * appended unless it is NULL. */
+static char **make_strv(char **items, size_t n_items, char *extra)
 {
-	char **strv = ct_calloc(n_items + 1, sizeof(char *));
+	char **strv = ct_calloc(n_items + 2, sizeof(char *));
 	for (size_t i = 0; i < n_items; i++)
 		strv[i] = items[i];
+	strv[n_items] = extra;
 	return strv;
 }
 
 int ct_process_exec(struct ct_init *init, const char *path, struct libct_error *err)
 {
 	const struct spec_process *process = init->config->process;
-	_cleanup_free_ char **argv = make_strv(process->args, process->n_args);
-	_cleanup_free_ char **envp = make_strv(process->env, process->n_env);
+	_cleanup_free_ char **argv = make_strv(process->args, process->n_args, NULL);
+	_cleanup_free_ char **envp = make_strv(process->env, process->n_env, init->home_env);
 
 	execve(path, argv, envp);
 	return ct_error_sys(err, errno, "execute \"%s\"", path);

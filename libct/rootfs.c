@@ -489,6 +489,24 @@ static int remount_root_readonly(int root_fd, struct libct_error *err)
 	return ct_mount_setattr(root_fd, false, MOUNT_ATTR_RDONLY, 0, "/", err);
 }
 
+/* Creates a missing process.cwd (mode 0755, as root), as runc 1.1 does,
+ * because an image's WORKDIR need not exist in the rootfs. It is made
+ * before the root and readonlyPaths become read-only, and only for the
+ * init, because an exec process must name an existing directory. A
+ * permission error is left to ct_process_prepare(), which enters the cwd
+ * again as the process's user. runc 1.1 fails here instead when a parent
+ * directory is closed to root. */
+static int make_cwd(int root_fd, const struct spec_process *process, struct libct_error *err)
+{
+	int fd = ct_mkdir_p_in_root(root_fd, process->cwd, 0755, err);
+	if (fd == -EACCES || fd == -EPERM)
+		return 0;
+	if (fd < 0)
+		return ct_error_prefix(err, "process.cwd");
+	close(fd);
+	return 0;
+}
+
 int ct_rootfs_finalize(struct ct_init *init, struct libct_error *err)
 {
 	const struct spec_linux *linux_config = &init->config->linux_config;
@@ -502,6 +520,9 @@ int ct_rootfs_finalize(struct ct_init *init, struct libct_error *err)
 	_cleanup_close_ int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root_fd < 0)
 		return ct_error_sys(err, errno, "open \"/\"");
+	r = make_cwd(root_fd, init->config->process, err);
+	if (r < 0)
+		return r;
 
 	trace_start = ct_trace_begin(init->context);
 	for (size_t i = 0; i < linux_config->n_masked_paths; i++) {
