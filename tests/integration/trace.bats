@@ -250,6 +250,15 @@ start_of() {
 	expect_output_has "open trace file"
 }
 
+@test "trace flag wins over CTRUN_TRACE" {
+	update_config '.process.args = ["/bin/true"]'
+	CTRUN_TRACE=$CT_TMP/from-variable.jsonl run ctrun --trace="$TRACE" run --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	expect_valid_trace
+	expect_phase run clone
+	[ ! -e "$CT_TMP/from-variable.jsonl" ] || fail "records went to the CTRUN_TRACE file too"
+}
+
 @test "trace off writes nothing" {
 	update_config '.process.args = ["/bin/true"]'
 	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
