@@ -184,10 +184,11 @@ int ct_attrs_set_initial_affinity(const struct spec_process *process, struct lib
 
 /* "exec PROFILE", the text written to AppArmor's exec attribute. */
 char *ct_lsm_apparmor_command(const char *profile);
-/* Checks the labels in the runtime; logs the ones the host ignores. config
- * may be NULL (exec). */
-int ct_lsm_check(struct libct_context *context, const struct spec_config *config,
-		 const struct spec_process *process, struct libct_error *err);
+/* Checks the labels in the runtime. The SELinux labels that the host
+ * ignores are logged and removed from config and process, so the child
+ * applies every one that remains. config may be NULL (exec). */
+int ct_lsm_check(struct libct_context *context, struct spec_config *config, struct spec_process *process,
+		 struct libct_error *err);
 /* In the child: the AppArmor profile and SELinux label for the next execve. */
 int ct_lsm_set_exec_labels(const struct spec_process *process, struct libct_error *err);
 /* Returns data (the mount(2) data of a filesystem of type, or NULL) with a

@@ -43,17 +43,23 @@ static bool apparmor_enabled_on_host(void)
 	return fd >= 0 && read(fd, &value, 1) == 1 && value == 'Y';
 }
 
+/* Asks the kernel through selinuxfs. libselinux's is_selinux_enabled() also
+ * requires /etc/selinux/config, so on a host that loads its policy without
+ * that file, it would let the process run with the runtime's own label. */
 static bool selinux_enabled_on_host(void)
 {
-#if HAVE_SELINUX
-	return is_selinux_enabled() > 0;
-#else
 	return access("/sys/fs/selinux/enforce", F_OK) == 0;
-#endif
 }
 
-int ct_lsm_check(struct libct_context *context, const struct spec_config *config,
-		 const struct spec_process *process, struct libct_error *err)
+/* Frees *label and sets it to NULL. */
+static void drop_label(char **label)
+{
+	free(*label);
+	*label = NULL;
+}
+
+int ct_lsm_check(struct libct_context *context, struct spec_config *config, struct spec_process *process,
+		 struct libct_error *err)
 {
 	if (process->apparmor_profile != NULL) {
 		if (process->apparmor_profile[0] == '\0' || strchr(process->apparmor_profile, '\n') != NULL)
@@ -63,23 +69,30 @@ int ct_lsm_check(struct libct_context *context, const struct spec_config *config
 			ct_debug(context, "process.apparmorProfile: AppArmor is not enabled, profile \"%s\" ignored",
 				 process->apparmor_profile);
 	}
+	/* The child cannot see selinuxfs after pivot_root, so the labels
+	 * that the host ignores are dropped here, and the child applies the
+	 * ones that remain. */
 	bool selinux = selinux_enabled_on_host();
-	if (process->selinux_label != NULL && !selinux)
+	if (process->selinux_label != NULL && !selinux) {
 		ct_debug(context, "process.selinuxLabel: SELinux is not enabled, label \"%s\" ignored",
 			 process->selinux_label);
-	if (process->selinux_label != NULL && selinux && !HAVE_SELINUX)
+		drop_label(&process->selinux_label);
+	}
+	if (process->selinux_label != NULL && !HAVE_SELINUX)
 		return ct_error_set(err, ENOTSUP,
 				    "process.selinuxLabel: SELinux is enabled but ctrun was built without libselinux");
-	const char *mount_label = config != NULL ? config->linux_config.mount_label : NULL;
-	if (mount_label != NULL) {
+	char **mount_label = config != NULL ? &config->linux_config.mount_label : NULL;
+	if (mount_label != NULL && *mount_label != NULL) {
 		/* The label is written in double quotes into the mount data,
 		 * because an MCS level such as "s0:c1,c2" contains commas. */
-		if (mount_label[0] == '\0' || strpbrk(mount_label, "\"\n") != NULL)
+		if ((*mount_label)[0] == '\0' || strpbrk(*mount_label, "\"\n") != NULL)
 			return ct_error_set(err, EINVAL, "linux.mountLabel: invalid label \"%s\"",
-					    mount_label);
-		if (!selinux)
+					    *mount_label);
+		if (!selinux) {
 			ct_debug(context, "linux.mountLabel: SELinux is not enabled, label \"%s\" ignored",
-				 mount_label);
+				 *mount_label);
+			drop_label(mount_label);
+		}
 	}
 	return 0;
 }
@@ -130,10 +143,8 @@ void ct_lsm_label_mount_options(const struct spec_config *config, const struct s
 {
 	const char *label = config->linux_config.mount_label;
 	/* A bind mount takes no data, and a remount keeps the context that
-	 * the mount got.
-	 * NOTE: our tests run no kernel with SELinux enabled, so no test has
-	 * seen a kernel accept these options. */
-	if (label == NULL || opts->bind || (opts->flags & MS_REMOUNT) || !selinux_enabled_on_host())
+	 * the mount got. */
+	if (label == NULL || opts->bind || (opts->flags & MS_REMOUNT))
 		return;
 	char *data = ct_lsm_mount_data(m->type, opts->data, label);
 	if (data != NULL) {
@@ -146,7 +157,7 @@ int ct_lsm_label_mount_point(const struct spec_config *config, int root_fd, cons
 			     struct libct_error *err)
 {
 	const char *label = config->linux_config.mount_label;
-	if (label == NULL || m->type == NULL || strcmp(m->type, "mqueue") != 0 || !selinux_enabled_on_host())
+	if (label == NULL || m->type == NULL || strcmp(m->type, "mqueue") != 0)
 		return 0;
 	_cleanup_close_ int fd = ct_open_in_root(root_fd, m->destination, O_PATH, 0, err);
 	if (fd < 0)
@@ -204,8 +215,6 @@ static int set_apparmor_profile(const char *profile, struct libct_error *err)
 static int set_selinux_label(const char *label, struct libct_error *err)
 {
 #if HAVE_SELINUX
-	if (is_selinux_enabled() <= 0)
-		return 0;
 	if (setexeccon(label) < 0)
 		return ct_error_sys(err, errno, "process.selinuxLabel: set label \"%s\"", label);
 #else
