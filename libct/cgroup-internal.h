@@ -19,6 +19,8 @@
 #define CT_CGROUP_UNIFIED "unified"
 /* Prefix of the map keys that record what ct_cgroup_create() made. */
 #define CT_CGROUP_CREATED_PREFIX "created:"
+/* The map key that records the cgroup driver ("systemd"); absent for cgroupfs. */
+#define CT_CGROUP_DRIVER_KEY "driver"
 
 /* How long ct_cgroup_destroy() retries a busy directory, in milliseconds. */
 #define CT_CGROUP_DESTROY_TIMEOUT_MS 5000
@@ -49,6 +51,8 @@ struct ct_cgroup {
 	size_t n_hierarchies;
 	int clone_fd;
 	struct libct_context *context;
+	/* Placed by the systemd driver's rules (docs/cgroups.md). */
+	bool systemd;
 };
 
 /* ------------------------------------------------------------ cgroup.c */
@@ -67,6 +71,17 @@ struct ct_cgroup_hierarchy *ct_cgroup_find(const struct ct_cgroup *cgroup, const
 long long ct_cgroup_now_ms(void);
 void ct_cgroup_backoff(long *delay_ms);
 
+/* ---------------------------------------------------- cgroup-systemd.c */
+
+/*
+ * Translates linux.cgroupsPath in the systemd driver's form
+ * "slice:prefix:name" (or, when it is NULL or "", ":ctrun:ID") to the
+ * directory systemd gives that unit, relative to the top of its tree:
+ * ":ctrun:web" is "system.slice/ctrun-web.scope". Errors name the field
+ * and the expected form.
+ */
+int ct_cgroup_systemd_path(const char *cgroups_path, const char *id, char **ret_path, struct libct_error *err);
+
 /* ------------------------------------------------------------ stuck.c */
 
 /* Fails with EBUSY and a message naming the processes still in dir or
@@ -84,9 +99,11 @@ int ct_cgroup_busy_error(const char *dir, int timeout_ms, struct libct_error *er
  */
 int ct_cgroup_v1_match(char *const *names, const char *super_options);
 
-/* Gives a new cpuset cgroup the cpus and mems of its parent, because a v1
- * cpuset with empty ones rejects every process. */
-int ct_cgroup_v1_init_cpuset(const char *parent, const char *dir, struct libct_error *err);
+/* Gives the cpuset cgroups that mkdir just made, dir[0..first_len) and
+ * those below it down to dir, the cpus and mems of the parent of the first,
+ * because a v1 cpuset with empty ones rejects every process. A cgroup whose
+ * parent has cgroup.clone_children set starts with the same values. */
+int ct_cgroup_v1_init_cpusets(const char *dir, size_t first_len, struct libct_error *err);
 
 /* Freezes dir with freezer.state and waits until it reads FROZEN. Returns
  * 1 when it was frozen already, and -ENOENT without an error message when

@@ -54,11 +54,14 @@ static void trim_newline(char *s)
 		s[--len] = '\0';
 }
 
-static int copy_cpuset_file(const char *parent, const char *dir, const char *file, struct libct_error *err)
+/* Copies file of the cgroup dir[0..parent_len) to each directory below it
+ * on the way to dir. */
+static int inherit_cpuset_file(const char *dir, size_t parent_len, const char *file, struct libct_error *err)
 {
-	_cleanup_free_ char *current = NULL;
+	_cleanup_free_ char *parent = ct_strndup(dir, parent_len);
+	_cleanup_free_ char *value = NULL;
 	struct libct_error local = {0};
-	int r = ct_cgroup_read(dir, file, &current, &local);
+	int r = ct_cgroup_read(parent, file, &value, &local);
 	/* Without the file (a hierarchy mounted with "noprefix", or a test
 	 * fixture) there is nothing to inherit. */
 	if (r == -ENOENT)
@@ -68,24 +71,27 @@ static int copy_cpuset_file(const char *parent, const char *dir, const char *fil
 			*err = local;
 		return r;
 	}
-	trim_newline(current);
-	if (current[0] != '\0')
-		return 0;
+	trim_newline(value);
 
-	_cleanup_free_ char *inherited = NULL;
-	r = ct_cgroup_read(parent, file, &inherited, err);
-	if (r < 0)
-		return r;
-	trim_newline(inherited);
-	return ct_cgroup_write(dir, file, inherited, err);
+	size_t full_len = strlen(dir);
+	for (size_t len = parent_len; len < full_len;) {
+		len += strcspn(dir + len + 1, "/") + 1;
+		_cleanup_free_ char *level = ct_strndup(dir, len);
+		r = ct_cgroup_write(level, file, value, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
-int ct_cgroup_v1_init_cpuset(const char *parent, const char *dir, struct libct_error *err)
+int ct_cgroup_v1_init_cpusets(const char *dir, size_t first_len, struct libct_error *err)
 {
-	int r = copy_cpuset_file(parent, dir, "cpuset.cpus", err);
+	const char *slash = memrchr(dir, '/', first_len);
+	size_t parent_len = slash != NULL ? (size_t)(slash - dir) : 0;
+	int r = inherit_cpuset_file(dir, parent_len, "cpuset.cpus", err);
 	if (r < 0)
 		return r;
-	return copy_cpuset_file(parent, dir, "cpuset.mems", err);
+	return inherit_cpuset_file(dir, parent_len, "cpuset.mems", err);
 }
 
 int ct_cgroup_v1_freeze(const char *dir, struct libct_error *err)

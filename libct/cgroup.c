@@ -648,69 +648,95 @@ static void note_created(struct ct_cgroup_hierarchy *hierarchy, const char *path
 	}
 }
 
+/* Returns the length of the top-most missing prefix of dir (a component
+ * boundary below root_len), or 0 when dir exists. Walks up from dir,
+ * because usually dir or its parent is the first that exists. */
+static size_t find_top_missing(const char *dir, size_t root_len)
+{
+	_cleanup_free_ char *path = ct_strdup(dir);
+	size_t missing = 0;
+	for (size_t len = strlen(path); len > root_len;) {
+		path[len] = '\0';
+		if (access(path, F_OK) == 0 || errno != ENOENT)
+			break;
+		missing = len;
+		char *slash = strrchr(path, '/');
+		len = slash != NULL ? (size_t)(slash - path) : 0;
+	}
+	return missing;
+}
+
 void ct_cgroup_plan_created(struct ct_cgroup *cgroup)
 {
 	for (size_t i = 0; i < cgroup->n_hierarchies; i++) {
 		struct ct_cgroup_hierarchy *hierarchy = &cgroup->hierarchies[i];
-		const char *cursor = hierarchy->dir + strlen(hierarchy->mount_point);
-		while (*cursor != '\0') {
-			while (*cursor == '/')
-				cursor++;
-			const char *end = strchrnul(cursor, '/');
-			_cleanup_free_ char *path = ct_strndup(hierarchy->dir, (size_t)(end - hierarchy->dir));
-			if (access(path, F_OK) < 0 && errno == ENOENT) {
-				note_created(hierarchy, path);
-				break;
-			}
-			cursor = end;
+		size_t missing = find_top_missing(hierarchy->dir, strlen(hierarchy->mount_point));
+		if (missing > 0) {
+			_cleanup_free_ char *path = ct_strndup(hierarchy->dir, missing);
+			note_created(hierarchy, path);
 		}
 	}
 }
 
+/* Makes path[0..len) with mkdir; 1 when it existed already. */
+static int make_dir(char *path, size_t len)
+{
+	char saved = path[len];
+	path[len] = '\0';
+	int r = 0;
+	if (mkdir(path, 0755) < 0)
+		r = errno == EEXIST ? 1 : -errno;
+	path[len] = saved;
+	return r;
+}
+
 /*
- * Creates the missing directories of hierarchy->dir, one component at a
- * time below the mount point, so that it records which ones it made. Returns
- * -ENOENT when a parent disappeared under it, which happens when another
- * container removes a shared parent at the same moment; the caller retries.
+ * Creates the missing directories of hierarchy->dir and records the top-most
+ * one it made. It tries dir first and walks up only while mkdir fails with
+ * ENOENT, because usually dir or its parent is the first that is missing.
+ * That saves the lookups of every existing prefix. Returns -ENOENT when a
+ * parent disappeared under it, which happens when another container
+ * removes a shared parent at the same moment; the caller retries.
  */
 static int make_dirs(struct ct_cgroup_hierarchy *hierarchy, struct libct_error *err)
 {
-	_cleanup_close_ int dir_fd = open(hierarchy->mount_point, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dir_fd < 0)
-		return ct_error_sys(err, errno, "open cgroup hierarchy \"%s\"", hierarchy->mount_point);
+	size_t root_len = strlen(hierarchy->mount_point);
+	_cleanup_free_ char *path = ct_strdup(hierarchy->dir);
+	size_t full_len = strlen(path);
 
-	bool cpuset = !hierarchy->unified && strv_contains(hierarchy->controllers, "cpuset");
-	const char *dir = hierarchy->dir;
-	const char *cursor = dir + strlen(hierarchy->mount_point);
-	while (*cursor == '/')
-		cursor++;
-
-	while (*cursor != '\0') {
-		const char *end = strchrnul(cursor, '/');
-		_cleanup_free_ char *name = ct_strndup(cursor, (size_t)(end - cursor));
-		_cleanup_free_ char *parent = ct_strndup(dir, (size_t)(cursor - dir));
-		_cleanup_free_ char *path = ct_strndup(dir, (size_t)(end - dir));
-
-		if (mkdirat(dir_fd, name, 0755) == 0) {
-			note_created(hierarchy, path);
-			int r = cpuset ? ct_cgroup_v1_init_cpuset(parent, path, err) : 0;
-			if (r < 0)
-				return r;
-		} else if (errno != EEXIST) {
-			return ct_error_sys(err, errno, "create cgroup \"%s\"", path);
-		}
-
-		int next_fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (next_fd < 0)
-			return ct_error_sys(err, errno, "open cgroup \"%s\"", path);
-		ct_closep(&dir_fd);
-		dir_fd = next_fd;
-
-		cursor = end;
-		while (*cursor == '/')
-			cursor++;
+	/* Up: find the deepest directory that mkdir makes or finds. */
+	size_t len = full_len;
+	int r;
+	while ((r = make_dir(path, len)) == -ENOENT) {
+		char saved = path[len];
+		path[len] = '\0';
+		char *slash = strrchr(path, '/');
+		path[len] = saved;
+		if (slash == NULL || (size_t)(slash - path) <= root_len)
+			break;
+		len = (size_t)(slash - path);
 	}
-	return 0;
+	if (r < 0)
+		return ct_error_sys(err, -r, "create cgroup \"%.*s\"", (int)len, path);
+
+	/* Down: the components below it. */
+	size_t first_made = r == 0 ? len : 0;
+	while (len < full_len) {
+		len += strcspn(path + len + 1, "/") + 1;
+		r = make_dir(path, len);
+		if (r < 0)
+			return ct_error_sys(err, -r, "create cgroup \"%.*s\"", (int)len, path);
+		if (r == 0 && first_made == 0)
+			first_made = len;
+	}
+	if (first_made == 0)
+		return 0;
+
+	_cleanup_free_ char *top = ct_strndup(path, first_made);
+	note_created(hierarchy, top);
+	if (hierarchy->unified || !strv_contains(hierarchy->controllers, "cpuset"))
+		return 0;
+	return ct_cgroup_v1_init_cpusets(path, first_made, err);
 }
 
 static int create_hierarchy_dir(struct ct_cgroup_hierarchy *hierarchy, struct libct_error *err)
@@ -1015,11 +1041,19 @@ static int busy_error(const char *dir, struct libct_error *err)
 	return ct_cgroup_busy_error(dir, CT_CGROUP_DESTROY_TIMEOUT_MS, err);
 }
 
-/* Removes dir after its descendants, retrying while processes exit. */
+/* Removes dir after its descendants, retrying while processes exit. The
+ * rmdir comes first: a container's cgroup rarely has children, and listing
+ * them costs four system calls in each hierarchy. */
 static int remove_tree(const char *dir, long long deadline, struct libct_error *err)
 {
 	long delay_ms = 1;
 	for (;;) {
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return 0;
+		int saved_errno = errno;
+		if (saved_errno != EBUSY && saved_errno != ENOTEMPTY)
+			return ct_error_sys(err, saved_errno, "remove cgroup \"%s\"", dir);
+
 		_cleanup_strv_ char **children = NULL;
 		int r = list_subdirs(dir, &children, err);
 		for (size_t i = 0; r == 0 && children != NULL && children[i] != NULL; i++) {
@@ -1028,13 +1062,12 @@ static int remove_tree(const char *dir, long long deadline, struct libct_error *
 		}
 		if (r < 0)
 			return r;
-
-		if (rmdir(dir) == 0 || errno == ENOENT)
-			return 0;
-		if (errno == EBUSY && ct_cgroup_now_ms() >= deadline)
+		if (children != NULL && children[0] != NULL)
+			continue;
+		if (saved_errno != EBUSY)
+			return ct_error_sys(err, saved_errno, "remove cgroup \"%s\"", dir);
+		if (ct_cgroup_now_ms() >= deadline)
 			return busy_error(dir, err);
-		if (errno != EBUSY)
-			return ct_error_sys(err, errno, "remove cgroup \"%s\"", dir);
 		ct_cgroup_backoff(&delay_ms);
 	}
 }
