@@ -113,15 +113,33 @@ static int check_root(const struct spec_config *config, struct libct_error *err)
 	return 0;
 }
 
+/*
+ * The kernel reads uid and gid 4294967295, (uid_t)-1, as "leave unchanged" in
+ * setresuid(2), setgroups(2) and chown(2), so a process configured with it
+ * would keep the runtime's ids, usually root. Every other uint32 value is a
+ * valid kernel id and stays allowed, although runc 1.x rejects ids above
+ * 2147483647: the spec types them as uint32 and user namespaces map them.
+ */
+#define INVALID_ID UINT32_MAX
+
+static int check_id(struct libct_error *err, const char *path, uint32_t id)
+{
+	if (id == INVALID_ID)
+		return invalid(err, "%s: invalid id %" PRIu32 ", the value that the kernel reads as \"unchanged\"",
+			       path, id);
+	return 0;
+}
+
 static int check_id_mappings(struct libct_error *err, const char *array,
 			     const struct spec_id_mapping *mappings, size_t count)
 {
 	for (size_t i = 0; i < count; i++) {
 		if (mappings[i].size == 0)
 			return invalid(err, "%s.size: must be greater than 0", element(array, i).text);
-		if ((uint64_t)mappings[i].container_id + mappings[i].size - 1 > UINT32_MAX ||
-		    (uint64_t)mappings[i].host_id + mappings[i].size - 1 > UINT32_MAX)
-			return invalid(err, "%s: range of %" PRIu32 " ids goes past 4294967295",
+		/* The kernel rejects a uid_map or gid_map range that includes INVALID_ID. */
+		if ((uint64_t)mappings[i].container_id + mappings[i].size - 1 >= INVALID_ID ||
+		    (uint64_t)mappings[i].host_id + mappings[i].size - 1 >= INVALID_ID)
+			return invalid(err, "%s: range of %" PRIu32 " ids goes past 4294967294",
 				       element(array, i).text, mappings[i].size);
 	}
 	return 0;
@@ -159,6 +177,16 @@ static bool is_cpu_list(const char *list)
 	return strspn(list, "0123456789, -") == strlen(list);
 }
 
+static int check_user_ids(const struct spec_user *user, struct libct_error *err)
+{
+	int r = check_id(err, "process.user.uid", user->uid);
+	if (r == 0)
+		r = check_id(err, "process.user.gid", user->gid);
+	for (size_t i = 0; r == 0 && i < user->n_additional_gids; i++)
+		r = check_id(err, element("process.user.additionalGids", i).text, user->additional_gids[i]);
+	return r;
+}
+
 static int check_process(const struct spec_config *config, struct libct_error *err)
 {
 	const struct spec_process *process = config->process;
@@ -169,6 +197,9 @@ static int check_process(const struct spec_config *config, struct libct_error *e
 		return invalid(err, "process.args: must contain at least one element");
 	if (process->cwd[0] != '/')
 		return invalid(err, "process.cwd: \"%s\" is not an absolute path", process->cwd);
+	int r = check_user_ids(&process->user, err);
+	if (r < 0)
+		return r;
 	if (process->user.umask.set && process->user.umask.value > 07777)
 		return invalid(err, "process.user.umask: value %" PRIu64 " is greater than 07777 (4095)",
 			       process->user.umask.value);
@@ -348,6 +379,13 @@ static int check_devices(const struct spec_config *config, struct libct_error *e
 			return invalid(err, "%s.%s: must not be negative, got %" PRId64, where.text,
 				       device->major < 0 ? "major" : "minor",
 				       device->major < 0 ? device->major : device->minor);
+		snprintf(path, sizeof(path), "%s.uid", where.text);
+		r = device->uid.set ? check_id(err, path, (uint32_t)device->uid.value) : 0;
+		snprintf(path, sizeof(path), "%s.gid", where.text);
+		if (r == 0 && device->gid.set)
+			r = check_id(err, path, (uint32_t)device->gid.value);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }

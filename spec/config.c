@@ -480,6 +480,15 @@ static const struct spec_field config_fields[] = {
 	END,
 };
 
+/* runc reads an empty process.apparmorProfile as "no profile", so callers may write one. */
+static void unset_empty_profile(struct spec_process *process)
+{
+	if (process != NULL && process->apparmor_profile != NULL && process->apparmor_profile[0] == '\0') {
+		free(process->apparmor_profile);
+		process->apparmor_profile = NULL;
+	}
+}
+
 int spec_config_parse(const char *json, size_t len, struct spec_config **ret_config, struct libct_error *err)
 {
 	yajl_val tree = NULL;
@@ -494,8 +503,10 @@ int spec_config_parse(const char *json, size_t len, struct spec_config **ret_con
 	if (r == 0)
 		r = spec_fields_parse(&parser, tree, config_fields, config);
 	yajl_tree_free(tree);
-	if (r == 0)
+	if (r == 0) {
+		unset_empty_profile(config->process);
 		r = spec_config_check(config, err);
+	}
 	if (r < 0) {
 		spec_config_free(config);
 		return r;
@@ -560,8 +571,10 @@ int spec_process_parse(const char *json, size_t len, struct spec_process **ret_p
 	if (r == 0)
 		r = spec_fields_parse(&parser, tree, process_fields, process);
 	yajl_tree_free(tree);
-	if (r == 0)
+	if (r == 0) {
+		unset_empty_profile(process);
 		r = spec_process_check(process, err);
+	}
 	if (r < 0) {
 		spec_process_free(process);
 		return r;

@@ -82,6 +82,13 @@ static const struct bad_case bad_cases[] = {
 	  "process.user.uid: value -1 is out of range (0 to 4294967295)" },
 	{ PROCESS("\"user\": {\"uid\": 4294967296}"),
 	  "process.user.uid: value 4294967296 is out of range (0 to 4294967295)" },
+	{ PROCESS("\"user\": {\"uid\": 4294967295}"),
+	  "process.user.uid: invalid id 4294967295, the value that the kernel reads as \"unchanged\"" },
+	{ PROCESS("\"user\": {\"gid\": 4294967295}"),
+	  "process.user.gid: invalid id 4294967295, the value that the kernel reads as \"unchanged\"" },
+	{ PROCESS("\"user\": {\"additionalGids\": [1, 4294967295]}"),
+	  "process.user.additionalGids[1]: invalid id 4294967295, the value that the kernel reads as "
+	  "\"unchanged\"" },
 	{ PROCESS("\"user\": {\"gid\": 1.5}"), "process.user.gid: expected an integer, got 1.5" },
 	{ PROCESS("\"user\": {\"gid\": 1e3}"), "process.user.gid: expected an integer, got 1e3" },
 	{ PROCESS("\"user\": {\"additionalGids\": [1, \"2\"]}"),
@@ -141,7 +148,10 @@ static const struct bad_case bad_cases[] = {
 	  "linux.uidMappings[0].size: must be greater than 0" },
 	{ LINUX(USERNS "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 4294967295, \"size\": 2}], "
 		       "\"gidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}]"),
-	  "linux.uidMappings[0]: range of 2 ids goes past 4294967295" },
+	  "linux.uidMappings[0]: range of 2 ids goes past 4294967294" },
+	{ LINUX(USERNS "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}], "
+		       "\"gidMappings\": [{\"containerID\": 4294967295, \"hostID\": 1000, \"size\": 1}]"),
+	  "linux.gidMappings[0]: range of 1 ids goes past 4294967294" },
 	{ LINUX(MAPPINGS), "linux.uidMappings: user id mappings need a \"user\" entry in linux.namespaces" },
 	{ LINUX("\"namespaces\": [{\"type\": \"user\"}]"),
 	  "linux.uidMappings: a new user namespace needs at least one uid mapping" },
@@ -164,6 +174,9 @@ static const struct bad_case bad_cases[] = {
 	{ LINUX("\"devices\": [{\"type\": \"c\", \"path\": \"/dev/null\", \"major\": 1, \"minor\": 3, "
 		"\"uid\": -1}]"),
 	  "linux.devices[0].uid: value -1 is out of range (0 to 4294967295)" },
+	{ LINUX("\"devices\": [{\"type\": \"c\", \"path\": \"/dev/null\", \"major\": 1, \"minor\": 3, "
+		"\"gid\": 4294967295}]"),
+	  "linux.devices[0].gid: invalid id 4294967295, the value that the kernel reads as \"unchanged\"" },
 	{ LINUX("\"devices\": [{\"path\": \"/dev/null\"}]"),
 	  "linux.devices[0]: missing required field \"type\"" },
 	{ LINUX("\"devices\": [{\"type\": \"c\", \"path\": \"/dev/x\", \"major\": -1, \"minor\": 3}]"),
@@ -305,7 +318,7 @@ static const char full_document[] =
 	"   \"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}],"
 	"   \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]}],"
 	" \"process\": {\"terminal\": false, \"consoleSize\": {\"height\": 25, \"width\": 80},"
-	"   \"user\": {\"uid\": 1000, \"gid\": 1000, \"umask\": 18, \"additionalGids\": [5, 4294967295]},"
+	"   \"user\": {\"uid\": 1000, \"gid\": 1000, \"umask\": 18, \"additionalGids\": [5, 4294967294]},"
 	"   \"args\": [\"sleep\", \"10\"], \"env\": [\"A=1\"], \"cwd\": \"/tmp\","
 	"   \"capabilities\": {\"bounding\": [\"CAP_CHOWN\", \"CAP_CHECKPOINT_RESTORE\"], \"ambient\": []},"
 	"   \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"soft\": 1024, \"hard\": 18446744073709551615}],"
@@ -413,7 +426,7 @@ static void test_full_document(void)
 	ok(process != NULL, "process present");
 	is_int(process->console_size.height, 25, "consoleSize.height");
 	is_int(process->user.n_additional_gids, 2, "additionalGids count");
-	is_int(process->user.additional_gids[1], 4294967295u, "additionalGids max uint32");
+	is_int(process->user.additional_gids[1], 4294967294u, "additionalGids largest valid id");
 	is_str(process->args[1], "10", "args[1]");
 	ok(process->args[2] == NULL, "args is NULL-terminated");
 	is_str(process->cwd, "/tmp", "cwd");
@@ -529,6 +542,17 @@ static void test_empty_hostname(void)
 	spec_config_free(config);
 }
 
+static void test_empty_apparmor_profile(void)
+{
+	static const char json[] = PROCESS("\"apparmorProfile\": \"\"");
+	struct spec_config *config = NULL;
+	int r = spec_config_parse(json, strlen(json), &config, NULL);
+	is_int(r, 0, "empty apparmorProfile parses");
+	if (r == 0)
+		ok(config->process->apparmor_profile == NULL, "empty apparmorProfile reads as unset");
+	spec_config_free(config);
+}
+
 /* 0666 with Go's os.ModeDevice and os.ModeCharDevice bits, as os.Stat()
  * reports a character device. */
 static void test_go_file_mode(void)
@@ -633,6 +657,7 @@ int main(void)
 	test_minimal_document();
 	test_unknown_keys_and_null_error();
 	test_empty_hostname();
+	test_empty_apparmor_profile();
 	test_go_file_mode();
 	test_versions();
 	test_default_config(false);

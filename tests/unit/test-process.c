@@ -50,6 +50,10 @@ static const struct bad_case bad_cases[] = {
 	  "process.cwd: \"relative\" is not an absolute path" },
 	{ "{ \"args\": [], \"cwd\": \"/\" }", "process.args: must contain at least one element" },
 	{ "{ \"args\": [\"x\"], \"cwd\": \"/\", \"user\": { \"uid\": -1 } }", "process.user.uid: " },
+	{ "{ \"args\": [\"x\"], \"cwd\": \"/\", \"user\": { \"uid\": 4294967295 } }",
+	  "process.user.uid: invalid id 4294967295" },
+	{ "{ \"args\": [\"x\"], \"cwd\": \"/\", \"user\": { \"additionalGids\": [4294967295] } }",
+	  "process.user.additionalGids[0]: invalid id 4294967295" },
 	{ "{ \"args\": [\"x\"], \"cwd\": \"/\", \"rlimits\": [{ \"type\": \"RLIMIT_NOFILE\", \"soft\": 2, "
 	  "\"hard\": 1 }] }",
 	  "process.rlimits[0]: soft limit 2 is greater than hard limit 1" },
@@ -71,9 +75,24 @@ static void test_invalid(void)
 	}
 }
 
+static void test_empty_apparmor_profile(void)
+{
+	static const char json[] = "{ \"args\": [\"x\"], \"cwd\": \"/\", \"apparmorProfile\": \"\" }";
+	struct spec_process *process = NULL;
+	struct libct_error err = { 0 };
+
+	int r = spec_process_parse(json, strlen(json), &process, &err);
+	is_int(r, 0, "empty apparmorProfile parses: %s", err.message);
+	if (r < 0)
+		return;
+	ok(process->apparmor_profile == NULL, "empty apparmorProfile reads as unset");
+	spec_process_free(process);
+}
+
 int main(void)
 {
 	test_valid();
+	test_empty_apparmor_profile();
 	test_invalid();
 	return done_testing();
 }
