@@ -332,7 +332,7 @@ static int find_executable(const struct spec_process *process, char **ret_path, 
 			return 0;
 		}
 	}
-	return ct_error_set(err, ENOENT, "process.args[0]: executable \"%s\" not found in $PATH", name);
+	return ct_error_set(err, ENOENT, "process.args[0] \"%s\": executable file not found in $PATH", name);
 }
 
 int ct_process_prepare(struct ct_init *init, char **ret_path, struct libct_error *err)

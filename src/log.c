@@ -139,15 +139,37 @@ static void write_file_line(enum libct_log_level level, const char *message)
 	free(line);
 }
 
+/*
+ * Copies message into buf with each control character written as \xNN, as
+ * libct writes container ids, so that a path or value from the config cannot
+ * break the line or send terminal escapes. Other bytes stay as they are,
+ * because the quotes and backslashes in a message are its own.
+ */
+static const char *escape_controls(const char *message, char *buf, size_t size)
+{
+	size_t len = 0;
+	for (size_t i = 0; message[i] != '\0' && len + 5 < size; i++) {
+		unsigned char c = (unsigned char)message[i];
+		if (c < 0x20 || c == 0x7f)
+			len += (size_t)snprintf(buf + len, size - len, "\\x%02x", c);
+		else
+			buf[len++] = (char)c;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
 static void write_stderr_line(enum libct_log_level level, const char *message)
 {
 	char line[MESSAGE_MAX + 64];
+	char escaped[MESSAGE_MAX];
 	int n;
 
+	escape_controls(message, escaped, sizeof(escaped));
 	if (level == LIBCT_LOG_ERROR)
-		n = snprintf(line, sizeof(line), "ctrun: %s\n", message);
+		n = snprintf(line, sizeof(line), "ctrun: %s\n", escaped);
 	else
-		n = snprintf(line, sizeof(line), "ctrun: %s: %s\n", level_name(level), message);
+		n = snprintf(line, sizeof(line), "ctrun: %s: %s\n", level_name(level), escaped);
 	if (n < 0)
 		return;
 	if ((size_t)n >= sizeof(line)) {

@@ -56,6 +56,21 @@ expect_create_fails() {
 	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
 	expect_failure
 	expect_output_has "does-not-exist"
+	# Podman maps "executable file not found in", in any case, to exit status 127.
+	expect_output_has_nocase "executable file not found in"
+	expect_nothing_left
+}
+
+@test "errors control characters escaped" {
+	local bundle="$CT_TMP/new"$'\n'"line"$'\e'"[31m"
+
+	run ctrun run --bundle "$bundle" "$CT_ID"
+	expect_failure
+	[[ "$output" != *$'\n'line* ]] || fail "the newline in the path reached stderr raw"
+	[[ "$output" != *$'\e'* ]] || fail "the escape character in the path reached stderr raw"
+	if is_ctrun; then
+		expect_output_has 'new\x0aline\x1b[31m'
+	fi
 	expect_nothing_left
 }
 

@@ -81,6 +81,50 @@ run_container() {
 	expect_probe groups ""
 }
 
+@test "process uid minus one rejected" {
+	# The kernel reads (uid_t)-1 as "unchanged", which would keep uid 0.
+	for field in uid gid; do
+		update_config '.process.user = {"uid": 1000, "gid": 1000} | .process.user.'$field' = 4294967295
+			| .process.args = ["/bin/ctprobe", "id"]'
+		run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+		expect_failure
+		expect_output_lacks "uid=0"
+		if is_ctrun; then
+			expect_output_has "process.user.$field: invalid id 4294967295"
+		fi
+		expect_nothing_left
+	done
+}
+
+@test "process exec file uid minus one rejected" {
+	start_sleeper
+	echo '{"args": ["/bin/ctprobe", "id"], "cwd": "/", "user": {"uid": 0, "gid": 0,
+		"additionalGids": [4294967295]}}' >"$CT_TMP/process.json"
+
+	run ctrun exec --process "$CT_TMP/process.json" "$CT_ID"
+	expect_failure
+	expect_output_lacks "uid=0"
+	if is_ctrun; then
+		expect_output_has "process.user.additionalGids[0]: invalid id 4294967295"
+	fi
+}
+
+@test "process empty apparmor profile is unset" {
+	update_config '.process.apparmorProfile = "" | .process.args = ["/bin/ctprobe", "id"]'
+
+	run_container
+	expect_probe uid 0
+}
+
+@test "process exec file empty apparmor profile" {
+	start_sleeper
+	echo '{"args": ["/bin/ctprobe", "id"], "cwd": "/", "apparmorProfile": ""}' >"$CT_TMP/process.json"
+
+	run ctrun exec --process "$CT_TMP/process.json" "$CT_ID"
+	expect_success
+	expect_probe uid 0
+}
+
 @test "process umask" {
 	update_config '.process.user.umask = 23 | .process.args = ["/bin/ctprobe", "umask"]'
 
