@@ -805,6 +805,67 @@ int ct_cgroup_clone_fd(struct ct_cgroup *cgroup)
 	return cgroup->clone_fd;
 }
 
+static int open_join_fds(struct ct_cgroup *cgroup, struct ct_cgroup_join *join, struct libct_error *err)
+{
+	for (size_t i = 0; i < cgroup->n_hierarchies; i++) {
+		const struct ct_cgroup_hierarchy *hierarchy = &cgroup->hierarchies[i];
+		if (hierarchy->unified) {
+			join->clone_fd = open(hierarchy->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (join->clone_fd < 0)
+				return ct_error_sys(err, errno, "open cgroup \"%s\"", hierarchy->dir);
+			continue;
+		}
+		_cleanup_free_ char *path = join_path(hierarchy->dir, "tasks");
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return ct_error_sys(err, errno, "open \"%s\"", path);
+		join->task_fds = ct_realloc(join->task_fds, (join->n_tasks + 1) * sizeof(int));
+		join->task_dirs = ct_realloc(join->task_dirs, (join->n_tasks + 1) * sizeof(char *));
+		join->task_fds[join->n_tasks] = fd;
+		join->task_dirs[join->n_tasks] = ct_strdup(hierarchy->dir);
+		join->n_tasks++;
+	}
+	return 0;
+}
+
+int ct_cgroup_join_prepare(struct ct_cgroup *cgroup, struct ct_cgroup_join *ret_join, struct libct_error *err)
+{
+	*ret_join = (struct ct_cgroup_join){.clone_fd = -1};
+	int r = open_join_fds(cgroup, ret_join, err);
+	if (r < 0)
+		ct_cgroup_join_close(ret_join);
+	return r;
+}
+
+int ct_cgroup_join_self(struct ct_cgroup_join *join, struct libct_error *err)
+{
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < join->n_tasks; i++) {
+		if (write(join->task_fds[i], "0", 1) == 1)
+			continue;
+		r = -errno;
+		if (r == -ENOSPC)
+			ct_error_set(err, ENOSPC, "join cgroup \"%s\": its cpuset.cpus or cpuset.mems is empty",
+			             join->task_dirs[i]);
+		else
+			ct_error_sys(err, -r, "join cgroup \"%s\"", join->task_dirs[i]);
+	}
+	ct_cgroup_join_close(join);
+	return r;
+}
+
+void ct_cgroup_join_close(struct ct_cgroup_join *join)
+{
+	ct_closep(&join->clone_fd);
+	for (size_t i = 0; i < join->n_tasks; i++) {
+		ct_closep(&join->task_fds[i]);
+		free(join->task_dirs[i]);
+	}
+	free(join->task_fds);
+	free(join->task_dirs);
+	*join = (struct ct_cgroup_join){.clone_fd = -1};
+}
+
 /* ----------------------------------------------------------------- pids */
 
 static const struct ct_cgroup_hierarchy *find_v1_freezer(const struct ct_cgroup *cgroup)

@@ -315,7 +315,7 @@ static pid_t clone_init(struct create_job *job, struct libct_error *err)
 		.flags = job->clone_flags,
 		.exit_signal = SIGCHLD,
 	};
-	int cgroup_fd = ct_cgroup_clone_fd(job->cgroup);
+	int cgroup_fd = job->init.cgroup_join.clone_fd;
 	if (cgroup_fd >= 0) {
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = (uint64_t)cgroup_fd;
@@ -372,6 +372,7 @@ static int spawn_init(struct create_job *job, struct libct_error *err)
 
 	ct_closep(&job->init.sync_fd);
 	ct_closep(&job->init.terminal_fd);
+	ct_cgroup_join_close(&job->init.cgroup_join); /* the init has its copies */
 	return r < 0 ? r : 0;
 }
 
@@ -412,16 +413,6 @@ static int map_user_namespace(struct create_job *job, struct libct_error *err)
 	return 0;
 }
 
-static int place_init(struct create_job *job, struct libct_error *err)
-{
-	if (ct_cgroup_clone_fd(job->cgroup) >= 0)
-		return 0; /* clone3 put it there */
-	uint64_t trace_start = ct_trace_begin(job->context);
-	int r = ct_cgroup_enter(job->cgroup, job->pid, err);
-	ct_trace_end(job->context, "cgroup", "join", trace_start);
-	return r;
-}
-
 /* Done by the runtime: the init may lack the privileges for each of these
  * once it is in its user namespace. */
 static int configure_init(struct create_job *job, struct libct_error *err)
@@ -445,21 +436,9 @@ static int configure_init(struct create_job *job, struct libct_error *err)
 			return ct_error_prefix(err, "process.oomScoreAdj");
 	}
 
-	/* A new cgroup namespace is rooted at the cgroup the init is in when it
-	 * unshares, so then the init must be placed before its release.
-	 * Otherwise it sets itself up while the runtime moves it: a move between
-	 * v1 cgroups can wait for an RCU grace period (about 15 ms here), and
-	 * the init executes nothing before start, which comes after create. */
-	bool place_first = job->init.new_cgroup_ns;
-	if (place_first) {
-		r = place_init(job, err);
-		if (r < 0)
-			return r;
-	}
-	r = ct_sync_release_init(job->sync_fd, err);
-	if (r < 0 || place_first)
-		return r;
-	return place_init(job, err);
+	/* clone3 placed the init in the cgroup2 hierarchy, and it joins the v1
+	 * ones itself first thing after the release (ct_cgroup_join_prepare()). */
+	return ct_sync_release_init(job->sync_fd, err);
 }
 
 static char *format_now(void)
@@ -607,6 +586,7 @@ static void release_job(struct create_job *job)
 	ct_closep(&job->console_fd);
 	ct_mounts_close_idmap(&job->init);
 	ct_closep(&job->init.notify_tree_fd);
+	ct_cgroup_join_close(&job->init.cgroup_join);
 	for (size_t i = 0; i < SPEC_NS_COUNT; i++)
 		ct_closep(&job->init.join_fds[i]);
 	ct_closep(&job->dir_fd);
@@ -638,6 +618,9 @@ static int run_create(struct create_job *job, struct libct_error *err)
 	ct_trace_end(job->context, "prepare", NULL, trace_start);
 	if (r < 0)
 		return r;
+	r = ct_cgroup_join_prepare(job->cgroup, &job->init.cgroup_join, err);
+	if (r < 0)
+		return ct_error_prefix(err, "cgroup");
 	r = spawn_init(job, err);
 	if (r < 0)
 		return r;
@@ -670,7 +653,10 @@ static int run_create(struct create_job *job, struct libct_error *err)
 	trace_start = ct_trace_begin(job->context);
 	r = record_state(job, err);
 	ct_trace_end(job->context, "state", "save", trace_start);
-	return r;
+	if (r < 0)
+		return r;
+	/* The init waits for this last release before it accepts start. */
+	return ct_sync_release_init(job->sync_fd, err);
 }
 
 int libct_container_create(struct libct_context *context, const char *id,
@@ -686,7 +672,8 @@ int libct_container_create(struct libct_context *context, const char *id,
 		.console_fd = -1,
 		.terminal_fd = -1,
 		.sync_fd = -1,
-		.init = { .rootfs_fd = -1, .start_fd = -1, .sync_fd = -1, .terminal_fd = -1, .notify_tree_fd = -1 },
+		.init = { .rootfs_fd = -1, .start_fd = -1, .sync_fd = -1, .terminal_fd = -1, .notify_tree_fd = -1,
+			  .cgroup_join = { .clone_fd = -1 } },
 	};
 	for (size_t i = 0; i < SPEC_NS_COUNT; i++)
 		job.init.join_fds[i] = -1;

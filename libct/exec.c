@@ -12,9 +12,10 @@
  *   runtime                                   child
  *   lock state, check status, pidfd of init
  *   setns(pid), clone3, setns(own pid) -----> born in the container's pid ns
- *   cgroup.procs (unless CLONE_INTO_CGROUP),
+ *   (cgroup.procs only for exec --cgroup),
  *   oom_score_adj
- *   CT_SYNC_RELEASE ------------------------> setns(pidfd, every other ns),
+ *   CT_SYNC_RELEASE ------------------------> joins the v1 cgroups (tasks),
+ *                                             setns(pidfd, every other ns),
  *                                             chroot to the init's root,
  *                                             terminal, process attributes
  *                  <------------------------  terminal master (SCM_RIGHTS)
@@ -484,6 +485,9 @@ static int setup_child(struct exec_job *job, char **ret_path, struct libct_error
 	ct_trace_end(job->context, "sync", "wait_release", trace_start);
 	if (r < 0)
 		return r;
+	r = ct_cgroup_join_self(&job->init.cgroup_join, err);
+	if (r < 0)
+		return ct_error_prefix(err, "cgroup");
 
 	/* Processes already in the container must not ptrace this one or open
 	 * its /proc files while it still holds the runtime's fds. execve
@@ -581,7 +585,7 @@ static int open_channels(struct exec_job *job, struct libct_error *err)
 static pid_t clone_child(struct exec_job *job, struct libct_error *err)
 {
 	struct clone_args args = { .exit_signal = SIGCHLD };
-	int cgroup_fd = has_sub_cgroups(job->options) ? -1 : ct_cgroup_clone_fd(job->cgroup);
+	int cgroup_fd = job->init.cgroup_join.clone_fd;
 	if (cgroup_fd >= 0) {
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = (uint64_t)cgroup_fd;
@@ -614,6 +618,7 @@ static int spawn_child(struct exec_job *job, struct libct_error *err)
 
 	ct_closep(&job->child_sync_fd);
 	ct_closep(&job->child_tty_fd);
+	ct_cgroup_join_close(&job->init.cgroup_join); /* the child has its copies */
 	return r < 0 ? r : 0;
 }
 
@@ -622,8 +627,6 @@ static int configure_child(struct exec_job *job, struct libct_error *err)
 	int r = 0;
 	if (has_sub_cgroups(job->options))
 		r = enter_sub_cgroups(job, err);
-	else if (ct_cgroup_clone_fd(job->cgroup) < 0)
-		r = ct_cgroup_enter(job->cgroup, job->pid, err);
 	if (r < 0)
 		return r;
 
@@ -740,6 +743,8 @@ static int run_exec(struct exec_job *job, struct libct_error *err)
 	if (r < 0)
 		return r;
 	r = ct_cgroup_from_map(&job->state->cgroup_paths, &job->cgroup, err);
+	if (r >= 0 && !has_sub_cgroups(job->options))
+		r = ct_cgroup_join_prepare(job->cgroup, &job->init.cgroup_join, err);
 	if (r < 0)
 		return r;
 	r = plan_namespaces(job, err);
@@ -790,6 +795,7 @@ static void release_job(struct exec_job *job)
 	ct_closep(&job->child_sync_fd);
 	ct_closep(&job->tty_fd);
 	ct_closep(&job->child_tty_fd);
+	ct_cgroup_join_close(&job->init.cgroup_join);
 	ct_cgroup_free(job->cgroup);
 	ct_seccomp_free(job->init.seccomp);
 	spec_config_free(job->container_config);
@@ -812,7 +818,8 @@ int libct_container_exec(struct libct_context *context, const char *id, const st
 		.child_sync_fd = -1,
 		.tty_fd = -1,
 		.child_tty_fd = -1,
-		.init = { .rootfs_fd = -1, .start_fd = -1, .sync_fd = -1, .terminal_fd = -1 },
+		.init = { .rootfs_fd = -1, .start_fd = -1, .sync_fd = -1, .terminal_fd = -1,
+			  .cgroup_join = { .clone_fd = -1 } },
 	};
 	for (size_t i = 0; i < SPEC_NS_COUNT; i++)
 		job.init.join_fds[i] = -1;

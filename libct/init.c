@@ -98,6 +98,15 @@ static int setup_container(struct ct_init *init, char **ret_path, struct libct_e
 	if (r < 0)
 		return r;
 
+	/* Before anything else: a new cgroup namespace is rooted at the cgroup
+	 * the init is in when it unshares, and the processes of the
+	 * createContainer hooks must start inside the cgroup. */
+	trace_start = ct_trace_begin(init->context);
+	r = ct_cgroup_join_self(&init->cgroup_join, err);
+	ct_trace_end(init->context, "cgroup", "join", trace_start);
+	if (r < 0)
+		return ct_error_prefix(err, "cgroup");
+
 	trace_start = ct_trace_begin(init->context);
 	r = ct_ns_enter(init, err);
 	ct_trace_end(init->context, "namespaces", NULL, trace_start);
@@ -172,6 +181,11 @@ void ct_init_run(struct ct_init *init, int runtime_sync_fd)
 	if (ct_sync_report_ready(init->sync_fd, &err) < 0)
 		_exit(1);
 	init->context->log = NULL; /* the runtime stops reading after READY */
+	/* Without the parent death signal, end of stream here tells that
+	 * `create` died before it recorded the container, so no `start` or
+	 * `delete` would find this init. The release comes after state.json. */
+	if (ct_sync_wait_release(init->sync_fd, &err) < 0)
+		_exit(1);
 	close(init->sync_fd);
 	init->sync_fd = -1;
 

@@ -131,6 +131,18 @@ struct libct_context {
  * Everything the container's init process needs, prepared by the runtime
  * before clone and read by the child. Lives in the child's copy of memory.
  */
+/*
+ * How a child of the runtime enters the container's cgroups (see
+ * ct_cgroup_join_prepare()): clone3 places it in the cgroup2 hierarchy,
+ * and the child itself joins each v1 hierarchy through its "tasks" file.
+ */
+struct ct_cgroup_join {
+	int clone_fd;     /* cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
+	int *task_fds;    /* O_WRONLY "tasks" files of the v1 hierarchies */
+	char **task_dirs; /* their directories, for messages */
+	size_t n_tasks;
+};
+
 struct ct_init {
 	struct libct_context *context;
 	const char *id;
@@ -163,6 +175,7 @@ struct ct_init {
 	bool new_time_ns;         /* unshare a time namespace and write linux.timeOffsets */
 	struct ct_seccomp *seccomp; /* the compiled linux.seccomp filter, or NULL */
 	bool exec_process;        /* the child of libct_container_exec, not the init */
+	struct ct_cgroup_join cgroup_join; /* the init joins its v1 cgroups after the release */
 	/* "HOME=..." that ct_process_prepare() adds to the environment when
 	 * process.env has no HOME, else NULL. */
 	char *home_env;
@@ -397,6 +410,22 @@ int ct_cgroup_enter(struct ct_cgroup *cgroup, pid_t pid, struct libct_error *err
  * clone3(CLONE_INTO_CGROUP) when that alone places a process in all of its
  * cgroups (pure v2), or -1 otherwise. The fd belongs to the cgroup object. */
 int ct_cgroup_clone_fd(struct ct_cgroup *cgroup);
+/*
+ * Opens what a child needs to enter the container's cgroups without the
+ * runtime writing its pid to cgroup.procs. Such a write takes the kernel's
+ * cgroup threadgroup lock, and the first writer after a quiet moment waits
+ * for an RCU grace period: 10 ms here under load, the largest single cost
+ * of a start. clone3 places the child in the cgroup2 hierarchy with
+ * ret_join->clone_fd, and the child writes "0" to each v1 "tasks" file,
+ * which moves only the calling thread and takes no such lock. Only a
+ * single-threaded child may use it. The runtime calls ct_cgroup_join_close()
+ * after clone3.
+ */
+int ct_cgroup_join_prepare(struct ct_cgroup *cgroup, struct ct_cgroup_join *ret_join, struct libct_error *err);
+/* In the child: joins the v1 hierarchies of join and closes its fds. */
+int ct_cgroup_join_self(struct ct_cgroup_join *join, struct libct_error *err);
+/* Closes the fds of join and frees it; join may be zeroed or prepared. */
+void ct_cgroup_join_close(struct ct_cgroup_join *join);
 /* Lists the pids in the container's cgroup (and its descendants). */
 int ct_cgroup_pids(struct ct_cgroup *cgroup, pid_t **ret_pids, size_t *ret_count, struct libct_error *err);
 /* Sends sig to every process in the container's cgroup. */

@@ -6,14 +6,16 @@
  * create (runtime <-> init, a SOCK_SEQPACKET socketpair made before clone):
  *
  *   runtime                                init
- *   clone3 ---------------------------->   (born, waits)
- *   write uid_map/gid_map, oom_score_adj,
- *   place in cgroup
- *   CT_SYNC_RELEASE ------------------->   join/unshare namespaces, rootfs,
- *                                          process attributes
+ *   make cgroups
+ *   clone3 ---------------------------->   (born in cgroup2, waits)
+ *   write uid_map/gid_map, oom_score_adj
+ *   CT_SYNC_RELEASE ------------------->   join the v1 cgroups, join/unshare
+ *                                          namespaces, rootfs, process attributes
  *                   <-------------------   CT_SYNC_LOG (any number)
  *                   <-------------------   CT_SYNC_READY or CT_SYNC_ERROR
- *   write state.json, exit
+ *   write state.json
+ *   CT_SYNC_RELEASE ------------------->   wait for start
+ *   exit
  *
  * start (start process <-> init, a connection to the unix socket that the
  * runtime bound in the state directory before clone):
@@ -38,7 +40,7 @@
 #define CT_START_SOCKET "start.sock"
 
 enum ct_sync_type {
-	CT_SYNC_RELEASE = 1, /* runtime -> init: user namespace mapped, cgroup placed */
+	CT_SYNC_RELEASE = 1, /* runtime -> init: go on (id maps written; after READY: state recorded) */
 	CT_SYNC_LOG,         /* init -> runtime: one log line; code is the level */
 	CT_SYNC_READY,       /* init -> runtime: set up, waiting for start */
 	CT_SYNC_ERROR,       /* init -> runtime or start: code is the errno */
