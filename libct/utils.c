@@ -297,8 +297,44 @@ static int make_symlink_target(int root_fd, int parent_fd, const char *name, con
 	return 0;
 }
 
+/*
+ * The common cases of mkdir_p_in_root() in one or three lookups instead of
+ * one per component: path exists, or only its last component is missing.
+ * Returns -1 for every other case (and for every error), which the
+ * component walk then handles and reports.
+ */
+static int open_or_make_last(int root_fd, const char *path, mode_t mode)
+{
+	int fd = openat2_in_root(root_fd, path, O_PATH | O_DIRECTORY, 0);
+	if (fd != -ENOENT)
+		return fd >= 0 ? fd : -1;
+
+	size_t len = strlen(path);
+	while (len > 0 && path[len - 1] == '/')
+		len--;
+	size_t start = len;
+	while (start > 0 && path[start - 1] != '/')
+		start--;
+	if (start == len)
+		return -1;
+	_cleanup_free_ char *parent = ct_strndup(path, start);
+	_cleanup_free_ char *name = ct_strndup(path + start, len - start);
+	const char *lookup = parent[0] != '\0' ? parent : ".";
+	_cleanup_close_ int parent_fd = openat2_in_root(root_fd, lookup, O_PATH | O_DIRECTORY, 0);
+	/* An existing entry that did not open (a dangling symlink) is left
+	 * to the walk, which creates the target inside the root. */
+	if (parent_fd < 0 || mkdirat(parent_fd, name, mode) < 0)
+		return -1;
+	fd = openat2_in_root(root_fd, path, O_PATH | O_DIRECTORY, 0);
+	return fd >= 0 ? fd : -1;
+}
+
 static int mkdir_p_in_root(int root_fd, const char *path, mode_t mode, int depth, struct libct_error *err)
 {
+	int fast_fd = open_or_make_last(root_fd, path, mode);
+	if (fast_fd >= 0)
+		return fast_fd;
+
 	_cleanup_free_ char *prefix = ct_strdup(path);
 	_cleanup_close_ int parent_fd = openat2_in_root(root_fd, ".", O_PATH | O_DIRECTORY, 0);
 	if (parent_fd < 0)
