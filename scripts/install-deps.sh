@@ -11,8 +11,9 @@ packages=(
 	busybox-static bats jq iproute2 util-linux procps file
 	# the pure cgroup v2 VM lane (tests/vm/)
 	qemu-system-x86 linux-image-cloud-amd64 cpio e2fsprogs
-	# apparmor_parser, for the AppArmor tests that the VM lane runs
-	apparmor
+	# apparmor_parser and checkpolicy, for the AppArmor and SELinux tests
+	# that the VM lanes run
+	apparmor checkpolicy
 )
 
 if [ "$(id -u)" -ne 0 ]; then

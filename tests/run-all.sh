@@ -181,6 +181,26 @@ vm_lane_files=(
 	tests/integration/apparmor.bats
 )
 
+# Runs tests/vm/run-lane.sh ARG... and adds its TAP counts. NAME names the
+# lane in the messages, and FILE is the name of its TAP copy in $work.
+run_lane() {
+	local name=$1 file=$2 rc=0 counts p f s planned
+	shift 2
+	echo "# $name: tests/vm/run-lane.sh $*"
+	"$top/tests/vm/run-lane.sh" "$@" </dev/null 2>&1 | tee "$work/$file" || rc=$?
+	counts=$(count_tap <"$work/$file")
+	read -r p f s <<<"$counts"
+	add_counts "$p" "$f" "$s"
+	planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$work/$file" | head -1)
+	if [ -n "$planned" ] && [ $((p + f + s)) -lt "$planned" ]; then
+		echo "# the $name reported $((p + f + s)) of $planned planned tests"
+		failed=$((failed + planned - p - f - s))
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "# the $name exited with status $rc"
+		failed=$((failed + 1))
+	fi
+}
+
 run_vm_lane() {
 	if ! command -v qemu-system-x86_64 >/dev/null || ! compgen -G '/boot/vmlinuz-*' >/dev/null; then
 		echo "# skipping the cgroup v2 VM lane: qemu-system-x86 or a kernel in /boot is missing" \
@@ -193,20 +213,17 @@ run_vm_lane() {
 	for file in "${vm_lane_files[@]}"; do
 		[ -f "$top/$file" ] && files+=("$file")
 	done
-	echo "# cgroup v2 VM lane: tests/vm/run-lane.sh ${files[*]}"
-	local rc=0 counts p f s planned
-	"$top/tests/vm/run-lane.sh" "${files[@]}" </dev/null 2>&1 | tee "$work/vm.tap" || rc=$?
-	counts=$(count_tap <"$work/vm.tap")
-	read -r p f s <<<"$counts"
-	add_counts "$p" "$f" "$s"
-	planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$work/vm.tap" | head -1)
-	if [ -n "$planned" ] && [ $((p + f + s)) -lt "$planned" ]; then
-		echo "# the VM lane reported $((p + f + s)) of $planned planned tests"
-		failed=$((failed + planned - p - f - s))
-	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		echo "# the VM lane exited with status $rc"
-		failed=$((failed + 1))
+	run_lane "cgroup v2 VM lane" vm.tap "${files[@]}"
+
+	# The same kernel booted once more with SELinux in place of AppArmor
+	# and a test policy, for the SELinux labels.
+	[ -f "$top/tests/integration/selinux.bats" ] || return 0
+	if ! command -v checkpolicy >/dev/null; then
+		echo "# skipping the SELinux VM lane: checkpolicy is missing (scripts/install-deps.sh installs it)"
+		skipped=$((skipped + 1))
+		return
 	fi
+	run_lane "SELinux VM lane" vm-selinux.tap --selinux tests/integration/selinux.bats
 }
 
 if [ "$(id -u)" -ne 0 ]; then

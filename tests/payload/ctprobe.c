@@ -33,6 +33,7 @@
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -461,6 +462,23 @@ static int run_stat(char **args)
 	return EXIT_SUCCESS;
 }
 
+/* Prints the SELinux label of PATH (its security.selinux xattr), not
+ * following a final symlink. */
+static int run_label(char **args)
+{
+	char label[4096];
+	ssize_t length = lgetxattr(args[0], "security.selinux", label, sizeof(label) - 1);
+
+	if (length < 0)
+		return fail_errno("lgetxattr", args[0]);
+	/* The kernel includes the terminating NUL in the value. */
+	while (length > 0 && label[length - 1] == '\0')
+		length--;
+	label[length] = '\0';
+	printf("label=%s\n", label);
+	return EXIT_SUCCESS;
+}
+
 /* Opens PATH for reading, or for writing with "w", so that device cgroup
  * rules can be checked. /dev/kmsg needs CAP_SYSLOG only for reading, so a
  * write open fails only because of the device rules. */
@@ -683,6 +701,7 @@ static const struct command commands[] = {
 	{ "ioprio", 0, "", run_ioprio },
 	{ "kill-self", 1, "SIGNAL-NUMBER", run_kill_self },
 	{ "keyring", 0, "", run_keyring },
+	{ "label", 1, "PATH", run_label },
 	{ "mempolicy", 0, "", run_mempolicy },
 	{ "mkdir", 1, "PATH", run_mkdir },
 	{ "mounts", 0, "", run_mounts },

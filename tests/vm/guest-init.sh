@@ -102,6 +102,17 @@ setup_cgroup2() {
 	done
 }
 
+# With run-lane.sh --selinux, the kernel runs with security=selinux and
+# the image has a compiled policy, which is loaded here, before the command
+# starts. Without --selinux, AppArmor is the kernel's security module.
+load_selinux_policy() {
+	[ -f /etc/vm/selinux-policy ] || return 0
+	mount -t selinuxfs selinuxfs /sys/fs/selinux && cat /etc/vm/selinux-policy >/sys/fs/selinux/load || {
+		log "loading the SELinux policy failed (is the kernel running with security=selinux?)"
+		power_off 125
+	}
+}
+
 load_modules() {
 	local module
 
@@ -160,6 +171,7 @@ if [ "$1" != stage2 ]; then
 fi
 
 mount_api_filesystems
+load_selinux_policy
 setup_cgroup2
 load_modules
 mount_tmp_disk

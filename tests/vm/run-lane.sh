@@ -24,6 +24,9 @@ options:
   --timeout SECONDS   wall-clock limit for the VM (default: $CT_VM_TIMEOUT,
                       else 1200)
   --filter REGEX      run only the tests whose name matches REGEX (bats -f)
+  --selinux           boot with SELinux (security=selinux) in place of
+                      AppArmor, with the test policy tests/vm/selinux-policy.conf,
+                      compiled with checkpolicy (Debian's checkpolicy package)
   --verbose           show the VM console on stderr
   -h, --help          show this help
 
@@ -53,6 +56,7 @@ build_dir=${CT_BUILD_DIR:-${BUILD_DIR:-build}}
 runtime=${CTRUN:-$build_dir/src/ctrun}
 timeout=${CT_VM_TIMEOUT:-1200}
 vm_options=()
+selinux=0
 files=()
 bats_options=()
 
@@ -62,6 +66,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=${2:?--timeout needs seconds}; shift 2 ;;
 	--filter) bats_options+=(--filter "${2:?--filter needs a regular expression}"); shift 2 ;;
 	--verbose) vm_options+=(--verbose); shift ;;
+	--selinux) selinux=1; shift ;;
 	-h | --help) usage; exit 0 ;;
 	-*) note "unknown option \"$1\""; usage >&2; exit 2 ;;
 	*) files+=("$1"); shift ;;
@@ -130,6 +135,13 @@ done
 # apparmor package); without it, those tests skip.
 if parser=$(command -v apparmor_parser); then
 	vm_options+=(--bin "$parser:/usr/sbin/apparmor_parser")
+fi
+
+if [ "$selinux" = 1 ]; then
+	command -v checkpolicy >/dev/null || fail_setup "checkpolicy not found: install the Debian package checkpolicy"
+	checkpolicy -U allow -o "$work/selinux-policy" "$top/tests/vm/selinux-policy.conf" >&2 ||
+		fail_setup "compiling tests/vm/selinux-policy.conf with checkpolicy failed"
+	vm_options+=(--add "$work/selinux-policy:/etc/vm/selinux-policy" --append security=selinux)
 fi
 
 # The test programs of tests/payload (the seccomp agent, recvtty, ...) go
