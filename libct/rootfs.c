@@ -449,11 +449,33 @@ static int open_null_tree(int root_fd, struct libct_error *err)
 	return tree;
 }
 
+/* Tells whether fd is the root of the container: the same inode on the same
+ * mount, so that a bind mount of the rootfs elsewhere does not count. */
+static int is_container_root(int root_fd, int fd, const char *path, bool *ret_is_root, struct libct_error *err)
+{
+	struct statx root_stx, stx;
+	unsigned int mask = STATX_INO | STATX_MNT_ID;
+	if (statx(root_fd, "", AT_EMPTY_PATH, mask, &root_stx) < 0 || statx(fd, "", AT_EMPTY_PATH, mask, &stx) < 0)
+		return ct_error_sys(err, errno, "statx \"%s\"", path);
+	*ret_is_root = stx.stx_mnt_id == root_stx.stx_mnt_id && stx.stx_ino == root_stx.stx_ino &&
+		       stx.stx_dev_major == root_stx.stx_dev_major && stx.stx_dev_minor == root_stx.stx_dev_minor;
+	return 0;
+}
+
+/* A mount attached over the root is stacked above the process's root, so
+ * the process would never see it. A path that resolves to the root, such
+ * as "/", a symlink to "/" or "/bin/..", therefore needs its own handling. */
 static int mask_path(int root_fd, const char *path, struct libct_error *err)
 {
 	_cleanup_close_ int target = open_existing(root_fd, path, err);
 	if (target < 0)
 		return target == -ENOENT ? 0 : target;
+	bool is_root = false;
+	int r = is_container_root(root_fd, target, path, &is_root, err);
+	if (r < 0)
+		return r;
+	if (is_root)
+		return ct_error_set(err, EINVAL, "\"%s\" is the container's root, which cannot be masked", path);
 	struct stat st;
 	if (fstat(target, &st) < 0)
 		return ct_error_sys(err, errno, "stat \"%s\"", path);
@@ -473,12 +495,20 @@ static int make_readonly(int root_fd, const char *path, struct libct_error *err)
 	_cleanup_close_ int target = open_existing(root_fd, path, err);
 	if (target < 0)
 		return target == -ENOENT ? 0 : target;
+	bool is_root = false;
+	int r = is_container_root(root_fd, target, path, &is_root, err);
+	if (r < 0)
+		return r;
+	/* runc 1.x also makes the root read-only here. As with root.readonly,
+	 * the mounts below the root, such as /proc and /dev, keep their flags. */
+	if (is_root)
+		return ct_mount_setattr(root_fd, false, MOUNT_ATTR_RDONLY, 0, path, err);
 
 	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE;
 	_cleanup_close_ int tree = open_tree(target, "", flags);
 	if (tree < 0)
 		return ct_error_sys(err, errno, "clone the mount of \"%s\"", path);
-	int r = ct_mount_setattr(tree, true, MOUNT_ATTR_RDONLY, 0, path, err);
+	r = ct_mount_setattr(tree, true, MOUNT_ATTR_RDONLY, 0, path, err);
 	if (r < 0)
 		return r;
 	return attach(tree, target, path, err);

@@ -271,6 +271,34 @@ expect_mount_type() {
 	[ ! -e "$CT_BUNDLE/rootfs/etc/new" ] || fail "the write reached the rootfs"
 }
 
+@test "mounts readonly paths naming the root" {
+	ln -s / "$CT_BUNDLE/rootfs/toroot"
+	for path in / /toroot /bin/..; do
+		update_config '.linux.readonlyPaths = ["'$path'"]'
+		set_args /bin/sh -c 'ctprobe write /etc/new x; ctprobe write /dev/shm/new x; ctprobe mounts'
+
+		run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+		expect_success
+		expect_probe errno EROFS
+		expect_line written=/dev/shm/new
+		expect_mount_option / ro
+		[ ! -e "$CT_BUNDLE/rootfs/etc/new" ] || fail "readonlyPaths $path: the write reached the rootfs"
+	done
+}
+
+@test "mounts masked paths naming the root fail" {
+	is_ctrun || skip "runc masks the root and then fails to find the executable"
+	ln -s / "$CT_BUNDLE/rootfs/toroot"
+	for path in / /toroot /bin/..; do
+		update_config '.linux.maskedPaths = ["'$path'"]'
+
+		run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+		expect_failure
+		expect_output_has "linux.maskedPaths[0]: \"$path\" is the container's root, which cannot be masked"
+		expect_nothing_left
+	done
+}
+
 @test "mounts no pivot" {
 	set_args /bin/sh -c 'ctprobe stat /bin/ctprobe; ls /'
 
