@@ -438,18 +438,6 @@ static void log_to_runtime(void *userdata, enum libct_log_level level, const cha
 	(void)ct_sync_send_log(*fd, level, message); /* a lost log line is not an error */
 }
 
-/* The runtime blocks the signals it forwards, and execve would keep that
- * mask and any ignored signal. */
-static void reset_signals(void)
-{
-	struct sigaction action = { .sa_handler = SIG_DFL };
-	for (int sig = 1; sig < NSIG; sig++)
-		(void)sigaction(sig, &action, NULL); /* fails only for SIGKILL, SIGSTOP and reserved signals */
-	sigset_t empty;
-	sigemptyset(&empty);
-	(void)sigprocmask(SIG_SETMASK, &empty, NULL); /* cannot fail with a valid set */
-}
-
 /* Takes the init's root. setns(CLONE_NEWNS) alone would put the process at
  * the root mount of the namespace, which need not be the directory the
  * init pivoted or chrooted into (--no-pivot). The cwd becomes that root
@@ -527,7 +515,7 @@ __attribute__((noreturn)) static void run_child(struct exec_job *job)
 		close(job->tty_fd);
 	if (job->console_fd >= 0)
 		close(job->console_fd);
-	reset_signals();
+	ct_reset_signals();
 	/* A filter with SCMP_ACT_NOTIFY sends its listener fd over this socket. */
 	job->init.sync_fd = job->child_sync_fd;
 	if (job->context->log != NULL) {

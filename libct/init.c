@@ -31,20 +31,6 @@ static void route_logs_to_runtime(struct ct_init *init)
 	init->context->log_userdata = init;
 }
 
-/* The caller's handlers mean nothing in the init, and execve would keep its
- * ignored signals and its mask (`run` blocks the signals it forwards), so
- * the program starts with default dispositions and an empty mask. */
-static void reset_signals(void)
-{
-	struct sigaction action = { .sa_handler = SIG_DFL };
-	for (int sig = 1; sig < NSIG; sig++)
-		(void)sigaction(sig, &action, NULL); /* fails only for SIGKILL, SIGSTOP and reserved signals */
-
-	sigset_t empty;
-	sigemptyset(&empty);
-	(void)sigprocmask(SIG_SETMASK, &empty, NULL); /* cannot fail with a valid set */
-}
-
 static int set_hostname(const struct spec_config *config, struct libct_error *err)
 {
 	if (config->hostname != NULL && sethostname(config->hostname, strlen(config->hostname)) < 0)
@@ -162,7 +148,7 @@ void ct_init_run(struct ct_init *init, int runtime_sync_fd)
 	route_logs_to_runtime(init);
 	/* Before the mounts: the records take the pid from the host's /proc. */
 	ct_trace_route_to_runtime(init->context, &init->sync_fd);
-	reset_signals();
+	ct_reset_signals();
 
 	/* While the runtime waits for READY, its death kills the init; the
 	 * signal is cleared before READY because `create` exits afterwards. */

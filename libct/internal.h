@@ -287,6 +287,11 @@ int ct_ns_enter(struct ct_init *init, struct libct_error *err);
  * the fd cleanup, and resolves process.args[0] to *ret_path inside the
  * container; called in the init after the rootfs is final. */
 int ct_process_prepare(struct ct_init *init, char **ret_path, struct libct_error *err);
+/* Gives every signal its default disposition and empties the signal mask.
+ * The caller's handlers mean nothing in a child of the runtime, and execve
+ * would keep ignored signals and the mask (`run` blocks the signals it
+ * forwards). */
+void ct_reset_signals(void);
 /* Executes the user program; returns only on failure. */
 int ct_process_exec(struct ct_init *init, const char *path, struct libct_error *err);
 

@@ -9,6 +9,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <linux/close_range.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
@@ -382,6 +383,17 @@ int ct_process_prepare(struct ct_init *init, char **ret_path, struct libct_error
 	if (close_range(3 + (unsigned)init->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		return ct_error_sys(err, errno, "mark inherited fds close-on-exec");
 	return 0;
+}
+
+void ct_reset_signals(void)
+{
+	struct sigaction action = { .sa_handler = SIG_DFL };
+	for (int sig = 1; sig < NSIG; sig++)
+		(void)sigaction(sig, &action, NULL); /* fails only for SIGKILL, SIGSTOP and reserved signals */
+
+	sigset_t empty;
+	sigemptyset(&empty);
+	(void)sigprocmask(SIG_SETMASK, &empty, NULL); /* cannot fail with a valid set */
 }
 
 /* Copies a counted array into a NULL-terminated one for execve, with extra
