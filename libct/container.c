@@ -899,6 +899,27 @@ static int kill_all(const struct ct_state *state, int sig, struct libct_error *e
 	return r;
 }
 
+/*
+ * Thaws a paused container after SIGKILL, as runc does. A task frozen by the
+ * v1 freezer acts on SIGKILL only once thawed, so without this the init
+ * would stay alive and paused. cgroup2 lets SIGKILL through, but the cgroup
+ * would stay frozen with the processes that the signal did not reach.
+ */
+static int thaw_after_kill(const struct ct_state *state, struct libct_error *err)
+{
+	if (!ct_state_frozen(state))
+		return 0;
+	struct ct_cgroup *cgroup = NULL;
+	int r = ct_cgroup_from_map(&state->cgroup_paths, &cgroup, err);
+	if (r < 0)
+		return r;
+	r = ct_cgroup_freeze(cgroup, false, err);
+	ct_cgroup_free(cgroup);
+	if (r < 0)
+		ct_error_prefix(err, "thaw after SIGKILL");
+	return r < 0 ? r : 0;
+}
+
 int libct_container_kill(struct libct_context *context, const char *id, int sig, bool all, struct libct_error *err)
 {
 	_cleanup_close_ int dir_fd = -1;
@@ -914,6 +935,8 @@ int libct_container_kill(struct libct_context *context, const char *id, int sig,
 	if (all) {
 		/* Without a pid namespace, processes may outlive the init. */
 		r = kill_all(state, sig, err);
+		if (r >= 0 && sig == SIGKILL)
+			r = thaw_after_kill(state, err);
 		if (r < 0)
 			ct_error_prefix(err, "kill container \"%s\"", id);
 		goto out;
@@ -930,6 +953,8 @@ int libct_container_kill(struct libct_context *context, const char *id, int sig,
 	}
 	if (pidfd_send_signal(pidfd, sig, NULL, 0) < 0)
 		r = ct_error_sys(err, errno, "kill container \"%s\": send signal %d", id, sig);
+	else if (sig == SIGKILL && (r = thaw_after_kill(state, err)) < 0)
+		ct_error_prefix(err, "kill container \"%s\"", id);
 out:
 	ct_state_free(state);
 	return r;

@@ -21,6 +21,8 @@
 #include "mounts.h"
 
 #define HOST_CGROUP_ROOT "/sys/fs/cgroup"
+/* Upper bound for /proc/self/cgroup, which lists one line per hierarchy. */
+#define SELF_CGROUP_MAX (64u << 10)
 
 const char *ct_fd_path(int fd, char buf[CT_FD_PATH_MAX])
 {
@@ -874,16 +876,13 @@ static bool has_option(const char *options, const char *name)
 	return false;
 }
 
-/* Finds this process's cgroup in hierarchy h in /proc/self/cgroup. */
-static char *own_cgroup_path(const struct cgroup_hierarchy *h)
+/* Finds this process's cgroup in hierarchy h in self_cgroup, the text of
+ * /proc/self/cgroup. */
+static char *own_cgroup_path(const struct cgroup_hierarchy *h, const char *self_cgroup)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
-	if (f == NULL)
-		return NULL;
-	_cleanup_free_ char *line = NULL;
-	size_t size = 0;
-	while (getline(&line, &size, f) > 0) {
-		line[strcspn(line, "\n")] = '\0';
+	_cleanup_free_ char *text = ct_strdup(self_cgroup);
+	char *next = NULL;
+	for (char *line = strtok_r(text, "\n", &next); line != NULL; line = strtok_r(NULL, "\n", &next)) {
 		char *controllers = strchr(line, ':');
 		char *path = controllers != NULL ? strchr(controllers + 1, ':') : NULL;
 		if (path == NULL)
@@ -905,9 +904,9 @@ static char *own_cgroup_path(const struct cgroup_hierarchy *h)
 
 /* The host directory of this process's cgroup in h: the mount point plus
  * the cgroup path below the mount's root. */
-static char *own_cgroup_dir(const struct cgroup_hierarchy *h)
+static char *own_cgroup_dir(const struct cgroup_hierarchy *h, const char *self_cgroup)
 {
-	_cleanup_free_ char *path = own_cgroup_path(h);
+	_cleanup_free_ char *path = own_cgroup_path(h, self_cgroup);
 	if (path == NULL)
 		return NULL;
 	const char *rest = path;
@@ -921,7 +920,8 @@ static char *own_cgroup_dir(const struct cgroup_hierarchy *h)
  * whose root is the namespace's root, or else a bind of the host directory
  * of the container's cgroup. */
 static int mount_hierarchy(struct ct_init *init, int root_fd, const char *target,
-			   const struct cgroup_hierarchy *h, uint64_t attr_set, struct libct_error *err)
+			   const struct cgroup_hierarchy *h, const char *self_cgroup, uint64_t attr_set,
+			   struct libct_error *err)
 {
 	if (init->new_cgroup_ns) {
 		_cleanup_close_ int fd = ct_mkdir_p_in_root(root_fd, target, 0755, err);
@@ -939,7 +939,7 @@ static int mount_hierarchy(struct ct_init *init, int root_fd, const char *target
 		return 0;
 	}
 
-	_cleanup_free_ char *source = own_cgroup_dir(h);
+	_cleanup_free_ char *source = own_cgroup_dir(h, self_cgroup);
 	if (source == NULL)
 		return ct_error_set(err, ENOENT, "find the container's cgroup for \"%s\" in /proc/self/cgroup",
 				    h->mount_point);
@@ -981,12 +981,27 @@ static int copy_cgroup_symlinks(int dir_fd, struct libct_error *err)
 	return 0;
 }
 
+/* Reads /proc/self/cgroup once for all hierarchies. *ret_text stays NULL
+ * in a new cgroup namespace, which mounts each hierarchy afresh. */
+static int read_self_cgroup(const struct ct_init *init, char **ret_text, struct libct_error *err)
+{
+	size_t len = 0;
+	*ret_text = NULL;
+	if (init->new_cgroup_ns)
+		return 0;
+	return ct_read_file_at(AT_FDCWD, "/proc/self/cgroup", SELF_CGROUP_MAX, ret_text, &len, err);
+}
+
 static int mount_cgroup_v1_layout(struct ct_init *init, int root_fd, const struct spec_mount *m,
 				  const struct spec_mount_options *opts, struct libct_error *err)
 {
+	_cleanup_free_ char *self_cgroup = NULL;
+	int r = read_self_cgroup(init, &self_cgroup, err);
+	if (r < 0)
+		return r;
 	struct cgroup_hierarchy *list = NULL;
 	size_t count = 0;
-	int r = read_cgroup_hierarchies(&list, &count, err);
+	r = read_cgroup_hierarchies(&list, &count, err);
 	if (r < 0)
 		return r;
 
@@ -1003,7 +1018,7 @@ static int mount_cgroup_v1_layout(struct ct_init *init, int root_fd, const struc
 	for (size_t i = 0; r == 0 && i < count; i++) {
 		const char *name = strrchr(list[i].mount_point, '/') + 1;
 		_cleanup_free_ char *target = ct_asprintf("%s/%s", m->destination, name);
-		r = mount_hierarchy(init, root_fd, target, &list[i], attr_set, err);
+		r = mount_hierarchy(init, root_fd, target, &list[i], self_cgroup, attr_set, err);
 	}
 	free_hierarchies(list, count);
 	if (r < 0)
@@ -1035,7 +1050,11 @@ static int mount_cgroup_entry(struct ct_init *init, int root_fd, const struct sp
 		.v2 = true,
 	};
 	uint64_t attr_set = (opts->flags & MS_RDONLY) ? MOUNT_ATTR_RDONLY : 0;
-	return mount_hierarchy(init, root_fd, m->destination, &h, attr_set, err);
+	_cleanup_free_ char *self_cgroup = NULL;
+	int r = read_self_cgroup(init, &self_cgroup, err);
+	if (r < 0)
+		return r;
+	return mount_hierarchy(init, root_fd, m->destination, &h, self_cgroup, attr_set, err);
 }
 
 /* --------------------------------------------------------------- entry */
@@ -1081,7 +1100,7 @@ int ct_mount_entry(struct ct_init *init, int root_fd, size_t index, struct libct
 	int idmap_fd = init->idmap_fds != NULL ? init->idmap_fds[index] : -1;
 	r = mount_entry(init, root_fd, m, &opts, idmap_fd, err);
 	if (r == 0)
-		r = ct_lsm_label_mount_point(init->config, root_fd, m, err);
+		r = ct_lsm_label_mount_point(init, root_fd, m, &opts, err);
 	if (r == 0)
 		r = apply_recursive_attrs(root_fd, m->destination, &opts, err);
 	if (r == 0)

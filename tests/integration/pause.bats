@@ -86,6 +86,34 @@ teardown() { ct_teardown; }
 	expect_success
 }
 
+@test "kill of paused" {
+	start_sleeper
+	local pid
+	pid=$(container_pid "$CT_ID")
+	run ctrun pause "$CT_ID"
+	expect_success
+
+	run ctrun kill "$CT_ID" KILL
+	expect_success
+	# The v1 freezer holds SIGKILL until the thaw, so kill must thaw.
+	wait_for_status "$CT_ID" stopped
+	[ ! -e "/proc/$pid/cgroup" ] || [ "$(awk '{ print $3 }' "/proc/$pid/stat")" = Z ] ||
+		fail "the init $pid still runs"
+	run ctrun delete "$CT_ID"
+	expect_success
+	expect_nothing_left
+}
+
+@test "kill term of paused stays paused" {
+	start_sleeper
+	run ctrun pause "$CT_ID"
+	expect_success
+
+	run ctrun kill "$CT_ID" TERM
+	expect_success
+	[ "$(container_state "$CT_ID")" = paused ] || fail "status is $(container_state "$CT_ID")"
+}
+
 @test "pause help" {
 	run ctrun pause --help
 	expect_success
