@@ -153,11 +153,16 @@ void ct_lsm_label_mount_options(const struct spec_config *config, const struct s
 	}
 }
 
-int ct_lsm_label_mount_point(const struct spec_config *config, int root_fd, const struct spec_mount *m,
-			     struct libct_error *err)
+int ct_lsm_label_mount_point(const struct ct_init *init, int root_fd, const struct spec_mount *m,
+			     const struct spec_mount_options *opts, struct libct_error *err)
 {
-	const char *label = config->linux_config.mount_label;
-	if (label == NULL || m->type == NULL || strcmp(m->type, "mqueue") != 0)
+	const char *label = init->config->linux_config.mount_label;
+	if (label == NULL || m->type == NULL || strcmp(m->type, "mqueue") != 0 || opts->bind)
+		return 0;
+	/* In a user namespace, mounts.c binds the host's mqueue where a new
+	 * one is not allowed, and the host's label must stay.
+	 * NOTE: so a new mqueue in a user namespace keeps its default label. */
+	if (ct_init_in_user_ns(init))
 		return 0;
 	_cleanup_close_ int fd = ct_open_in_root(root_fd, m->destination, O_PATH, 0, err);
 	if (fd < 0)

@@ -41,12 +41,13 @@ int ct_mount_entry(struct ct_init *init, int root_fd, size_t index, struct libct
 
 /* linux.mountLabel where SELinux is enabled (lsm.c). Before the mount:
  * adds the context= option to opts->data for the filesystems that take one.
- * After it: labels the root of an mqueue mount, whose superblock belongs to
- * the IPC namespace and so takes no context= option. */
+ * After it: labels the root of an mqueue mount outside a user namespace,
+ * because its superblock belongs to the IPC namespace and so takes no
+ * context= option. */
 void ct_lsm_label_mount_options(const struct spec_config *config, const struct spec_mount *m,
 				struct spec_mount_options *opts);
-int ct_lsm_label_mount_point(const struct spec_config *config, int root_fd, const struct spec_mount *m,
-			     struct libct_error *err);
+int ct_lsm_label_mount_point(const struct ct_init *init, int root_fd, const struct spec_mount *m,
+			     const struct spec_mount_options *opts, struct libct_error *err);
 
 /*
  * Bind-mounts source (a host path) onto target inside root_fd, or, when

@@ -122,6 +122,26 @@ path_label() {
 	expect_output_has "context=$file_label"
 }
 
+@test "selinux mountLabel in a user namespace" {
+	requires userns
+	local probe=${CTPROBE:-$CT_BUILD_DIR/tests/payload/ctprobe} host_mqueue dir=$CT_BUNDLE
+	host_mqueue=$("$probe" label /dev/mqueue) || skip "the host has no labelled /dev/mqueue"
+	update_config ".linux.mountLabel = \"$file_label\"
+		| .linux.namespaces += [{\"type\": \"user\"}]
+		| .linux.uidMappings = [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]
+		| .linux.gidMappings = [{\"containerID\": 0, \"hostID\": 200000, \"size\": 65536}]"
+	chown -R 100000:200000 "$CT_BUNDLE/rootfs"
+	while [[ "$dir" == "$BATS_RUN_TMPDIR"* ]]; do
+		chmod o+x "$dir"
+		dir=$(dirname "$dir")
+	done
+	start_sleeper
+	[ "$(path_label /dev)" = "$file_label" ] || fail "/dev is labelled \"$(path_label /dev)\""
+	# mqueue keeps its default label there, and the host's must not change.
+	[ "$(path_label /dev/mqueue)" != "$file_label" ] || fail "/dev/mqueue got the mount label"
+	[ "$("$probe" label /dev/mqueue)" = "$host_mqueue" ] || fail "the host's /dev/mqueue was relabelled"
+}
+
 @test "selinux mountLabel kept off a bind mount" {
 	mkdir "$CT_TMP/bound"
 	update_config ".linux.mountLabel = \"$file_label\"
