@@ -172,7 +172,7 @@ container_cgroup_dir() {
 
 	run ctrun exec "$CT_ID" nothere
 	expect_failure 255
-	expect_output_has 'executable "nothere" not found'
+	expect_output_has '"nothere": executable file not found in $PATH'
 	run ctrun exec "$CT_ID" /bin/nothere
 	expect_failure 255
 	expect_output_has_nocase "no such file or directory"
