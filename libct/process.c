@@ -166,12 +166,40 @@ static void prepare_home(struct ct_init *init)
 	init->home_env = ct_asprintf("HOME=%s", home != NULL ? home : "/");
 }
 
+/*
+ * Sets the rlimits, but RLIMIT_NOFILE only where it rises. The init still
+ * opens fds after create has reported success, such as the connection of
+ * `start`, so a lower limit would make it die with nobody told. Raising
+ * needs CAP_SYS_RESOURCE, which the process may lose at the user switch,
+ * and set_final_nofile() then only lowers, which needs no privilege.
+ */
 static int set_rlimits(const struct spec_process *process, struct libct_error *err)
 {
 	for (size_t i = 0; i < process->n_rlimits; i++) {
 		const struct spec_rlimit *limit = &process->rlimits[i];
 		struct rlimit value = { .rlim_cur = limit->soft, .rlim_max = limit->hard };
+		if (limit->resource == RLIMIT_NOFILE) {
+			struct rlimit current;
+			if (getrlimit(RLIMIT_NOFILE, &current) < 0)
+				return ct_error_sys(err, errno, "process.rlimits: get \"%s\"", limit->type);
+			value.rlim_max = limit->hard > current.rlim_max ? limit->hard : current.rlim_max;
+			value.rlim_cur = limit->soft > current.rlim_cur ? limit->soft : current.rlim_cur;
+			if (value.rlim_cur > value.rlim_max)
+				value.rlim_cur = value.rlim_max;
+		}
 		if (setrlimit((__rlimit_resource_t)limit->resource, &value) < 0)
+			return ct_error_sys(err, errno, "process.rlimits: set \"%s\"", limit->type);
+	}
+	return 0;
+}
+
+/* Sets RLIMIT_NOFILE to the configured values, just before execve. */
+static int set_final_nofile(const struct spec_process *process, struct libct_error *err)
+{
+	for (size_t i = 0; i < process->n_rlimits; i++) {
+		const struct spec_rlimit *limit = &process->rlimits[i];
+		struct rlimit value = { .rlim_cur = limit->soft, .rlim_max = limit->hard };
+		if (limit->resource == RLIMIT_NOFILE && setrlimit(RLIMIT_NOFILE, &value) < 0)
 			return ct_error_sys(err, errno, "process.rlimits: set \"%s\"", limit->type);
 	}
 	return 0;
@@ -413,6 +441,9 @@ int ct_process_exec(struct ct_init *init, const char *path, struct libct_error *
 	_cleanup_free_ char **argv = make_strv(process->args, process->n_args, NULL);
 	_cleanup_free_ char **envp = make_strv(process->env, process->n_env, init->home_env);
 
+	int r = set_final_nofile(process, err);
+	if (r < 0)
+		return r;
 	execve(path, argv, envp);
 	return ct_error_sys(err, errno, "execute \"%s\"", path);
 }

@@ -157,6 +157,27 @@ run_container() {
 	[ "${lines[5]}" = hard=unlimited ] || fail "RLIMIT_FSIZE hard is ${lines[5]}"
 }
 
+@test "process rlimit nofile below the init's fds" {
+	update_config '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 3, "hard": 3}]
+		| .process.user = {"uid": 1000, "gid": 1000}
+		| .process.args = ["/bin/ctprobe", "rlimit", "nofile"]'
+
+	run_container
+	expect_line soft=3
+	expect_line hard=3
+}
+
+@test "process exec file rlimit nofile below the init's fds" {
+	start_sleeper
+	echo '{"args": ["/bin/ctprobe", "rlimit", "nofile"], "cwd": "/",
+		"rlimits": [{"type": "RLIMIT_NOFILE", "soft": 2, "hard": 3}]}' >"$CT_TMP/process.json"
+
+	run ctrun exec --process "$CT_TMP/process.json" "$CT_ID"
+	expect_success
+	expect_line soft=2
+	expect_line hard=3
+}
+
 @test "process capabilities of root" {
 	update_config '.process.args = ["/bin/ctprobe", "caps"]'
 
