@@ -344,15 +344,7 @@ container_cgroup_dir() {
 
 @test "exec in user namespace" {
 	requires userns
-	update_config '.linux.namespaces += [{"type": "user"}]
-		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-		| .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
-	chown -R 100000:200000 "$CT_BUNDLE/rootfs"
-	local dir=$CT_BUNDLE
-	while [[ "$dir" == "$BATS_RUN_TMPDIR"* ]]; do
-		chmod o+x "$dir"
-		dir=$(dirname "$dir")
-	done
+	use_user_namespace
 	start_sleeper
 	local pid
 	pid=$(container_pid "$CT_ID")

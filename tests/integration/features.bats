@@ -57,16 +57,6 @@ EOF
 		fail "unsafe annotations: $(jq -c .potentiallyUnsafeConfigAnnotations <<<"$output")"
 }
 
-# Lets the container's root, an unprivileged uid on the host, reach the
-# bundle through the private bats temp dirs.
-allow_traverse() {
-	local dir=$1
-	while [[ "$dir" == "$BATS_RUN_TMPDIR"* ]]; do
-		chmod o+x "$dir"
-		dir=$(dirname "$dir")
-	done
-}
-
 # Prints the config.json mount (JSON) that tests one mount option.
 option_mount() {
 	local option=$1

@@ -213,6 +213,29 @@ update_config() {
 	mv "$config.new" "$config"
 }
 
+# Lets every user search each directory from the bats run dir down to DIR,
+# so that a container root that is an unprivileged uid on the host reaches
+# its bundle through the private bats temp dirs.
+allow_traverse() {
+	local dir=$1
+	while [[ "$dir" == "$BATS_RUN_TMPDIR"* ]]; do
+		chmod o+x "$dir"
+		dir=$(dirname "$dir")
+	done
+}
+
+# Puts the container of a bundle ($CT_BUNDLE by default) in a new user
+# namespace that maps its ids 0 to 65535 to host uids 100000 and up and to
+# host gids 200000 and up, and gives its root the rootfs.
+use_user_namespace() {
+	local bundle=${1:-$CT_BUNDLE}
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]' "$bundle"
+	chown -R 100000:200000 "$bundle/rootfs"
+	allow_traverse "$bundle"
+}
+
 # ------------------------------------------------------- runtime wrapper
 
 # The global flags of runc's command line that take a value.

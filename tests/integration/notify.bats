@@ -138,19 +138,10 @@ start_listener() {
 @test "notify in a user namespace as a mapped user" {
 	requires ctrun userns
 	start_listener
-	update_config '.linux.namespaces += [{"type": "user"}]
-		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-		| .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
-		| .process.user = {"uid": 1000, "gid": 1000}
+	use_user_namespace
+	update_config '.process.user = {"uid": 1000, "gid": 1000}
 		| .process.args = ["/bin/sh", "-c",
 			"ctprobe id; ctprobe stat /run/notify/notify.sock; sdnotify send \"STATUS=mapped\nREADY=1\"; sleep 60"]'
-	chown -R 100000:200000 "$CT_BUNDLE/rootfs"
-	# The init runs as host uid 100000 and must reach the rootfs.
-	local dir=$CT_BUNDLE
-	while [[ "$dir" == "$BATS_RUN_TMPDIR"* ]]; do
-		chmod o+x "$dir"
-		dir=$(dirname "$dir")
-	done
 
 	NOTIFY_SOCKET=$CT_TMP/host.sock run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
 	expect_success

@@ -27,20 +27,6 @@ run_home_probe() {
 	run_container
 }
 
-# Moves the container's root and its user to ids 100000 and up (uids) and
-# 200000 and up (gids) in a new user namespace.
-use_user_namespace() {
-	update_config '.linux.namespaces += [{"type": "user"}]
-		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-		| .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
-	chown -R 100000:200000 "$CT_BUNDLE/rootfs"
-	local dir=$CT_BUNDLE
-	while [[ "$dir" == "$BATS_RUN_TMPDIR"* ]]; do
-		chmod o+x "$dir"
-		dir=$(dirname "$dir")
-	done
-}
-
 # Makes DIR in the rootfs a directory that container uid 1000 owns and that
 # container root may not enter: its group, host gid 0, is not mapped, so
 # root's CAP_DAC_OVERRIDE does not apply to it.
