@@ -7,9 +7,8 @@
 #include "state.h"
 
 /* Prints the public part of state as pretty JSON. */
-static int print_state(const struct libct_state *state)
+static int print_state(const struct libct_state *state, struct libct_error *err)
 {
-	struct libct_error err = {0};
 	char *json = NULL;
 
 	/* The serializer takes spec/'s model; borrow the strings of state. */
@@ -31,14 +30,27 @@ static int print_state(const struct libct_state *state)
 		view.annotations.entries[i] = (struct spec_map_entry){state->annotations[i].key,
 								      state->annotations[i].value};
 
-	int r = spec_state_serialize(&view, false, &json, NULL, &err);
+	int r = spec_state_serialize(&view, false, &json, NULL, err);
 	free(view.annotations.entries);
 	if (r < 0)
-		return cli_fail(r, &err);
+		return r;
 
 	fputs(json, stdout);
 	free(json);
-	return CLI_EXIT_OK;
+	return 0;
+}
+
+static int show_state(struct libct_context *context, const char *id, void *userdata, struct libct_error *err)
+{
+	struct libct_state *state = NULL;
+	(void)userdata;
+
+	int r = libct_container_state(context, id, &state, err);
+	if (r < 0)
+		return r;
+	r = print_state(state, err);
+	libct_state_free(state);
+	return r;
 }
 
 int cmd_state(const struct cli_globals *globals, int argc, char **argv)
@@ -54,24 +66,6 @@ int cmd_state(const struct cli_globals *globals, int argc, char **argv)
 		.min_operands = 1,
 		.max_operands = 1,
 	};
-	struct libct_state *state = NULL;
-	struct libct_error err = {0};
-	int first;
 
-	enum cli_parse_result parsed = cli_parse(&syntax, argc, argv, &first);
-	if (parsed != CLI_PARSE_OK)
-		return cli_parse_exit_status(parsed);
-
-	struct libct_context *context = cli_context_new(globals);
-	if (context == NULL)
-		return CLI_EXIT_FAILURE;
-
-	int r = libct_container_state(context, argv[first], &state, &err);
-	libct_context_free(context);
-	if (r < 0)
-		return cli_fail(r, &err);
-
-	int status = print_state(state);
-	libct_state_free(state);
-	return status;
+	return cli_run_on_container(globals, &syntax, argc, argv, show_state, NULL);
 }
