@@ -188,7 +188,7 @@ static int resolve_paths(struct create_job *job, struct libct_error *err)
 	return 0;
 }
 
-static int save_state(struct create_job *job, enum libct_status status, bool durable, struct libct_error *err);
+static int save_state(struct create_job *job, enum libct_status status, struct libct_error *err);
 
 static int create_cgroup(struct create_job *job, struct libct_error *err)
 {
@@ -200,26 +200,27 @@ static int create_cgroup(struct create_job *job, struct libct_error *err)
 	uint64_t trace_start = ct_trace_begin(job->context);
 	int r = ct_cgroup_new(&params, &job->cgroup, err);
 	if (r < 0)
-		return r;
+		return ct_error_prefix(err, "cgroup");
 	/* A limit that cannot be applied must fail before anything is created. */
 	r = ct_cgroup_check_resources(job->cgroup, resources, err);
 	ct_trace_end(job->context, "cgroup", "resolve", trace_start);
 	if (r < 0)
-		return r;
+		return ct_error_prefix(err, "cgroup");
 	/* A cgroup that contains processes belongs to someone else, and delete
 	 * kills everything in the cgroup. */
 	_cleanup_free_ pid_t *pids = NULL;
 	size_t n_pids = 0;
 	r = ct_cgroup_pids(job->cgroup, &pids, &n_pids, err);
 	if (r < 0)
-		return r;
+		return ct_error_prefix(err, "cgroup");
 	if (n_pids > 0)
-		return ct_error_set(err, EBUSY, "linux.cgroupsPath \"%s\": the cgroup already contains processes "
+		return ct_error_set(err, EBUSY,
+				    "cgroup: linux.cgroupsPath \"%s\": the cgroup already contains processes "
 				    "(another container?)", params.cgroups_path != NULL ? params.cgroups_path : "");
 	/* Recorded before the first mkdir: delete --force of a create killed
 	 * from here on then removes exactly the directories it made. */
 	ct_cgroup_plan_created(job->cgroup);
-	r = save_state(job, LIBCT_STATUS_CREATING, false, err);
+	r = save_state(job, LIBCT_STATUS_CREATING, err);
 	if (r < 0)
 		return r;
 	/* Set first, so that a create that fails halfway still removes the
@@ -229,11 +230,11 @@ static int create_cgroup(struct create_job *job, struct libct_error *err)
 	r = ct_cgroup_create(job->cgroup, err);
 	ct_trace_end(job->context, "cgroup", "create", trace_start);
 	if (r < 0)
-		return r;
+		return ct_error_prefix(err, "cgroup");
 	trace_start = ct_trace_begin(job->context);
 	r = ct_cgroup_set_resources(job->cgroup, resources, err);
 	ct_trace_end(job->context, "cgroup", "limits", trace_start);
-	return r;
+	return r < 0 ? ct_error_prefix(err, "cgroup") : 0;
 }
 
 /* With process.terminal, the init sends the master of its pty over a socket
@@ -461,7 +462,7 @@ static char *owner_name(void)
 	return pw != NULL ? ct_strdup(pw->pw_name) : ct_asprintf("%u", uid);
 }
 
-static int save_state(struct create_job *job, enum libct_status status, bool durable, struct libct_error *err)
+static int save_state(struct create_job *job, enum libct_status status, struct libct_error *err)
 {
 	/* A "creating" state names the runtime itself, so that state reports
 	 * it while the runtime lives, and delete --force can stop it. */
@@ -485,7 +486,7 @@ static int save_state(struct create_job *job, enum libct_status status, bool dur
 	int r = ct_cgroup_to_map(job->cgroup, &state.cgroup_paths);
 	if (r < 0)
 		return ct_error_sys(err, -r, "record cgroup paths");
-	r = ct_state_save(job->dir_fd, &state, durable, err);
+	r = ct_state_save(job->dir_fd, &state, err);
 	for (size_t i = 0; i < state.cgroup_paths.n_entries; i++) {
 		free(state.cgroup_paths.entries[i].key);
 		free(state.cgroup_paths.entries[i].value);
@@ -496,14 +497,13 @@ static int save_state(struct create_job *job, enum libct_status status, bool dur
 
 static int record_state(struct create_job *job, struct libct_error *err)
 {
-	int r = save_state(job, LIBCT_STATUS_CREATED, true, err);
+	int r = save_state(job, LIBCT_STATUS_CREATED, err);
 	if (r < 0)
 		return r;
 
 	/* delete and the poststop hooks must not depend on the bundle still
-	 * being there, so the config travels with the state. Nothing reads it
-	 * before delete, so it needs no atomic write. */
-	r = ct_state_write_file(job->dir_fd, "config.json", job->config_data, job->config_len, false, err);
+	 * being there, so the config travels with the state. */
+	r = ct_state_write_file(job->dir_fd, "config.json", job->config_data, job->config_len, err);
 	if (r < 0)
 		return r;
 
@@ -607,10 +607,10 @@ static int run_create(struct create_job *job, struct libct_error *err)
 	job->created = format_now();
 	r = create_cgroup(job, err);
 	if (r < 0)
-		return ct_error_prefix(err, "cgroup");
+		return r;
 	/* If the caller dies from here on, delete finds the cgroup in this
 	 * state; its init dies with the caller (parent death signal). */
-	r = save_state(job, LIBCT_STATUS_CREATING, false, err);
+	r = save_state(job, LIBCT_STATUS_CREATING, err);
 	if (r < 0)
 		return r;
 	uint64_t trace_start = ct_trace_begin(job->context);
@@ -826,12 +826,16 @@ int libct_container_start(struct libct_context *context, const char *id, struct 
 	(void)unlinkat(dir_fd, CT_START_SOCKET, 0);
 	ct_debug(context, "start container \"%s\": the init executed the program", id);
 
+	/* The program runs from here on whatever happens to state.json, and
+	 * ct_state_status() reports it running even while the file still records
+	 * created, so a failed write is only worth a warning. */
 	state->status = LIBCT_STATUS_RUNNING;
 	trace_start = ct_trace_begin(context);
-	r = ct_state_save(dir_fd, state, true, err);
+	struct libct_error save_err = { 0 };
+	if (ct_state_save(dir_fd, state, &save_err) < 0)
+		ct_warn(context, "start container \"%s\": record the running state: %s", id, save_err.message);
 	ct_trace_end(context, "state", "save", trace_start);
-	if (r >= 0)
-		r = run_poststart_hooks(context, dir_fd, state, err);
+	r = run_poststart_hooks(context, dir_fd, state, err);
 	if (r >= 0 && notify_fd >= 0)
 		r = forward_ready(context, state, notify_fd, err);
 	if (r < 0)
@@ -1053,6 +1057,78 @@ static int delete_container(struct libct_context *context, const char *id, int d
 	return r;
 }
 
+/* Returns the cgroup that config names for container id, with only the
+ * container's own directory in each hierarchy marked for removal: without
+ * state.json it is unknown which parents the create made. */
+static int cgroup_from_config(const struct spec_config *config, const char *id, struct ct_cgroup **ret_cgroup,
+			      struct libct_error *err)
+{
+	struct ct_cgroup_params params = { .cgroups_path = config->linux_config.cgroups_path, .id = id };
+	struct ct_cgroup *resolved = NULL;
+	int r = ct_cgroup_new(&params, &resolved, err);
+	if (r < 0)
+		return r;
+	struct spec_map map = { 0 };
+	r = ct_cgroup_to_map(resolved, &map);
+	ct_cgroup_free(resolved);
+	if (r < 0)
+		return ct_error_sys(err, -r, "resolve cgroup paths");
+
+	size_t n_dirs = map.n_entries;
+	map.entries = ct_realloc(map.entries, (2 * n_dirs + 1) * sizeof(*map.entries));
+	for (size_t i = 0; i < n_dirs; i++) {
+		map.entries[n_dirs + i].key = ct_asprintf("created:%s", map.entries[i].key);
+		map.entries[n_dirs + i].value = ct_strdup(map.entries[i].value);
+	}
+	map.n_entries = 2 * n_dirs;
+	r = ct_cgroup_from_map(&map, ret_cgroup, err);
+	for (size_t i = 0; i < map.n_entries; i++) {
+		free(map.entries[i].key);
+		free(map.entries[i].value);
+	}
+	free(map.entries);
+	return r;
+}
+
+/* Deletes a container whose state.json is missing or unreadable: a create
+ * killed while it wrote the file, or a file damaged by hand. The config
+ * stored next to it, when there is one, names the cgroup: its processes,
+ * the init among them, are killed (only with force when any are left) and
+ * its directories removed before the state directory. */
+static int delete_without_state(struct libct_context *context, const char *id, int dir_fd, bool force,
+				struct libct_error *err)
+{
+	struct spec_config *config = NULL;
+	struct libct_error load_err = { 0 };
+	if (load_stored_config(dir_fd, &config, &load_err) < 0)
+		ct_warn(context, "delete container \"%s\": %s; its cgroup cannot be found", id,
+			load_err.message);
+
+	struct ct_cgroup *cgroup = NULL;
+	int r = config != NULL ? cgroup_from_config(config, id, &cgroup, err) : 0;
+	spec_config_free(config);
+	if (r < 0)
+		return r;
+	if (cgroup != NULL) {
+		_cleanup_free_ pid_t *pids = NULL;
+		size_t n_pids = 0;
+		r = ct_cgroup_pids(cgroup, &pids, &n_pids, err);
+		if (r >= 0 && n_pids > 0 && !force)
+			r = ct_error_set(err, EBUSY,
+					 "its state is unreadable but its cgroup still contains processes "
+					 "(%zu): use force", n_pids);
+		else if (r >= 0 && n_pids > 0)
+			r = ct_cgroup_kill(cgroup, SIGKILL, err);
+		if (r >= 0 || r == -ENOENT)
+			r = ct_cgroup_destroy(cgroup, err);
+		ct_cgroup_free(cgroup);
+		if (r < 0)
+			return r;
+	}
+	ct_notify_remove(dir_fd);
+	return ct_state_dir_remove(context, id, dir_fd, err);
+}
+
 /* A create that is still running holds the lock and recorded its own pid
  * in the creating state: delete --force stops it, and the lock goes with
  * it. Returns 0 when it stopped a create. */
@@ -1095,12 +1171,11 @@ int libct_container_delete(struct libct_context *context, const char *id, bool f
 	r = ct_state_load(dir_fd, id, &state, &load_err);
 	if (r < 0) {
 		/* A create that crashed before writing state.json, or a damaged
-		 * file: nothing more is known, so only the directory can go. */
+		 * file: the stored config may still name the cgroup. */
 		if (r != -ENOENT)
-			ct_warn(context, "delete container \"%s\": %s; removing its state directory", id,
+			ct_warn(context, "delete container \"%s\": %s; deleting it without its state", id,
 				load_err.message);
-		ct_notify_remove(dir_fd);
-		r = ct_state_dir_remove(context, id, dir_fd, err);
+		r = delete_without_state(context, id, dir_fd, force, err);
 	} else {
 		r = delete_container(context, id, dir_fd, state, force, err);
 	}

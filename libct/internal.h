@@ -249,17 +249,17 @@ int ct_state_dir_open_unlocked(struct libct_context *context, const char *id, in
 int ct_state_dir_remove(struct libct_context *context, const char *id, int dir_fd, struct libct_error *err);
 /* Reads state.json; -ENOENT when it does not exist (a create that crashed). */
 int ct_state_load(int dir_fd, const char *id, struct ct_state **ret_state, struct libct_error *err);
-/* Writes a file in the state directory: with durable, atomically (a
- * reader never sees a partial file); otherwise with a plain write. */
-int ct_state_write_file(int dir_fd, const char *name, const char *data, size_t len, bool durable,
-			struct libct_error *err);
-/* Writes state.json: with durable, atomically; otherwise with a plain
- * write, for the short-lived "creating" state. */
-int ct_state_save(int dir_fd, const struct ct_state *state, bool durable, struct libct_error *err);
+/* Replaces a file in the state directory atomically, without fsync: a
+ * reader never sees a partial file, and a failed write leaves the old one. */
+int ct_state_write_file(int dir_fd, const char *name, const char *data, size_t len, struct libct_error *err);
+/* Writes state.json with ct_state_write_file(). */
+int ct_state_save(int dir_fd, const struct ct_state *state, struct libct_error *err);
 /* Reads the start time of pid; -ESRCH when the process is gone or a zombie. */
 int ct_pid_start_time(pid_t pid, unsigned long long *ret_start_time);
 /* Returns the recorded status, or stopped when the init is gone or its pid
- * now names another process. */
+ * now names another process, or running when the status is created but the
+ * init no longer runs the runtime's binary (a start that died after the
+ * execve, or could not record it). */
 enum libct_status ct_state_status(const struct ct_state *state);
 
 /* True when the container's freezer cgroup is frozen or freezing, which

@@ -304,21 +304,14 @@ int ct_state_dir_remove(struct libct_context *context, const char *id, int dir_f
 
 /* ---------------------------------------------------------- state.json */
 
-int ct_state_write_file(int dir_fd, const char *name, const char *data, size_t len, bool durable,
-			struct libct_error *err)
+int ct_state_write_file(int dir_fd, const char *name, const char *data, size_t len, struct libct_error *err)
 {
-	if (durable)
-		return ct_write_file_atomic(dir_fd, name, data, len, 0600, err);
-
-	_cleanup_close_ int fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return ct_error_sys(err, errno, "create \"%s\"", name);
-	ssize_t n = write(fd, data, len);
-	if (n < 0)
-		return ct_error_sys(err, errno, "write \"%s\"", name);
-	if ((size_t)n != len)
-		return ct_error_set(err, EIO, "write \"%s\": short write", name);
-	return 0;
+	/* Through a temporary file and a rename, so that a ctrun killed or
+	 * out of space midway leaves the previous file whole: an empty
+	 * state.json would hide the container's cgroups and init from delete.
+	 * A killed writer leaves a hidden ".NAME.tmp*" file, which
+	 * ct_state_dir_remove() removes with the rest. */
+	return ct_write_file_atomic(dir_fd, name, data, len, 0600, err);
 }
 
 int ct_state_load(int dir_fd, const char *id, struct ct_state **ret_state, struct libct_error *err)
@@ -353,7 +346,7 @@ int ct_state_load(int dir_fd, const char *id, struct ct_state **ret_state, struc
 	return 0;
 }
 
-int ct_state_save(int dir_fd, const struct ct_state *state, bool durable, struct libct_error *err)
+int ct_state_save(int dir_fd, const struct ct_state *state, struct libct_error *err)
 {
 	struct spec_state file = {
 		.oci_version = (char *)"1.3.0",
@@ -373,7 +366,7 @@ int ct_state_save(int dir_fd, const struct ct_state *state, bool durable, struct
 	int r = spec_state_serialize(&file, true, &json, &len, err);
 	if (r < 0)
 		return r;
-	return ct_state_write_file(dir_fd, STATE_FILE, json, len, durable, err);
+	return ct_state_write_file(dir_fd, STATE_FILE, json, len, err);
 }
 
 /* ------------------------------------------------------------ liveness */
@@ -406,12 +399,42 @@ int ct_pid_start_time(pid_t pid, unsigned long long *ret_start_time)
 	return 0;
 }
 
+/* The /proc/PID/exe link of a process that runs the sealed copy of the
+ * runtime made by libct_protect_runtime_binary(). */
+#define SEALED_EXE_LINK "/memfd:ctrun (deleted)"
+
+/* Tells whether a live init has executed the user program. Until then it is
+ * a clone of the runtime, so its /proc/PID/exe is the sealed copy, or the
+ * same binary as ours when the caller runs unsealed. This holds even when
+ * the start that released the init died before it could record "running".
+ * When a link cannot be read, the recorded status is kept. */
+static bool init_executed(pid_t pid)
+{
+	char path[64];
+	char init_exe[PATH_MAX];
+	char own_exe[PATH_MAX];
+	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+	ssize_t init_len = readlink(path, init_exe, sizeof(init_exe) - 1);
+	if (init_len <= 0)
+		return false;
+	init_exe[init_len] = '\0';
+	if (strcmp(init_exe, SEALED_EXE_LINK) == 0)
+		return false;
+	ssize_t own_len = readlink("/proc/self/exe", own_exe, sizeof(own_exe) - 1);
+	if (own_len <= 0)
+		return false;
+	own_exe[own_len] = '\0';
+	return strcmp(init_exe, own_exe) != 0;
+}
+
 enum libct_status ct_state_status(const struct ct_state *state)
 {
 	unsigned long long start_time;
 	if (state->pid <= 0 || ct_pid_start_time(state->pid, &start_time) < 0 ||
 	    start_time != state->pid_start_time)
 		return LIBCT_STATUS_STOPPED;
+	if (state->status == LIBCT_STATUS_CREATED && init_executed(state->pid))
+		return ct_state_frozen(state) ? LIBCT_STATUS_PAUSED : LIBCT_STATUS_RUNNING;
 	if (state->status == LIBCT_STATUS_RUNNING && ct_state_frozen(state))
 		return LIBCT_STATUS_PAUSED;
 	return state->status;
@@ -422,8 +445,9 @@ enum libct_status ct_state_status(const struct ct_state *state)
 int libct_container_state(struct libct_context *context, const char *id, struct libct_state **ret_state,
 			  struct libct_error *err)
 {
-	/* Without the lock, so that a stuck command cannot block state. The
-	 * creating state is written in place, so a torn read is retried. */
+	/* Without the lock, so that a stuck command cannot block state. Every
+	 * write replaces state.json whole, but a damaged file is still read
+	 * again a few times before the error is returned. */
 	_cleanup_close_ int dir_fd = -1;
 	int r = ct_state_dir_open_unlocked(context, id, &dir_fd, err);
 	if (r < 0)

@@ -9,6 +9,8 @@ packages=(
 	meson ninja-build gcc pkg-config libc6-dev
 	libyajl-dev libseccomp-dev libcap-dev libselinux1-dev
 	busybox-static bats jq iproute2 util-linux procps file
+	# strace, whose fault injection kills ctrun at a chosen system call (crash.bats)
+	strace
 	# the pure cgroup v2 VM lane (tests/vm/)
 	qemu-system-x86 linux-image-cloud-amd64 cpio e2fsprogs
 	# apparmor_parser and checkpolicy, for the AppArmor and SELinux tests

@@ -4,7 +4,9 @@
  * the start socket, the state directory and state.json, liveness, list and
  * the id check. Everything lives in a temporary directory.
  */
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -142,7 +144,7 @@ static void test_state_dir(struct libct_context *context)
 		.owner = (char *)"",
 	};
 	ct_pid_start_time(getpid(), &state.pid_start_time);
-	is_int(ct_state_save(dir_fd, &state, true, &err), 0, "state saved");
+	is_int(ct_state_save(dir_fd, &state, &err), 0, "state saved");
 
 	struct ct_state *loaded = NULL;
 	is_int(ct_state_load(dir_fd, "one", &loaded, &err), 0, "state loaded");
@@ -188,6 +190,79 @@ static void test_dead_pid(void)
 	is_int((int)ct_state_status(&state), (int)LIBCT_STATUS_STOPPED, "dead init means stopped");
 }
 
+static int count_temp_files(int dir_fd)
+{
+	int count = 0;
+	DIR *dir = fdopendir(openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+	if (dir == NULL)
+		return -1;
+	struct dirent *entry;
+	while ((entry = readdir(dir)) != NULL)
+		if (strstr(entry->d_name, ".tmp") != NULL)
+			count++;
+	closedir(dir);
+	return count;
+}
+
+static void test_state_write_replaces(struct libct_context *context)
+{
+	int dir_fd = -1;
+	struct libct_error err = { 0 };
+	is_int(ct_state_dir_create(context, "replace", &dir_fd, &err), 0, "state dir created");
+	is_int(ct_state_write_file(dir_fd, "config.json", "{\"a\":1}", 7, &err), 0, "first write");
+	is_int(ct_state_write_file(dir_fd, "config.json", "{}", 2, &err), 0, "second write");
+
+	char data[16] = { 0 };
+	int fd = openat(dir_fd, "config.json", O_RDONLY | O_CLOEXEC);
+	ok(fd >= 0 && read(fd, data, sizeof(data) - 1) == 2, "second write replaced the file");
+	is_str(data, "{}", "replaced content");
+	if (fd >= 0)
+		close(fd);
+	is_int(count_temp_files(dir_fd), 0, "no temporary file left behind");
+
+	/* A writer killed between its temporary file and the rename leaves
+	 * the file behind; delete must still remove the directory. */
+	close(openat(dir_fd, ".state.json.tmp1234abcd", O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+	is_int(ct_state_dir_remove(context, "replace", dir_fd, &err), 0, "stale temporary file removed");
+	close(dir_fd);
+	is_int(ct_state_dir_open(context, "replace", &dir_fd, NULL), -ENOENT, "directory gone");
+}
+
+/* A created container whose init has executed another program was started
+ * by a start that died before it recorded "running". */
+static void test_created_but_executed(void)
+{
+	int pipe_fds[2];
+	if (pipe2(pipe_fds, O_CLOEXEC) < 0)
+		return;
+	pid_t pid = fork();
+	if (pid == 0) {
+		char byte;
+		close(pipe_fds[1]);
+		(void)read(pipe_fds[0], &byte, 1); /* the parent reads the status before the exec */
+		execl("/bin/sleep", "sleep", "100", (char *)NULL);
+		_exit(127);
+	}
+	close(pipe_fds[0]);
+	struct ct_state state = { .pid = pid, .status = LIBCT_STATUS_CREATED };
+	ct_pid_start_time(pid, &state.pid_start_time);
+	is_int((int)ct_state_status(&state), (int)LIBCT_STATUS_CREATED, "init before exec is created");
+
+	close(pipe_fds[1]); /* end of file releases the child */
+	char path[64];
+	char exe[256] = "";
+	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+	for (int i = 0; i < 500 && strstr(exe, "sleep") == NULL; i++) {
+		ssize_t n = readlink(path, exe, sizeof(exe) - 1);
+		exe[n > 0 ? n : 0] = '\0';
+		usleep(10000);
+	}
+	is_int((int)ct_state_status(&state), (int)LIBCT_STATUS_RUNNING, "init after exec is running");
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	is_int((int)ct_state_status(&state), (int)LIBCT_STATUS_STOPPED, "dead init is stopped");
+}
+
 static void test_invalid_ids(struct libct_context *context)
 {
 	const char *bad[] = { "", ".", "..", "a/b", "a b", "a\nb", "ü" };
@@ -225,6 +300,8 @@ int main(void)
 	test_start_socket(dir);
 	test_state_dir(context);
 	test_dead_pid();
+	test_state_write_replaces(context);
+	test_created_but_executed();
 	test_invalid_ids(context);
 	test_names();
 
