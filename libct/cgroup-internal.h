@@ -19,8 +19,9 @@
 #define CT_CGROUP_UNIFIED "unified"
 /* Prefix of the map keys that record what ct_cgroup_create() made. */
 #define CT_CGROUP_CREATED_PREFIX "created:"
-/* The map key that records the cgroup driver ("systemd"); absent for cgroupfs. */
-#define CT_CGROUP_DRIVER_KEY "driver"
+/* The map key that records the cgroup driver ("systemd"); absent for
+ * cgroupfs. It has a ":" so that code reading hierarchies skips it. */
+#define CT_CGROUP_DRIVER_KEY "meta:driver"
 
 /* How long ct_cgroup_destroy() retries a busy directory, in milliseconds. */
 #define CT_CGROUP_DESTROY_TIMEOUT_MS 5000

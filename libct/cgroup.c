@@ -200,6 +200,10 @@ static int resolve_cgroups_path(const struct ct_cgroup_params *params, char **re
 {
 	const char *path = params->cgroups_path;
 	*ret_absolute = false;
+	/* The systemd tree starts at the cgroup of PID 1, which the caller
+	 * reads instead of its own. */
+	if (params->systemd)
+		return ct_cgroup_systemd_path(path, params->id, ret_relative, err);
 	/* Go callers write an absent string as "". */
 	if (path == NULL || path[0] == '\0')
 		return resolve_default_path(params->id, ret_relative, err);
@@ -208,7 +212,7 @@ static int resolve_cgroups_path(const struct ct_cgroup_params *params, char **re
 		return ct_error_set(
 		    err, ENOTSUP,
 		    "linux.cgroupsPath: \"%s\" has the systemd form \"slice:prefix:name\", which "
-		    "needs the systemd cgroup driver (not supported)",
+		    "needs the systemd cgroup driver (--systemd-cgroup)",
 		    path);
 
 	_cleanup_free_ char *relative = NULL;
@@ -539,6 +543,32 @@ static int add_v1_and_hybrid(struct ct_cgroup *cgroup, const struct mount_scan *
 	return 0;
 }
 
+/* ------------------------------------------------- systemd driver root */
+
+/*
+ * Turns the cgroups of PID 1 into the tops of the systemd tree in each
+ * hierarchy. systemd runs itself in "init.scope" below the top. A systemd
+ * in a container without a cgroup namespace keeps its tree below the
+ * container's cgroup, where PID 1 is. A path outside the caller's cgroup
+ * namespace shows as "/.." and has no directory the caller can use.
+ */
+static int find_systemd_roots(const char *file, char **paths, struct libct_error *err)
+{
+	for (size_t i = 0; paths != NULL && paths[i] != NULL; i++) {
+		char *path = paths[i];
+		if (strcmp(path, "/..") == 0 || strncmp(path, "/../", 4) == 0)
+			return ct_error_set(err, ENOENT,
+			                    "find the systemd cgroup tree: PID 1 is in \"%s\" (\"%s\"), outside "
+			                    "the runtime's cgroup namespace",
+			                    path, file);
+		size_t len = strlen(path);
+		size_t suffix = strlen("/init.scope");
+		if (len >= suffix && strcmp(path + len - suffix, "/init.scope") == 0)
+			path[len - suffix > 0 ? len - suffix : 1] = '\0';
+	}
+	return 0;
+}
+
 /* -------------------------------------------------- new, free, layout */
 
 static void cgroup_freep(struct ct_cgroup **cgroup)
@@ -593,9 +623,13 @@ int ct_cgroup_new(const struct ct_cgroup_params *params, struct ct_cgroup **ret_
 
 	const char *self_file =
 	    params->proc_self_cgroup != NULL ? params->proc_self_cgroup : "/proc/self/cgroup";
+	if (params->systemd)
+		self_file = params->proc_init_cgroup != NULL ? params->proc_init_cgroup : "/proc/1/cgroup";
 	_cleanup_strv_ char **self_names = NULL;
 	_cleanup_strv_ char **self_paths = NULL;
 	r = read_self_cgroup(self_file, &self_names, &self_paths, err);
+	if (r == 0 && params->systemd)
+		r = find_systemd_roots(self_file, self_paths, err);
 	if (r < 0)
 		return r;
 
@@ -613,9 +647,13 @@ int ct_cgroup_new(const struct ct_cgroup_params *params, struct ct_cgroup **ret_
 	_cleanup_cgroup_ struct ct_cgroup *cgroup = ct_calloc(1, sizeof(*cgroup));
 	cgroup->clone_fd = -1;
 	cgroup->context = params->context;
+	cgroup->systemd = params->systemd;
 	r = find_hierarchies(cgroup, mountinfo, mount_root, &placement, err);
 	if (r < 0)
 		return r;
+	if (params->systemd)
+		ct_debug(params->context, "systemd cgroup driver: unit cgroup \"%s\" below the cgroup of PID 1",
+		         relative);
 
 	*ret_cgroup = ct_steal_pointer(&cgroup);
 	return 0;
@@ -1233,7 +1271,7 @@ int ct_cgroup_destroy(struct ct_cgroup *cgroup, struct libct_error *err)
 
 int ct_cgroup_to_map(const struct ct_cgroup *cgroup, struct spec_map *ret_map)
 {
-	size_t count = cgroup->n_hierarchies;
+	size_t count = cgroup->n_hierarchies + (cgroup->systemd ? 1 : 0);
 	for (size_t i = 0; i < cgroup->n_hierarchies; i++)
 		if (cgroup->hierarchies[i].created != NULL)
 			count++;
@@ -1249,6 +1287,10 @@ int ct_cgroup_to_map(const struct ct_cgroup *cgroup, struct spec_map *ret_map)
 			continue;
 		entries[n].key = ct_asprintf(CT_CGROUP_CREATED_PREFIX "%s", cgroup->hierarchies[i].name);
 		entries[n++].value = ct_strdup(cgroup->hierarchies[i].created);
+	}
+	if (cgroup->systemd) {
+		entries[n].key = ct_strdup(CT_CGROUP_DRIVER_KEY);
+		entries[n++].value = ct_strdup("systemd");
 	}
 	ret_map->entries = entries;
 	ret_map->n_entries = n;
@@ -1318,6 +1360,10 @@ int ct_cgroup_from_map(const struct spec_map *map, struct ct_cgroup **ret_cgroup
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < map->n_entries; i++) {
 			const struct spec_map_entry *entry = &map->entries[i];
+			if (entry->key != NULL && strcmp(entry->key, CT_CGROUP_DRIVER_KEY) == 0) {
+				cgroup->systemd = entry->value != NULL && strcmp(entry->value, "systemd") == 0;
+				continue;
+			}
 			bool marker = entry->key != NULL && strncmp(entry->key, CT_CGROUP_CREATED_PREFIX,
 			                                            strlen(CT_CGROUP_CREATED_PREFIX)) == 0;
 			if (marker != (pass == 1))

@@ -393,6 +393,11 @@ struct ct_cgroup_params {
 	const char *id;           /* the container id, for the default path */
 	const char *mountinfo;    /* NULL means "/proc/self/mountinfo"; tests pass a fixture file */
 	struct libct_context *context; /* for debug logs; may be NULL */
+	/* cgroups_path has the systemd driver's form "slice:prefix:name", below
+	 * the cgroup of PID 1 read from proc_init_cgroup (NULL means
+	 * "/proc/1/cgroup"; tests pass a fixture file). */
+	bool systemd;
+	const char *proc_init_cgroup;
 };
 
 /* Resolves the layout and the container's directory in every hierarchy. No

@@ -144,7 +144,7 @@ static void test_rejections(void)
 	check_rejected(
 	    &fixture, "system.slice:ctrun:web", "web", ENOTSUP,
 	    "linux.cgroupsPath: \"system.slice:ctrun:web\" has the systemd form \"slice:prefix:name\", "
-	    "which needs the systemd cgroup driver (not supported)");
+	    "which needs the systemd cgroup driver (--systemd-cgroup)");
 	check_rejected(&fixture, NULL, "a/b", EINVAL,
 	               "cgroup of container \"a/b\": the id cannot be a directory name");
 	check_rejected(&fixture, NULL, "..", EINVAL,
