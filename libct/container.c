@@ -195,6 +195,8 @@ static int create_cgroup(struct create_job *job, struct libct_error *err)
 	struct ct_cgroup_params params = {
 		.cgroups_path = job->config->linux_config.cgroups_path,
 		.id = job->id,
+		.context = job->context,
+		.systemd = job->context->systemd_cgroup,
 	};
 	const struct spec_resources *resources = &job->config->linux_config.resources;
 	uint64_t trace_start = ct_trace_begin(job->context);

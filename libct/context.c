@@ -27,6 +27,7 @@ int libct_context_new(const struct libct_context_config *config, struct libct_co
 		context->log_level = config->log_level;
 		context->trace = config->trace;
 		context->trace_userdata = config->trace_userdata;
+		context->systemd_cgroup = config->systemd_cgroup;
 	} else {
 		context->log_level = LIBCT_LOG_WARNING;
 	}

@@ -121,6 +121,7 @@ struct libct_context {
 	enum libct_log_level log_level;
 	libct_trace_fn trace;
 	void *trace_userdata;
+	bool systemd_cgroup;
 	const char *trace_id; /* the container of the running call, for the records */
 	pid_t trace_pid;      /* the pid for the records, in the caller's pid namespace; 0 means getpid() */
 };

@@ -76,6 +76,11 @@ struct libct_context_config {
 	enum libct_log_level log_level; /* lines above this level are dropped */
 	libct_trace_fn trace;          /* NULL: no phase is timed */
 	void *trace_userdata;
+	/* create and run read linux.cgroupsPath as the systemd driver's
+	 * "slice:prefix:name" and make that unit's directory in cgroupfs,
+	 * without asking systemd (docs/cgroups.md). Later commands take the
+	 * driver from the saved state. */
+	bool systemd_cgroup;
 };
 
 struct libct_context;

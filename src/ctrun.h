@@ -33,6 +33,8 @@ struct cli_globals {
 	const char *log_path;
 	enum cli_log_format log_format;
 	bool debug;
+	/* --systemd-cgroup or --cgroup-manager systemd */
+	bool systemd_cgroup;
 };
 
 /* Creates a libct context for the global flags, with the log sink as its

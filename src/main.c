@@ -45,8 +45,8 @@ static const struct command commands[] = {
 	{"help", cmd_help, "print the help of ctrun or of one command"},
 };
 
-/* Global flags that callers pass and ctrun accepts without acting on them,
- * except systemd cgroups, which are rejected as not supported. */
+/* Global flags that callers pass and ctrun accepts; of these, only the
+ * systemd cgroup driver changes anything (see check_global_flags()). */
 struct ignored_flags {
 	const char *rootless;
 	const char *cgroup_manager;
@@ -81,9 +81,10 @@ static const struct cli_option global_options[] = {
 	{"rootless", 0, CLI_OPTION_TRISTATE, &flags.ignored.rootless, "VALUE",
 	 "true, false or auto, also as a separate word (bare: true): accepted and ignored"},
 	{"cgroup-manager", 0, CLI_OPTION_STRING, &flags.ignored.cgroup_manager, "NAME",
-	 "cgroupfs or disabled: accepted and ignored; systemd is not supported"},
+	 "cgroupfs, disabled (both ignored) or systemd (as --systemd-cgroup)"},
 	{"systemd-cgroup", 0, CLI_OPTION_FLAG, &flags.ignored.systemd_cgroup, NULL,
-	 "not supported: ctrun has no systemd cgroup driver yet"},
+	 "read linux.cgroupsPath as \"slice:prefix:name\" and make that unit's cgroup directly in "
+	 "cgroupfs, below the cgroup of PID 1, without asking systemd over D-Bus"},
 	{"log-level", 0, CLI_OPTION_STRING, &flags.ignored.log_level, "LEVEL", "accepted and ignored"},
 	{"version", 'v', CLI_OPTION_FLAG, &flags.version, NULL, "print the versions and exit"},
 	{NULL, 0, 0, NULL, NULL, NULL},
@@ -141,22 +142,30 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
+/*
+ * ctrun has no D-Bus client: with the systemd driver it makes the unit's
+ * directory itself, so a running systemd does not know the unit and may
+ * move or remove it. The debug log states this, and docs/cgroups.md
+ * explains it.
+ */
+static void log_systemd_driver(void)
+{
+	cli_debug("systemd cgroup driver: linux.cgroupsPath is \"slice:prefix:name\"; create and run "
+		  "make the unit's cgroup in cgroupfs, other commands use the cgroup saved in the state");
+	if (access("/run/systemd/system", F_OK) == 0)
+		cli_debug("systemd is running, but ctrun makes the scope directly in cgroupfs without "
+			  "asking systemd over D-Bus: systemd does not know the unit");
+}
+
 /* Checks the values of the global flags once the log sink is open, and logs
  * the flags that are ignored. Returns an exit status, or -1 to go on. */
 static int check_global_flags(const struct cli_syntax *syntax)
 {
 	const struct ignored_flags *ignored = &flags.ignored;
 
-	if (ignored->systemd_cgroup) {
-		cli_error("--systemd-cgroup: not supported: ctrun has no systemd cgroup driver yet");
-		return CLI_EXIT_FAILURE;
-	}
-	if (ignored->cgroup_manager != NULL) {
-		if (strcmp(ignored->cgroup_manager, "systemd") == 0) {
-			cli_error("--cgroup-manager \"systemd\": not supported: "
-				  "ctrun has no systemd cgroup driver yet");
-			return CLI_EXIT_FAILURE;
-		}
+	if (ignored->cgroup_manager != NULL && strcmp(ignored->cgroup_manager, "systemd") == 0) {
+		flags.globals.systemd_cgroup = true;
+	} else if (ignored->cgroup_manager != NULL) {
 		if (strcmp(ignored->cgroup_manager, "cgroupfs") != 0 &&
 		    strcmp(ignored->cgroup_manager, "disabled") != 0)
 			return cli_usage_error(syntax, "invalid value \"%s\" for flag \"--cgroup-manager\": "
@@ -165,6 +174,10 @@ static int check_global_flags(const struct cli_syntax *syntax)
 		cli_debug("ignoring --cgroup-manager \"%s\": ctrun always manages cgroups through cgroupfs",
 			  ignored->cgroup_manager);
 	}
+	if (ignored->systemd_cgroup)
+		flags.globals.systemd_cgroup = true;
+	if (flags.globals.systemd_cgroup)
+		log_systemd_driver();
 	/* The parser has checked the value. */
 	if (ignored->rootless != NULL)
 		cli_debug("ignoring --rootless \"%s\": the flag changes nothing in ctrun", ignored->rootless);
@@ -295,6 +308,7 @@ struct libct_context *cli_context_new(const struct cli_globals *globals)
 		.log_userdata = NULL,
 		.log_level = cli_log_level(),
 		.trace = cli_trace_enabled() ? cli_trace_libct : NULL,
+		.systemd_cgroup = globals->systemd_cgroup,
 	};
 	struct libct_context *context = NULL;
 	struct libct_error err = {0};

@@ -178,6 +178,7 @@ vm_lane_files=(
 	tests/integration/events.bats
 	tests/integration/memory-floor.bats
 	tests/integration/resources.bats
+	tests/integration/systemd-cgroup.bats
 	tests/integration/apparmor.bats
 )
 
