@@ -1062,10 +1062,14 @@ static int delete_container(struct libct_context *context, const char *id, int d
 /* Returns the cgroup that config names for container id, with only the
  * container's own directory in each hierarchy marked for removal: without
  * state.json it is unknown which parents the create made. */
-static int cgroup_from_config(const struct spec_config *config, const char *id, struct ct_cgroup **ret_cgroup,
-			      struct libct_error *err)
+static int cgroup_from_config(struct libct_context *context, const struct spec_config *config, const char *id,
+			      struct ct_cgroup **ret_cgroup, struct libct_error *err)
 {
-	struct ct_cgroup_params params = { .cgroups_path = config->linux_config.cgroups_path, .id = id };
+	/* The driver is recorded only in state.json, so the caller's flag
+	 * decides how to read the path. */
+	struct ct_cgroup_params params = { .cgroups_path = config->linux_config.cgroups_path,
+					   .id = id,
+					   .systemd = context->systemd_cgroup };
 	struct ct_cgroup *resolved = NULL;
 	int r = ct_cgroup_new(&params, &resolved, err);
 	if (r < 0)
@@ -1077,12 +1081,16 @@ static int cgroup_from_config(const struct spec_config *config, const char *id, 
 		return ct_error_sys(err, -r, "resolve cgroup paths");
 
 	size_t n_dirs = map.n_entries;
+	size_t n = n_dirs;
 	map.entries = ct_realloc(map.entries, (2 * n_dirs + 1) * sizeof(*map.entries));
 	for (size_t i = 0; i < n_dirs; i++) {
-		map.entries[n_dirs + i].key = ct_asprintf("created:%s", map.entries[i].key);
-		map.entries[n_dirs + i].value = ct_strdup(map.entries[i].value);
+		/* A key with a ":" (the systemd driver's "meta:driver") is no directory. */
+		if (strchr(map.entries[i].key, ':') != NULL)
+			continue;
+		map.entries[n].key = ct_asprintf("created:%s", map.entries[i].key);
+		map.entries[n++].value = ct_strdup(map.entries[i].value);
 	}
-	map.n_entries = 2 * n_dirs;
+	map.n_entries = n;
 	r = ct_cgroup_from_map(&map, ret_cgroup, err);
 	for (size_t i = 0; i < map.n_entries; i++) {
 		free(map.entries[i].key);
@@ -1107,7 +1115,7 @@ static int delete_without_state(struct libct_context *context, const char *id, i
 			load_err.message);
 
 	struct ct_cgroup *cgroup = NULL;
-	int r = config != NULL ? cgroup_from_config(config, id, &cgroup, err) : 0;
+	int r = config != NULL ? cgroup_from_config(context, config, id, &cgroup, err) : 0;
 	spec_config_free(config);
 	if (r < 0)
 		return r;

@@ -27,12 +27,27 @@ setup() {
 }
 
 teardown() {
+	local rc=0
 	if [ -n "$SD_INIT" ]; then
 		sd_ctrun delete --force "$CT_ID" >/dev/null 2>&1 || true
 		kill -KILL "$SD_INIT" 2>/dev/null || true
 		wait 2>/dev/null || true
 	fi
-	ct_teardown
+	ct_teardown || rc=$?
+	remove_test_slices
+	return $rc
+}
+
+# Removes the slice directories that a failed test left: ct_teardown
+# reports and removes the units, whose names have the test prefix, but
+# not their parent slices.
+remove_test_slices() {
+	local mnt dir
+	for mnt in $(awk '$9 == "cgroup" || $9 == "cgroup2" { print $5 }' /proc/self/mountinfo); do
+		while IFS= read -r dir; do
+			rmdir "$dir" 2>/dev/null || true
+		done < <(find "$mnt" -depth -type d -path "*/ctsd.slice*" -name "ctsd*" 2>/dev/null)
+	done
 }
 
 # Starts the PID namespace; SD_INIT is its PID 1 as seen from here.
@@ -136,6 +151,26 @@ unit_dir() {
 	run sd_ctrun delete --force "$CT_ID"
 	expect_success
 	[ ! -e "$(unit_dir pids ctsd.slice)" ] || fail "slice cgroup left: $(unit_dir pids ctsd.slice)"
+}
+
+@test "systemd cgroup: delete --force without state.json" {
+	# CRI-O passes the flag to delete too, which then reads the stored
+	# config's path as a unit.
+	requires ctrun
+	start_pid_namespace
+	local token=${CT_ID//-/} dir
+	update_config ".linux.cgroupsPath = \"ctsd-$token.slice:ctsd:$CT_CGROUP_PREFIX$CT_ID\"
+		| .process.args = [\"/bin/ctprobe\", \"sleep\", \"inf\"]"
+	run sd_ctrun --systemd-cgroup create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	dir=$(unit_dir pids "ctsd.slice/ctsd-$token.slice/ctsd-$CT_CGROUP_PREFIX$CT_ID.scope")
+	[ -n "$(cat "$dir/cgroup.procs")" ] || fail "the unit cgroup \"$dir\" holds no process"
+	rm "$CT_ROOT/$CT_ID/state.json"
+
+	run sd_ctrun --systemd-cgroup delete --force "$CT_ID"
+	expect_success
+	[ ! -e "$dir" ] || fail "unit cgroup left: $dir"
+	[ -z "$(ls -A "$CT_ROOT")" ] || fail "state left: $(ls -A "$CT_ROOT")"
 }
 
 @test "systemd cgroup: malformed paths are rejected" {
