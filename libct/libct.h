@@ -299,15 +299,16 @@ void libct_oom_watch_free(struct libct_oom_watch *watch);
 /* Returns the library's version string, for example "0.1.0". */
 const char *libct_version(void);
 
-/* ------------------------------------------ the runtime binary (sealed-exe.c) */
+/* ---------------------------------------------- the runtime binary (exeseal.c) */
 
 /*
- * Re-executes the calling program from a sealed in-memory copy of its
- * binary, with the same argv and environment, unless it already runs from
- * one. Call it first in main() of a program that creates containers or
+ * Re-executes the calling program from a view of its binary that cannot be
+ * written (a detached overlayfs without an upper layer, or else a sealed
+ * memfd copy), with the same argv and environment, unless it already runs
+ * from one. Call it first in main() of a program that creates containers or
  * executes processes in them: those processes start as its clones, and a
  * container must never reach the binary on the host (CVE-2019-5736).
- * Returns 0 when it already runs from a sealed copy, and a negative errno
+ * Returns 0 when it already runs from such a view, and a negative errno
  * on failure; on success it does not return.
  */
 int libct_protect_runtime_binary(char **argv, struct libct_error *err);
