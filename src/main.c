@@ -240,9 +240,10 @@ static void log_early_error(void)
 		cli_log_close();
 }
 
-/* The commands that make processes in a container run from a sealed copy
- * of the binary; see libct_protect_runtime_binary(). Returns -1 to go on,
- * or the exit status. */
+/* The commands that make processes in a container re-execute ctrun from a
+ * view of its binary that cannot be written, as
+ * libct_protect_runtime_binary() explains. Returns -1 to go on, or the
+ * exit status. */
 static int protect_binary(int argc, char **argv, int first)
 {
 	static const char *const spawners[] = {"create", "run", "exec"};
@@ -252,7 +253,7 @@ static int protect_binary(int argc, char **argv, int first)
 			continue;
 		cli_trace_before_reexec();
 		if (libct_protect_runtime_binary(argv, &err) >= 0)
-			return -1; /* already running from the sealed copy */
+			return -1; /* already running from a protected view */
 		cli_error("%s", err.message);
 		return CLI_EXIT_FAILURE;
 	}
@@ -283,13 +284,17 @@ int main(int argc, char **argv)
 		return CLI_EXIT_OK;
 	}
 
-	if (!cli_log_open(flags.globals.log_path, flags.globals.log_format, flags.globals.debug))
-		return CLI_EXIT_FAILURE;
-	status = check_global_flags(syntax);
-	if (status < 0 && !cli_trace_open(flags.trace_path, first < argc ? argv[first] : NULL))
-		status = CLI_EXIT_FAILURE;
+	/* The trace is opened first, so that the re-executed image gets the
+	 * start of this one. The re-execution comes before the log is open:
+	 * a line written before it would be written again by the new image.
+	 * A failure is kept by cli_error() until the log file is open. */
+	status = cli_trace_open(flags.trace_path, first < argc ? argv[first] : NULL) ? -1 : CLI_EXIT_FAILURE;
 	if (status < 0)
 		status = protect_binary(argc, argv, first);
+	if (!cli_log_open(flags.globals.log_path, flags.globals.log_format, flags.globals.debug))
+		return CLI_EXIT_FAILURE;
+	if (status < 0)
+		status = check_global_flags(syntax);
 	if (status < 0)
 		status = run_command(syntax, &flags.globals, argc - first, argv + first);
 
