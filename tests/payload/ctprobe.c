@@ -26,6 +26,7 @@
 #include <strings.h>
 #include <sys/personality.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -309,6 +310,103 @@ static int run_exe(char **args)
 			close(writable);
 		close(fd);
 	}
+	return written ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* Prints "written" when fd takes a write, else the errno name of the
+ * failed open or write; path is reopened for reading and writing. */
+static const char *try_reopen(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return strerrorname_np(errno);
+	const char *result = try_write(fd);
+	close(fd);
+	return result;
+}
+
+/* Clears the read-only flag of the mount that fd is the root of. */
+static const char *try_clear_rdonly(int fd)
+{
+	struct mount_attr attr = { .attr_clr = MOUNT_ATTR_RDONLY };
+
+	if (mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return strerrorname_np(errno);
+	return "cleared";
+}
+
+/* Waits up to 10 seconds for process pid to be gone. */
+static void wait_gone(const char *pid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%s", pid);
+	for (int i = 0; i < 1000 && access(path, F_OK) == 0; i++)
+		usleep(10000);
+}
+
+/* Tries to make fd's mount writable, to clone it and make the clone
+ * writable, and to pick its superblock; prints one result per way. */
+static void attack_mount(int fd, int *written)
+{
+	char again[64];
+
+	printf("setattr=%s\n", try_clear_rdonly(fd));
+	int clone = open_tree(fd, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	printf("clone=%s\n", clone >= 0 ? "cloned" : strerrorname_np(errno));
+	if (clone >= 0) {
+		printf("clone_setattr=%s\n", try_clear_rdonly(clone));
+		snprintf(again, sizeof(again), "/proc/self/fd/%d", clone);
+		const char *result = try_reopen(again);
+		printf("clone_write=%s\n", result);
+		*written |= strcmp(result, "written") == 0;
+		close(clone);
+	}
+	/* A picked superblock is reported, not reconfigured: it could be the
+	 * host's root filesystem. */
+	int fs = fspick(fd, "", FSPICK_EMPTY_PATH | FSPICK_CLOEXEC);
+	printf("fspick=%s\n", fs >= 0 ? "picked" : strerrorname_np(errno));
+	if (fs >= 0)
+		close(fs);
+}
+
+/* Attacks a process's executable the ways that need more than an open:
+ * keeps an O_PATH fd of /proc/PID/exe, lets PID go on by reading FIFO (when
+ * given) and waits until PID is gone. Then it reopens the fd for writing,
+ * clears the read-only flag of its mount, clones the mount and makes the
+ * clone writable, and picks the superblock. Prints one result per way.
+ * Exit status 0 only if no write went through. */
+static int run_exe_attack(char **args)
+{
+	char path[64], again[64], target[PATH_MAX];
+	int written = 0;
+
+	snprintf(path, sizeof(path), "/proc/%s/exe", args[0]);
+	int fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return fail_errno("open", path);
+	snprintf(again, sizeof(again), "/proc/self/fd/%d", fd);
+	ssize_t length = readlink(again, target, sizeof(target) - 1);
+	target[length > 0 ? length : 0] = '\0';
+	printf("target=%s\n", target);
+
+	if (args[1] != NULL) {
+		char buf[4096];
+		int fifo = open(args[1], O_RDONLY | O_CLOEXEC);
+		if (fifo < 0)
+			return fail_errno("open", args[1]);
+		while (read(fifo, buf, sizeof(buf)) > 0)
+			;
+		close(fifo);
+		wait_gone(args[0]);
+		printf("gone=%d\n", access(path, F_OK) != 0);
+	}
+
+	const char *result = try_reopen(again);
+	printf("reopen=%s\n", result);
+	written |= strcmp(result, "written") == 0;
+	attack_mount(fd, &written);
+	close(fd);
 	return written ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
@@ -695,6 +793,7 @@ static const struct command commands[] = {
 	{ "env", 0, "[NAME]", run_env },
 	{ "exit", 1, "STATUS", run_exit },
 	{ "exe", 1, "PID", run_exe },
+	{ "exe-attack", 1, "PID [FIFO]", run_exe_attack },
 	{ "fds", 0, "", run_fds },
 	{ "hostname", 0, "", run_hostname },
 	{ "id", 0, "", run_id },

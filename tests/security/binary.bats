@@ -4,9 +4,11 @@
 # CVE-2019-5736 class: a process in the container must never reach the
 # runtime's binary on the host through /proc/PID/exe. The init is a clone of
 # the runtime until it executes the program, so it is the target: it is not
-# dumpable, and the runtime runs from a sealed memfd copy of its binary, so
-# even a process allowed to open /proc/1/exe gets the copy, which refuses
-# writes. Each test checks that the host binary did not change.
+# dumpable, and the runtime runs from a protected view of its binary (a
+# detached overlayfs without an upper layer, or a sealed memfd where that
+# cannot be made), so even a process allowed to open /proc/1/exe gets the
+# view, which refuses writes. Each test checks that the host binary did not
+# change.
 
 load ../integration/helpers
 
@@ -20,6 +22,37 @@ teardown() {
 	ct_teardown
 	[ -z "${binary_sum:-}" ] || [ "$(sha256sum "$CTRUN" | cut -d' ' -f1)" = "$binary_sum" ] ||
 		fail "the runtime binary changed"
+}
+
+# Fails unless the probe's target is a protected view of the runtime: the
+# overlay's file, which /proc shows as its name at the root of the detached
+# mount, or the memfd.
+expect_protected_target() {
+	local target
+	target=$(probe_value target) || fail "no target in the output"
+	case "$target" in
+	"/$(basename "$CTRUN")" | /memfd:ctrun*) ;;
+	*) fail "the process runs $target" ;;
+	esac
+}
+
+# Fails if any way of the exe-attack probe wrote the binary or took hold
+# of its superblock.
+expect_attack_refused() {
+	local key
+	for key in write reopen clone_write; do
+		[ "$(probe_value $key)" != written ] || fail "$key went through"
+	done
+	[ "$(probe_value fspick)" != picked ] || fail "fspick took the superblock"
+}
+
+# Allows the container to run the dynamically linked runtime from the
+# busybox rootfs, with the host's libraries.
+bind_host_libraries() {
+	[ -e /lib64 ] && [ -d /lib/x86_64-linux-gnu ] || skip "needs the host's x86_64 libraries"
+	update_config '.mounts += [
+		{"destination": "/lib64", "type": "bind", "source": "/lib64", "options": ["rbind", "ro"]},
+		{"destination": "/lib/x86_64-linux-gnu", "type": "bind", "source": "/lib/x86_64-linux-gnu", "options": ["rbind", "ro"]}]'
 }
 
 # Creates the container and leaves its init waiting for start: the moment
@@ -38,29 +71,26 @@ create_waiting() {
 	expect_probe path EACCES
 }
 
-@test "binary init exe is a sealed copy for a process with CAP_SYS_PTRACE" {
-	update_config '.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"])'
+@test "binary init exe is a protected view with CAP_SYS_PTRACE" {
+	update_config '.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE", "CAP_SYS_ADMIN"])'
 	create_waiting
 	run ctrun exec "$CT_ID" /bin/ctprobe exe 1
 	expect_success
-	case "$(probe_value target)" in
-	/memfd:ctrun*) ;;
-	*) fail "the init runs $(probe_value target)" ;;
-	esac
-	[ "$(probe_value write)" != written ] || fail "write went through"
-	[ "$(probe_value reopen)" != written ] || fail "reopened for writing"
+	expect_protected_target
+	expect_attack_refused
+	run ctrun exec "$CT_ID" /bin/ctprobe exe-attack 1
+	expect_success
+	expect_protected_target
+	expect_attack_refused
 }
 
-@test "binary /proc/self/exe as the program runs the sealed copy" {
-	[ -e /lib64 ] && [ -d /lib/x86_64-linux-gnu ] || skip "needs the host's x86_64 libraries"
+@test "binary /proc/self/exe as the program runs the protected view" {
 	# The runtime is linked dynamically; the busybox rootfs needs the host's
 	# libraries for it to start in the container at all. Opening its log
 	# on a fifo keeps it waiting while the probe looks at it.
+	bind_host_libraries
 	mkfifo "$CT_BUNDLE/rootfs/log.fifo"
-	update_config '.mounts += [
-		{"destination": "/lib64", "type": "bind", "source": "/lib64", "options": ["rbind", "ro"]},
-		{"destination": "/lib/x86_64-linux-gnu", "type": "bind", "source": "/lib/x86_64-linux-gnu", "options": ["rbind", "ro"]}]
-		| .process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"])
+	update_config '.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"])
 		| .process.args = ["/proc/self/exe", "--log", "/log.fifo", "state", "none"]'
 	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
 	expect_success
@@ -68,12 +98,35 @@ create_waiting() {
 	expect_success
 	run ctrun exec "$CT_ID" /bin/ctprobe exe 1
 	expect_success
-	case "$(probe_value target)" in
-	/memfd:ctrun*) ;;
-	*) fail "the program runs $(probe_value target)" ;;
-	esac
-	[ "$(probe_value write)" != written ] || fail "write went through"
-	[ "$(probe_value reopen)" != written ] || fail "reopened for writing"
+	expect_protected_target
+	expect_attack_refused
+}
+
+@test "binary exe attacks after the process is gone" {
+	# The strongest container: no user namespace, CAP_SYS_ADMIN and
+	# CAP_SYS_PTRACE. An exec'd process runs the runtime's view through
+	# /proc/self/exe and waits on a fifo; the probe keeps an O_PATH fd of
+	# its exe, lets it exit, and then tries to reopen the fd for writing,
+	# make the mount writable, clone it, and pick its superblock.
+	bind_host_libraries
+	mkfifo "$CT_BUNDLE/rootfs/log.fifo"
+	update_config '.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE", "CAP_SYS_ADMIN"])'
+	start_sleeper
+	run ctrun exec --detach "$CT_ID" /proc/self/exe --log /log.fifo state none
+	expect_success
+	run ctrun exec "$CT_ID" /bin/sh -c 'for p in /proc/[0-9]*; do
+		[ "${p#/proc/}" = "$$" ] && continue
+		case "$(tr "\0" " " <$p/cmdline)" in *log.fifo*) echo "pid=${p#/proc/}" ;; esac
+	done'
+	expect_success
+	local pid
+	pid=$(probe_value pid) || fail "no process waits on the fifo"
+	run ctrun exec "$CT_ID" /bin/ctprobe exe-attack "$pid" /log.fifo
+	expect_success
+	expect_probe gone 1
+	expect_protected_target
+	expect_attack_refused
+	[ "$(probe_value reopen)" != ETXTBSY ] || fail "the process still ran at the reopen"
 }
 
 @test "binary exec process runs from the sealed copy" {
@@ -85,4 +138,60 @@ create_waiting() {
 	run ctrun exec "$CT_ID" /bin/sh -c 'for p in /proc/[0-9]*; do readlink $p/exe; done'
 	expect_success
 	expect_output_lacks "$CTRUN"
+}
+
+# Starts a command that runs the runtime with its log on the fifo, so that
+# the runtime waits there after the re-execution; its pid is $waiting_pid.
+start_waiting_runtime() {
+	local fifo=$1
+	shift
+	mkfifo "$fifo"
+	"$@" &
+	waiting_pid=$!
+	record_pid "$waiting_pid"
+}
+
+# Lets the waiting runtime go on and waits for it.
+release_waiting_runtime() {
+	timeout 10 cat "$1" >/dev/null || true
+	wait "$waiting_pid" || true
+}
+
+@test "binary runtime re-executes from a detached overlay" {
+	start_waiting_runtime "$CT_TMP/log.fifo" "$CTRUN" --root "$CT_ROOT" --log "$CT_TMP/log.fifo" \
+		create --bundle "$CT_TMP/none" "$CT_ID"
+	local exe type
+	for _ in $(seq 100); do
+		exe=$(readlink "/proc/$waiting_pid/exe") && [ "$exe" = "/$(basename "$CTRUN")" ] && break
+		sleep 0.05
+	done
+	type=$(stat -L -f -c %T "/proc/$waiting_pid/exe")
+	release_waiting_runtime "$CT_TMP/log.fifo"
+	[ "$exe" = "/$(basename "$CTRUN")" ] || fail "the runtime runs $exe"
+	[ "$type" = overlayfs ] || fail "the runtime's binary is on $type"
+}
+
+@test "binary fallback in a user namespace is a sealed memfd" {
+	# In a new user namespace the mount namespace still belongs to the
+	# initial one, so the overlay cannot be made.
+	unshare --user --map-root-user true 2>/dev/null || skip "no user namespace here"
+	start_waiting_runtime "$CT_TMP/log.fifo" unshare --user --map-root-user \
+		"$CTRUN" --root "$CT_ROOT" --log "$CT_TMP/log.fifo" create --bundle "$CT_TMP/none" "$CT_ID"
+	local exe
+	for _ in $(seq 100); do
+		exe=$(readlink "/proc/$waiting_pid/exe") && [[ "$exe" == /memfd:* ]] && break
+		sleep 0.05
+	done
+	release_waiting_runtime "$CT_TMP/log.fifo"
+	[[ "$exe" == /memfd:ctrun* ]] || fail "the runtime runs $exe"
+}
+
+@test "binary log lines written once across re-execution" {
+	run "$CTRUN" --root "$CT_ROOT" --debug --log "$CT_TMP/ctrun.log" --cgroup-manager cgroupfs \
+		create --bundle "$CT_TMP/none" "$CT_ID"
+	expect_failure
+	[ "$(grep -c 'ignoring --cgroup-manager' "$CT_TMP/ctrun.log")" = 1 ] ||
+		fail "debug line count: $(cat "$CT_TMP/ctrun.log")"
+	[ "$(grep -c 'level=error' "$CT_TMP/ctrun.log")" = 1 ] ||
+		fail "error line count: $(cat "$CT_TMP/ctrun.log")"
 }
