@@ -91,7 +91,7 @@ path_label() {
 }
 
 @test "selinux exec --process without a label" {
-	# runc 1.1.5 keeps the runtime's own label for this process.
+	# Giving this process the container's label is ctrun's choice.
 	requires ctrun
 	update_config ".process.selinuxLabel = \"$process_label\""
 	start_sleeper
@@ -137,8 +137,11 @@ path_label() {
 	done
 	start_sleeper
 	[ "$(path_label /dev)" = "$file_label" ] || fail "/dev is labelled \"$(path_label /dev)\""
-	# mqueue keeps its default label there, and the host's must not change.
-	[ "$(path_label /dev/mqueue)" != "$file_label" ] || fail "/dev/mqueue got the mount label"
+	# ctrun leaves mqueue with its default label there, because it may be
+	# the host's; runc 1.1.5 labels it.
+	if is_ctrun; then
+		[ "$(path_label /dev/mqueue)" != "$file_label" ] || fail "/dev/mqueue got the mount label"
+	fi
 	[ "$("$probe" label /dev/mqueue)" = "$host_mqueue" ] || fail "the host's /dev/mqueue was relabelled"
 }
 
