@@ -473,7 +473,9 @@ static int setup_child(struct exec_job *job, char **ret_path, struct libct_error
 	ct_trace_end(job->context, "sync", "wait_release", trace_start);
 	if (r < 0)
 		return r;
+	trace_start = ct_trace_begin(job->context);
 	r = ct_cgroup_join_self(&job->init.cgroup_join, err);
+	ct_trace_end(job->context, "cgroup", "join", trace_start);
 	if (r < 0)
 		return ct_error_prefix(err, "cgroup");
 
@@ -759,7 +761,7 @@ static int run_exec(struct exec_job *job, struct libct_error *err)
 		return r;
 	trace_start = ct_trace_begin(job->context);
 	r = configure_child(job, err);
-	ct_trace_end(job->context, "cgroup", "join", trace_start);
+	ct_trace_end(job->context, "configure", NULL, trace_start);
 	if (r < 0)
 		return r;
 	trace_start = ct_trace_begin(job->context);
