@@ -273,10 +273,7 @@ static int pass_terminal(struct create_job *job, struct libct_error *err)
 		return ct_error_set(err, EPIPE, "container init reported ready without sending its terminal");
 	if (r < 0)
 		return r;
-	if (job->console_fd >= 0)
-		return ct_terminal_send_fd(job->console_fd, master, "/dev/ptmx", err);
-	*job->options->ret_terminal_fd = ct_steal_fd(&master);
-	return 0;
+	return ct_terminal_deliver(&master, job->console_fd, job->options->ret_terminal_fd, err);
 }
 
 static int prepare_init(struct create_job *job, struct libct_error *err)

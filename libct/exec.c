@@ -454,18 +454,6 @@ static int enter_root(struct exec_job *job, struct libct_error *err)
 	return 0;
 }
 
-static int setup_terminal(struct exec_job *job, struct libct_error *err)
-{
-	const struct spec_process *process = job->process;
-	_cleanup_close_ int master =
-		ct_terminal_setup(&process->console_size, false, process->user.uid, process->user.gid, err);
-	if (master < 0)
-		return ct_error_prefix(err, "terminal");
-	int r = ct_terminal_send_fd(job->child_tty_fd, master, "/dev/ptmx", err);
-	ct_closep(&job->child_tty_fd);
-	return r;
-}
-
 static int setup_child(struct exec_job *job, char **ret_path, struct libct_error *err)
 {
 	uint64_t trace_start = ct_trace_begin(job->context);
@@ -496,7 +484,7 @@ static int setup_child(struct exec_job *job, char **ret_path, struct libct_error
 		return r;
 
 	if (job->process->terminal) {
-		r = setup_terminal(job, err);
+		r = ct_terminal_setup_and_send(job->process, false, &job->child_tty_fd, err);
 		if (r < 0)
 			return r;
 	}
@@ -695,10 +683,7 @@ static int forward_terminal(struct exec_job *job, struct libct_error *err)
 	}
 	if (r < 0)
 		return r;
-	if (job->console_fd >= 0)
-		return ct_terminal_send_fd(job->console_fd, master, "/dev/ptmx", err);
-	*job->options->ret_terminal_fd = ct_steal_fd(&master);
-	return 0;
+	return ct_terminal_deliver(&master, job->console_fd, job->options->ret_terminal_fd, err);
 }
 
 static int write_pid_file(struct exec_job *job, struct libct_error *err)

@@ -60,22 +60,6 @@ static int setup_rootfs(struct ct_init *init, struct libct_error *err)
 	return r < 0 ? ct_error_prefix(err, "rootfs") : 0;
 }
 
-/* The pty is allocated after pivot_root, so that /dev/ptmx is the
- * container's own devpts instance. */
-static int setup_terminal(struct ct_init *init, struct libct_error *err)
-{
-	const struct spec_process *process = init->config->process;
-	if (!process->terminal)
-		return 0;
-	_cleanup_close_ int master =
-		ct_terminal_setup(&process->console_size, true, process->user.uid, process->user.gid, err);
-	if (master < 0)
-		return ct_error_prefix(err, "terminal");
-	int r = ct_terminal_send_fd(init->terminal_fd, master, "/dev/ptmx", err);
-	ct_closep(&init->terminal_fd);
-	return r;
-}
-
 static int setup_container(struct ct_init *init, char **ret_path, struct libct_error *err)
 {
 	uint64_t trace_start = ct_trace_begin(init->context);
@@ -111,9 +95,13 @@ static int setup_container(struct ct_init *init, char **ret_path, struct libct_e
 		return r;
 	ct_notify_set_listen_pid(init);
 
-	r = setup_terminal(init, err);
-	if (r < 0)
-		return r;
+	/* The pty is allocated after pivot_root, so that /dev/ptmx is the
+	 * container's own devpts instance. */
+	if (init->config->process->terminal) {
+		r = ct_terminal_setup_and_send(init->config->process, true, &init->terminal_fd, err);
+		if (r < 0)
+			return r;
+	}
 	trace_start = ct_trace_begin(init->context);
 	r = ct_process_prepare(init, ret_path, err);
 	ct_trace_end(init->context, "process", NULL, trace_start);

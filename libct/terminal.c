@@ -105,6 +105,26 @@ int ct_terminal_setup(const struct spec_console_size *size, bool bind_console_on
 	return ct_steal_fd(&master);
 }
 
+int ct_terminal_setup_and_send(const struct spec_process *process, bool bind_console, int *sock,
+			       struct libct_error *err)
+{
+	_cleanup_close_ int master =
+		ct_terminal_setup(&process->console_size, bind_console, process->user.uid, process->user.gid, err);
+	if (master < 0)
+		return ct_error_prefix(err, "terminal");
+	int r = ct_terminal_send_fd(*sock, master, "/dev/ptmx", err);
+	ct_closep(sock);
+	return r;
+}
+
+int ct_terminal_deliver(int *master, int console_fd, int *ret_terminal_fd, struct libct_error *err)
+{
+	if (console_fd >= 0)
+		return ct_terminal_send_fd(console_fd, *master, "/dev/ptmx", err);
+	*ret_terminal_fd = ct_steal_fd(master);
+	return 0;
+}
+
 int ct_terminal_send_fd(int sock, int fd, const char *name, struct libct_error *err)
 {
 	char control[CMSG_SPACE(sizeof(int))] = { 0 };

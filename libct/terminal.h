@@ -29,11 +29,20 @@
 int ct_terminal_setup(const struct spec_console_size *size, bool bind_console, uid_t uid, gid_t gid,
 		      struct libct_error *err);
 
+/* Container side: sets up the terminal of process as ct_terminal_setup()
+ * does, sends its master over *sock and closes *sock. */
+int ct_terminal_setup_and_send(const struct spec_process *process, bool bind_console, int *sock,
+			       struct libct_error *err);
+
 /* Sends fd with SCM_RIGHTS and name as the payload over a unix socket. */
 int ct_terminal_send_fd(int sock, int fd, const char *name, struct libct_error *err);
 /* Receives one fd sent by ct_terminal_send_fd(); -EPIPE when the peer
  * closed the socket without sending one. */
 int ct_terminal_recv_fd(int sock, int *ret_fd, struct libct_error *err);
+
+/* Runtime side: sends *master to the console socket console_fd or, when
+ * console_fd is -1, moves it to *ret_terminal_fd for the caller. */
+int ct_terminal_deliver(int *master, int console_fd, int *ret_terminal_fd, struct libct_error *err);
 
 /* Runtime side: connects to the caller's console socket, a unix stream
  * socket at path, before anything else is set up. */
