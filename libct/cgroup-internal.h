@@ -41,6 +41,9 @@ struct ct_cgroup_hierarchy {
 	/* The top-most directory that ct_cgroup_create() made: dir or one of
 	 * its ancestors. NULL when dir existed before. */
 	char *created;
+	/* ct_cgroup_create() made a directory above the one that
+	 * ct_cgroup_plan_created() recorded. */
+	bool beyond_plan;
 	/* Controllers of the hierarchy (NULL-terminated): for v1 those bound
 	 * to it, for cgroup2 those in its root's cgroup.controllers. */
 	char **controllers;

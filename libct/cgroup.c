@@ -704,6 +704,15 @@ static size_t find_top_missing(const char *dir, size_t root_len)
 	return missing;
 }
 
+bool ct_cgroup_created_beyond_plan(const struct ct_cgroup *cgroup)
+{
+	for (size_t i = 0; i < cgroup->n_hierarchies; i++) {
+		if (cgroup->hierarchies[i].beyond_plan)
+			return true;
+	}
+	return false;
+}
+
 void ct_cgroup_plan_created(struct ct_cgroup *cgroup)
 {
 	for (size_t i = 0; i < cgroup->n_hierarchies; i++) {
@@ -771,6 +780,8 @@ static int make_dirs(struct ct_cgroup_hierarchy *hierarchy, struct libct_error *
 		return 0;
 
 	_cleanup_free_ char *top = ct_strndup(path, first_made);
+	if (hierarchy->created == NULL || first_made < strlen(hierarchy->created))
+		hierarchy->beyond_plan = true;
 	note_created(hierarchy, top);
 	if (hierarchy->unified || !strv_contains(hierarchy->controllers, "cpuset"))
 		return 0;

@@ -607,11 +607,15 @@ static int run_create(struct create_job *job, struct libct_error *err)
 	r = create_cgroup(job, err);
 	if (r < 0)
 		return r;
-	/* If the caller dies from here on, delete finds the cgroup in this
-	 * state; its init dies with the caller (parent death signal). */
-	r = save_state(job, LIBCT_STATUS_CREATING, err);
-	if (r < 0)
-		return r;
+	/* If the caller dies from here on, delete finds the cgroup in the
+	 * state that create_cgroup() saved, and the init dies with the caller
+	 * (parent death signal). That state needs another write only when the
+	 * plan missed a directory. */
+	if (ct_cgroup_created_beyond_plan(job->cgroup)) {
+		r = save_state(job, LIBCT_STATUS_CREATING, err);
+		if (r < 0)
+			return r;
+	}
 	uint64_t trace_start = ct_trace_begin(job->context);
 	r = prepare_init(job, err);
 	ct_trace_end(job->context, "prepare", NULL, trace_start);

@@ -415,6 +415,9 @@ int ct_cgroup_create(struct ct_cgroup *cgroup, struct libct_error *err);
  * make in each hierarchy, so that a state saved first covers a create
  * killed halfway; ct_cgroup_destroy() tolerates directories never made. */
 void ct_cgroup_plan_created(struct ct_cgroup *cgroup);
+/* Whether ct_cgroup_create() made more than the plan: a shared parent was
+ * removed in between, and a state saved with the plan misses it. */
+bool ct_cgroup_created_beyond_plan(const struct ct_cgroup *cgroup);
 /* Moves pid into the container's cgroup in every hierarchy. */
 int ct_cgroup_enter(struct ct_cgroup *cgroup, pid_t pid, struct libct_error *err);
 /* Returns an O_DIRECTORY fd of the container's cgroup2 directory for
