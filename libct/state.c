@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "exeseal.h"
 #include "internal.h"
 #include "state.h"
 
@@ -399,13 +400,10 @@ int ct_pid_start_time(pid_t pid, unsigned long long *ret_start_time)
 	return 0;
 }
 
-/* The /proc/PID/exe link of a process that runs the sealed copy of the
- * runtime made by libct_protect_runtime_binary(). */
-#define SEALED_EXE_LINK "/memfd:ctrun (deleted)"
-
 /* Tells whether a live init has executed the user program. Until then it is
- * a clone of the runtime, so its /proc/PID/exe is the sealed copy, or the
- * same binary as ours when the caller runs unsealed. This holds even when
+ * a clone of the runtime, so its /proc/PID/exe is the protected view of the
+ * runtime's binary that libct_protect_runtime_binary() made, or the same
+ * binary as ours when the caller runs unprotected. This holds even when
  * the start that released the init died before it could record "running".
  * When a link cannot be read, the recorded status is kept. */
 static bool init_executed(pid_t pid)
@@ -414,12 +412,13 @@ static bool init_executed(pid_t pid)
 	char init_exe[PATH_MAX];
 	char own_exe[PATH_MAX];
 	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+	_cleanup_close_ int init_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (init_fd >= 0 && ct_exeseal_kind(init_fd) != CT_EXESEAL_NONE)
+		return false;
 	ssize_t init_len = readlink(path, init_exe, sizeof(init_exe) - 1);
 	if (init_len <= 0)
 		return false;
 	init_exe[init_len] = '\0';
-	if (strcmp(init_exe, SEALED_EXE_LINK) == 0)
-		return false;
 	ssize_t own_len = readlink("/proc/self/exe", own_exe, sizeof(own_exe) - 1);
 	if (own_len <= 0)
 		return false;
