@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ctrun.h"
@@ -122,6 +123,23 @@ static void take_origin(void)
 	(void)unsetenv(ORIGIN_VARIABLE);
 }
 
+/* Opens the trace file for appending. With O_NONBLOCK, a FIFO that has no
+ * reader cannot block the command. Only a regular file is accepted. */
+static int open_sink(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0600);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int saved = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
 bool cli_trace_open(const char *path, const char *command)
 {
 	bool from_flag = path != NULL;
@@ -135,14 +153,15 @@ bool cli_trace_open(const char *path, const char *command)
 	/* Opened once here, so that a path that cannot be written fails before
 	 * any container exists. A caller that set only the variable cannot see
 	 * this error, so its command goes on without a trace. */
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	int fd = open_sink(path);
 	if (fd < 0 && from_flag) {
-		cli_error("open trace file \"%s\": %s", path, strerror(errno));
+		cli_error("open trace file \"%s\": %s", path,
+			  errno == EINVAL ? "not a regular file" : strerror(errno));
 		return false;
 	}
 	if (fd < 0) {
 		cli_log(LIBCT_LOG_WARNING, "open trace file \"%s\" of CTRUN_TRACE: %s; tracing is off", path,
-			strerror(errno));
+			errno == EINVAL ? "not a regular file" : strerror(errno));
 		(void)unsetenv(ORIGIN_VARIABLE);
 		return true;
 	}
@@ -171,7 +190,7 @@ void cli_trace_flush(void)
 {
 	if (sink.path == NULL || sink.len == 0)
 		return;
-	int fd = open(sink.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	int fd = open_sink(sink.path);
 	if (fd < 0) {
 		cli_log(LIBCT_LOG_WARNING, "open trace file \"%s\": %s", sink.path, strerror(errno));
 		sink.len = 0;

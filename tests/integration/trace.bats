@@ -250,6 +250,22 @@ start_of() {
 	expect_output_has "open trace file"
 }
 
+@test "trace file that is a FIFO is refused without blocking" {
+	mkfifo "$CT_TMP/fifo"
+	run ctrun --trace="$CT_TMP/fifo" list
+	expect_failure 1
+	expect_output_has "open trace file \"$CT_TMP/fifo\""
+
+	CTRUN_TRACE=$CT_TMP/fifo run ctrun list
+	expect_success
+	expect_output_has "tracing is off"
+
+	mkdir "$CT_TMP/dir"
+	run ctrun --trace="$CT_TMP/dir" list
+	expect_failure 1
+	expect_output_has "open trace file \"$CT_TMP/dir\""
+}
+
 @test "trace flag wins over CTRUN_TRACE" {
 	update_config '.process.args = ["/bin/true"]'
 	CTRUN_TRACE=$CT_TMP/from-variable.jsonl run ctrun --trace="$TRACE" run --bundle "$CT_BUNDLE" "$CT_ID"
