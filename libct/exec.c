@@ -506,6 +506,7 @@ __attribute__((noreturn)) static void run_child(struct exec_job *job)
 	if (job->console_fd >= 0)
 		close(job->console_fd);
 	ct_reset_signals();
+	ct_close_inherited_fds(job->init.preserve_fds);
 	/* A filter with SCMP_ACT_NOTIFY sends its listener fd over this socket. */
 	job->init.sync_fd = job->child_sync_fd;
 	if (job->context->log != NULL) {

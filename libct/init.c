@@ -137,6 +137,7 @@ void ct_init_run(struct ct_init *init, int runtime_sync_fd)
 	/* Before the mounts: the records take the pid from the host's /proc. */
 	ct_trace_route_to_runtime(init->context, &init->sync_fd);
 	ct_reset_signals();
+	ct_close_inherited_fds(init->preserve_fds);
 
 	/* While the runtime waits for READY, its death kills the init; the
 	 * signal is cleared before READY because `create` exits afterwards. */

@@ -293,6 +293,7 @@ int ct_process_prepare(struct ct_init *init, char **ret_path, struct libct_error
  * would keep ignored signals and the mask (`run` blocks the signals it
  * forwards). */
 void ct_reset_signals(void);
+void ct_close_inherited_fds(int preserve_fds);
 /* Executes the user program; returns only on failure. */
 int ct_process_exec(struct ct_init *init, const char *path, struct libct_error *err);
 

@@ -5,11 +5,13 @@
  * CAP_SETPCAP, and setgroups/setresgid need CAP_SETGID, so all of them come
  * before setresuid(); PR_SET_KEEPCAPS keeps the permitted set across it.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <linux/close_range.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
@@ -411,6 +413,29 @@ int ct_process_prepare(struct ct_init *init, char **ret_path, struct libct_error
 	if (close_range(3 + (unsigned)init->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		return ct_error_sys(err, errno, "mark inherited fds close-on-exec");
 	return 0;
+}
+
+/* Closes the fds above the handed-over ones that are not close-on-exec.
+ * Every fd of the runtime is close-on-exec, so these come from the caller,
+ * and execve would close them anyway. Closing them at once means that a
+ * container process allowed to look into a waiting init or exec process
+ * (/proc/PID/fd with CAP_SYS_PTRACE) never finds a host file there. */
+void ct_close_inherited_fds(int preserve_fds)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	if (dir == NULL)
+		return; /* execve still closes them */
+	int first = 3 + preserve_fds;
+	for (struct dirent *entry; (entry = readdir(dir)) != NULL;) {
+		char *end;
+		long fd = strtol(entry->d_name, &end, 10);
+		if (*end != '\0' || end == entry->d_name || fd < first || fd == dirfd(dir))
+			continue;
+		int flags = fcntl((int)fd, F_GETFD);
+		if (flags >= 0 && !(flags & FD_CLOEXEC))
+			close((int)fd);
+	}
+	closedir(dir);
 }
 
 void ct_reset_signals(void)

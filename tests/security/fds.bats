@@ -64,6 +64,34 @@ teardown() { ct_teardown; }
 	expect_line "3=/dev/null"
 }
 
+@test "fds a waiting init holds no fd the caller left open" {
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID" 7<"$CT_BUNDLE/config.json" 8>"$CT_TMP/inherited"
+	expect_success
+	local init
+	init=$(container_pid "$CT_ID")
+	local held
+	held=$(ls -l "/proc/$init/fd")
+	if grep -qF -e "$CT_TMP/inherited" -e "$CT_BUNDLE/config.json" <<<"$held"; then
+		fail "the waiting init holds a caller's fd: $held"
+	fi
+	run ctrun delete --force "$CT_ID"
+	expect_success
+}
+
+@test "fds a preserved fd stays open in the waiting init" {
+	run ctrun create --preserve-fds 1 --bundle "$CT_BUNDLE" "$CT_ID" 3>"$CT_TMP/kept" 4>"$CT_TMP/dropped"
+	expect_success
+	local init held
+	init=$(container_pid "$CT_ID")
+	held=$(ls -l "/proc/$init/fd")
+	grep -qF "$CT_TMP/kept" <<<"$held" || fail "the preserved fd 3 is gone: $held"
+	if grep -qF "$CT_TMP/dropped" <<<"$held"; then
+		fail "the waiting init holds fd 4: $held"
+	fi
+	run ctrun delete --force "$CT_ID"
+	expect_success
+}
+
 @test "fds cwd symlink to a host path stays in the rootfs" {
 	mkdir -p "$CT_TMP/host-dir" "$CT_BUNDLE/rootfs$CT_TMP/host-dir"
 	touch "$CT_TMP/host-dir/host-only"
