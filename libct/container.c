@@ -829,9 +829,9 @@ int libct_container_start(struct libct_context *context, const char *id, struct 
 	(void)unlinkat(dir_fd, CT_START_SOCKET, 0);
 	ct_debug(context, "start container \"%s\": the init executed the program", id);
 
-	/* The program runs from here on whatever happens to state.json, and
-	 * ct_state_status() reports it running even while the file still records
-	 * created, so a failed write is only worth a warning. */
+	/* The program runs from here on, whatever happens to state.json. Since
+	 * ct_state_status() reports a created init that has executed the program
+	 * as running, a failed write is only a warning. */
 	state->status = LIBCT_STATUS_RUNNING;
 	trace_start = ct_trace_begin(context);
 	struct libct_error save_err = { 0 };

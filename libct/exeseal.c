@@ -105,7 +105,7 @@ static bool is_detached(uint64_t mnt_id)
  * Returns whether fd is a file, not a mount root, on a read-only overlayfs
  * mount that is in no mount namespace of the caller: the view that
  * ct_exeseal_overlay() makes. Another program could prepare such a view
- * with an upper layer; the container still cannot write through it, since
+ * with an upper layer. The container still cannot write through it, because
  * it reaches neither the mount's root nor the superblock.
  */
 static bool is_detached_overlay(int fd)

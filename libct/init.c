@@ -156,9 +156,9 @@ void ct_init_run(struct ct_init *init, int runtime_sync_fd)
 	if (ct_sync_report_ready(init->sync_fd, &err) < 0)
 		_exit(1);
 	init->context->log = NULL; /* the runtime stops reading after READY */
-	/* Without the parent death signal, end of stream here tells that
-	 * `create` died before it recorded the container, so no `start` or
-	 * `delete` would find this init. The release comes after state.json. */
+	/* The parent death signal is cleared by now, so end of stream here means
+	 * that `create` died before it recorded the container. No `start` or
+	 * `delete` would find this init then. The release follows state.json. */
 	if (ct_sync_wait_release(init->sync_fd, &err) < 0)
 		_exit(1);
 	close(init->sync_fd);

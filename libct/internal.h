@@ -133,9 +133,9 @@ struct libct_context {
  * before clone and read by the child. Lives in the child's copy of memory.
  */
 /*
- * How a child of the runtime enters the container's cgroups (see
- * ct_cgroup_join_prepare()): clone3 places it in the cgroup2 hierarchy,
- * and the child itself joins each v1 hierarchy through its "tasks" file.
+ * Cgroup placement of a child of the runtime (see ct_cgroup_join_prepare()).
+ * clone3 places the child in the cgroup2 hierarchy, and the child itself
+ * joins each v1 hierarchy through its "tasks" file.
  */
 struct ct_cgroup_join {
 	int clone_fd;     /* cgroup2 directory for CLONE_INTO_CGROUP, or -1 */

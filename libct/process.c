@@ -171,7 +171,7 @@ static void prepare_home(struct ct_init *init)
 /*
  * Sets the rlimits, but RLIMIT_NOFILE only where it rises. The init still
  * opens fds after create has reported success, such as the connection of
- * `start`, so a lower limit would make it die with nobody told. Raising
+ * `start`, so a lower limit would make it die without an error report. Raising
  * needs CAP_SYS_RESOURCE, which the process may lose at the user switch,
  * and set_final_nofile() then only lowers, which needs no privilege.
  */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Unit tests of the protected views of the runtime binary (libct/exeseal.c):
- * the overlay and the memfd each hold the file's bytes and refuse writes,
- * ct_exeseal_kind() distinguishes them from a plain file, and ct_exeseal_open()
+ * Unit tests of the protected views of the runtime binary (libct/exeseal.c).
+ * The overlay and the memfd each contain the file's bytes and reject writes.
+ * ct_exeseal_kind() tells them from a plain file, and ct_exeseal_open()
  * falls back to the memfd where the overlay cannot be made.
  */
 #include <errno.h>
