@@ -8,7 +8,6 @@
 #include <limits.h>
 #include <linux/sched.h>
 #include <poll.h>
-#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -452,13 +451,15 @@ static char *format_now(void)
 	return ct_asprintf("%s.%09ldZ", date, now.tv_nsec);
 }
 
+/* Returns the user name of a rootless runtime from the host's /etc/passwd
+ * (no other NSS source), or its uid where the file has no entry. */
 static char *owner_name(void)
 {
 	uid_t uid = geteuid();
 	if (uid == 0)
 		return ct_strdup("");
-	struct passwd *pw = getpwuid(uid);
-	return pw != NULL ? ct_strdup(pw->pw_name) : ct_asprintf("%u", uid);
+	char *name = ct_host_user_name(uid);
+	return name != NULL ? name : ct_asprintf("%u", uid);
 }
 
 static int save_state(struct create_job *job, enum libct_status status, struct libct_error *err)

@@ -112,6 +112,16 @@ int ct_open_in_root(int root_fd, const char *path, int flags, mode_t mode, struc
  * symlink on the way gets its target created, also inside root_fd. */
 int ct_mkdir_p_in_root(int root_fd, const char *path, mode_t mode, struct libct_error *err);
 
+/* Returns the name of the first entry for uid in data, the text of a
+ * passwd(5) file, or NULL when none matches. */
+char *ct_passwd_user_name(const char *data, uid_t uid);
+/* Returns the name of uid in the host's /etc/passwd, or NULL when the file
+ * cannot be read or has no entry for uid. NOTE: other NSS sources, such as
+ * LDAP or systemd-userdbd, are not consulted. glibc loads them as shared
+ * modules that must match the glibc of the link, which a static ctrun
+ * executable cannot ensure. */
+char *ct_host_user_name(uid_t uid);
+
 /* ---------------------------------------------------------- the context */
 
 struct libct_context {

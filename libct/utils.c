@@ -377,3 +377,55 @@ int ct_mkdir_p_in_root(int root_fd, const char *path, mode_t mode, struct libct_
 {
 	return mkdir_p_in_root(root_fd, path == NULL ? "" : path, mode, 0, err);
 }
+
+/* ----------------------------------------------------------- user names */
+
+/* Only the first 16 MiB of the host's /etc/passwd are read. */
+#define HOST_PASSWD_MAX_SIZE (16 * 1024 * 1024)
+
+/* Parses the uid field of a passwd(5) line, which ends at the next ':' or
+ * at line_end: one or more decimal digits, at most UINT32_MAX. */
+static bool parse_passwd_uid(const char *field, const char *line_end, uid_t *ret_uid)
+{
+	uint64_t value = 0;
+	const char *p = field;
+	for (; p < line_end && *p != ':'; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		value = value * 10 + (uint64_t)(*p - '0');
+		if (value > UINT32_MAX)
+			return false;
+	}
+	if (p == field)
+		return false;
+	*ret_uid = (uid_t)value;
+	return true;
+}
+
+char *ct_passwd_user_name(const char *data, uid_t uid)
+{
+	const char *line = data;
+	while (*line != '\0') {
+		const char *end = strchrnul(line, '\n');
+		/* name:password:uid:... with a name that is not empty */
+		const char *name_end = memchr(line, ':', (size_t)(end - line));
+		const char *password_end = NULL;
+		if (name_end != NULL && name_end > line)
+			password_end = memchr(name_end + 1, ':', (size_t)(end - name_end - 1));
+		uid_t line_uid;
+		if (password_end != NULL && parse_passwd_uid(password_end + 1, end, &line_uid) && line_uid == uid)
+			return ct_strndup(line, (size_t)(name_end - line));
+		if (*end == '\0')
+			break;
+		line = end + 1;
+	}
+	return NULL;
+}
+
+char *ct_host_user_name(uid_t uid)
+{
+	_cleanup_free_ char *data = NULL;
+	if (ct_read_file_at(AT_FDCWD, "/etc/passwd", HOST_PASSWD_MAX_SIZE, &data, NULL, NULL) < 0)
+		return NULL;
+	return ct_passwd_user_name(data, uid);
+}

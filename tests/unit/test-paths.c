@@ -286,6 +286,43 @@ static void test_cleanup_helpers(void)
 	free(taken);
 }
 
+/* Looks uid up in data and frees the name, for is_str(). */
+static const char *passwd_name(const char *data, uid_t uid)
+{
+	static char name[64];
+	_cleanup_free_ char *found = ct_passwd_user_name(data, uid);
+	if (found == NULL)
+		return "(none)";
+	snprintf(name, sizeof(name), "%s", found);
+	return name;
+}
+
+static void test_passwd_user_name(void)
+{
+	const char *data = "root:x:0:0:root:/root:/bin/bash\n"
+			   "# a comment\n"
+			   "\n"
+			   "+::::::\n"
+			   ":x:1000:1000::/home:/bin/sh\n"
+			   "nouid:x:\n"
+			   "letters:x:10a0:0::/:/bin/sh\n"
+			   "alice:x:1000:1000:Alice:/home/alice:/bin/bash\n"
+			   "alias:x:1000:1000::/home/alice:/bin/bash\n"
+			   "short:x:2000\n"
+			   "last:x:4294967295:0::/:/bin/sh";
+	is_str(passwd_name(data, 0), "root", "passwd: first line");
+	is_str(passwd_name(data, 1000), "alice", "passwd: first valid entry wins");
+	is_str(passwd_name(data, 2000), "short", "passwd: uid as the last field");
+	is_str(passwd_name(data, 4294967295u), "last", "passwd: last line without newline");
+	is_str(passwd_name(data, 10), "(none)", "passwd: uid with letters skipped");
+	/* 4294967296 would wrap to uid 0 in 32 bits. */
+	is_str(passwd_name("huge:x:4294967296:0::/:/bin/sh\nroot:x:0:0::/:/bin/sh\n", 0), "root",
+	       "passwd: overflowing uid skipped");
+	is_str(passwd_name(data, 3000), "(none)", "passwd: unknown uid");
+	is_str(passwd_name("", 0), "(none)", "passwd: empty file");
+	is_str(passwd_name("name:x:", 0), "(none)", "passwd: empty uid field");
+}
+
 static void remove_tree(void)
 {
 	_cleanup_free_ char *command = ct_asprintf("rm -rf '%s'", top);
@@ -305,6 +342,7 @@ int main(void)
 	test_mkdir_p_in_root();
 	test_file_helpers();
 	test_cleanup_helpers();
+	test_passwd_user_name();
 
 	ct_closep(&root_fd);
 	remove_tree();
