@@ -6,6 +6,8 @@
 set -euo pipefail
 
 packages=(
+	# libc6-dev and the library -dev packages also ship the .a archives
+	# that the static PIE ctrun executable links (meson option static_pie)
 	meson ninja-build gcc pkg-config libc6-dev
 	libyajl-dev libseccomp-dev libcap-dev libselinux1-dev
 	busybox-static bats jq iproute2 util-linux procps file
