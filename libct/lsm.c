@@ -22,13 +22,12 @@
 #include "internal.h"
 #include "mounts.h"
 
-#if HAVE_SELINUX
-#include <selinux/selinux.h>
-#endif
-
 #define APPARMOR_ENABLED_FILE "/sys/module/apparmor/parameters/enabled"
 #define APPARMOR_EXEC_FILE "/proc/thread-self/attr/apparmor/exec"
 #define APPARMOR_CURRENT_FILE "/proc/thread-self/attr/apparmor/current"
+/* The file that sets the SELinux label of this thread's next execve, the
+ * one that libselinux's setexeccon() writes. */
+#define SELINUX_EXEC_FILE "/proc/thread-self/attr/exec"
 #define SELINUX_XATTR "security.selinux"
 
 char *ct_lsm_apparmor_command(const char *profile)
@@ -80,7 +79,8 @@ int ct_lsm_check(struct libct_context *context, struct spec_config *config, stru
 	}
 	if (process->selinux_label != NULL && !HAVE_SELINUX)
 		return ct_error_set(err, ENOTSUP,
-				    "process.selinuxLabel: SELinux is enabled but ctrun was built without libselinux");
+				    "process.selinuxLabel: SELinux is enabled but ctrun was built with "
+				    "-Dselinux=disabled: rebuild it with -Dselinux=enabled");
 	char **mount_label = config != NULL ? &config->linux_config.mount_label : NULL;
 	if (mount_label != NULL && *mount_label != NULL) {
 		/* The label is written in double quotes into the mount data,
@@ -219,14 +219,20 @@ static int set_apparmor_profile(const char *profile, struct libct_error *err)
 
 static int set_selinux_label(const char *label, struct libct_error *err)
 {
-#if HAVE_SELINUX
-	if (setexeccon(label) < 0)
-		return ct_error_sys(err, errno, "process.selinuxLabel: set label \"%s\"", label);
-#else
-	(void)label;
-	(void)err;
-#endif
-	return 0;
+	_cleanup_close_ int fd = open_procfs_file(SELINUX_EXEC_FILE, O_WRONLY, err);
+	if (fd == -EPERM)
+		return fd;
+	if (fd < 0)
+		return ct_error_sys(err, -fd, "process.selinuxLabel: open \"%s\"", SELINUX_EXEC_FILE);
+	/* The kernel needs no trailing NUL or newline, and a write either
+	 * sets the whole label or fails. */
+	size_t len = strlen(label);
+	if (write(fd, label, len) == (ssize_t)len)
+		return 0;
+	if (errno == EINVAL)
+		return ct_error_set(err, EINVAL, "process.selinuxLabel: set label \"%s\": invalid label, "
+						 "or one that the loaded policy does not define", label);
+	return ct_error_sys(err, errno, "process.selinuxLabel: set label \"%s\"", label);
 }
 
 int ct_lsm_set_exec_labels(const struct spec_process *process, struct libct_error *err)
