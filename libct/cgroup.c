@@ -686,22 +686,49 @@ static void note_created(struct ct_cgroup_hierarchy *hierarchy, const char *path
 	}
 }
 
-/* Returns the length of the top-most missing prefix of dir (a component
- * boundary below root_len), or 0 when dir exists. Walks up from dir,
- * because usually dir or its parent is the first that exists. */
-static size_t find_top_missing(const char *dir, size_t root_len)
+static bool path_exists(char *path, size_t len)
 {
-	_cleanup_free_ char *path = ct_strdup(dir);
-	size_t missing = 0;
-	for (size_t len = strlen(path); len > root_len;) {
-		path[len] = '\0';
-		if (access(path, F_OK) == 0 || errno != ENOENT)
-			break;
+	char saved = path[len];
+	path[len] = '\0';
+	bool exists = access(path, F_OK) == 0 || errno != ENOENT;
+	path[len] = saved;
+	return exists;
+}
+
+/* Walks up from path[0..len) while the prefixes are missing, down to
+ * stop_len. Returns the length of the top-most missing one, or missing when
+ * path[0..len) exists. */
+static size_t walk_up_missing(char *path, size_t len, size_t stop_len, size_t missing)
+{
+	while (len > stop_len && !path_exists(path, len)) {
 		missing = len;
-		char *slash = strrchr(path, '/');
+		const char *slash = memrchr(path, '/', len);
 		len = slash != NULL ? (size_t)(slash - path) : 0;
 	}
 	return missing;
+}
+
+/*
+ * Returns the length of the top-most missing prefix of dir (a component
+ * boundary below root_len), or 0 when dir exists. Without a hint it walks
+ * up from dir, because usually dir or its parent is the first that exists.
+ * hint is the relative length of that prefix in another hierarchy, where
+ * the same parents are often missing too: when the prefix of that length
+ * is missing and its parent exists, two lookups suffice.
+ */
+static size_t find_top_missing(const char *dir, size_t root_len, size_t hint)
+{
+	_cleanup_free_ char *path = ct_strdup(dir);
+	size_t full_len = strlen(path);
+	size_t candidate = root_len + hint;
+	if (hint == 0 || candidate > full_len || (path[candidate] != '/' && path[candidate] != '\0'))
+		return walk_up_missing(path, full_len, root_len, 0);
+
+	if (path_exists(path, candidate))
+		return walk_up_missing(path, full_len, candidate, 0);
+	const char *slash = memrchr(path, '/', candidate);
+	size_t parent = slash != NULL ? (size_t)(slash - path) : 0;
+	return walk_up_missing(path, parent, root_len, candidate);
 }
 
 bool ct_cgroup_created_beyond_plan(const struct ct_cgroup *cgroup)
@@ -715,13 +742,18 @@ bool ct_cgroup_created_beyond_plan(const struct ct_cgroup *cgroup)
 
 void ct_cgroup_plan_created(struct ct_cgroup *cgroup)
 {
+	/* The relative length of the shallowest missing prefix so far. */
+	size_t hint = 0;
 	for (size_t i = 0; i < cgroup->n_hierarchies; i++) {
 		struct ct_cgroup_hierarchy *hierarchy = &cgroup->hierarchies[i];
-		size_t missing = find_top_missing(hierarchy->dir, strlen(hierarchy->mount_point));
-		if (missing > 0) {
-			_cleanup_free_ char *path = ct_strndup(hierarchy->dir, missing);
-			note_created(hierarchy, path);
-		}
+		size_t root_len = strlen(hierarchy->mount_point);
+		size_t missing = find_top_missing(hierarchy->dir, root_len, hint);
+		if (missing == 0)
+			continue;
+		_cleanup_free_ char *path = ct_strndup(hierarchy->dir, missing);
+		note_created(hierarchy, path);
+		if (hint == 0 || missing - root_len < hint)
+			hint = missing - root_len;
 	}
 }
 
@@ -739,11 +771,12 @@ static int make_dir(char *path, size_t len)
 
 /*
  * Creates the missing directories of hierarchy->dir and records the top-most
- * one it made. It tries dir first and walks up only while mkdir fails with
- * ENOENT, because usually dir or its parent is the first that is missing.
- * That saves the lookups of every existing prefix. Returns -ENOENT when a
- * parent disappeared under it, which happens when another container
- * removes a shared parent at the same moment; the caller retries.
+ * one it made. It starts at the top-most missing directory that
+ * ct_cgroup_plan_created() recorded, or else at dir, and walks up only while
+ * mkdir fails with ENOENT, because usually dir or its parent is the first
+ * that is missing. That saves the lookups of every existing prefix. Returns
+ * -ENOENT when a parent disappeared under it, which happens when another
+ * container removes a shared parent at the same moment; the caller retries.
  */
 static int make_dirs(struct ct_cgroup_hierarchy *hierarchy, struct libct_error *err)
 {
@@ -753,6 +786,9 @@ static int make_dirs(struct ct_cgroup_hierarchy *hierarchy, struct libct_error *
 
 	/* Up: find the deepest directory that mkdir makes or finds. */
 	size_t len = full_len;
+	if (hierarchy->created != NULL && path_is_below(path, hierarchy->created) &&
+	    strlen(hierarchy->created) > root_len)
+		len = strlen(hierarchy->created);
 	int r;
 	while ((r = make_dir(path, len)) == -ENOENT) {
 		char saved = path[len];
@@ -1213,20 +1249,17 @@ static int remove_ancestor(struct ct_cgroup *cgroup, const char *dir, long long 
 	}
 }
 
-static int destroy_hierarchy_dir(struct ct_cgroup *cgroup, struct ct_cgroup_hierarchy *hierarchy,
-                                 long long deadline, struct libct_error *err)
+/* Removes the ancestors of dir that create made, after dir itself. */
+static int remove_created_ancestors(struct ct_cgroup *cgroup, struct ct_cgroup_hierarchy *hierarchy,
+                                    long long deadline, struct libct_error *err)
 {
-	int r = remove_tree(hierarchy->dir, deadline, err);
-	if (r < 0)
-		return r;
-
 	_cleanup_free_ char *path = ct_strdup(hierarchy->dir);
 	while (strcmp(path, hierarchy->created) != 0) {
 		char *slash = strrchr(path, '/');
 		if (slash == NULL || slash == path)
 			break;
 		*slash = '\0';
-		r = remove_ancestor(cgroup, path, deadline, err);
+		int r = remove_ancestor(cgroup, path, deadline, err);
 		if (r < 0)
 			return r;
 		if (r > 0)
@@ -1238,6 +1271,32 @@ static int destroy_hierarchy_dir(struct ct_cgroup *cgroup, struct ct_cgroup_hier
 	return 0;
 }
 
+static int destroy_hierarchy_dir(struct ct_cgroup *cgroup, struct ct_cgroup_hierarchy *hierarchy,
+                                 long long deadline, struct libct_error *err)
+{
+	int r = remove_tree(hierarchy->dir, deadline, err);
+	if (r < 0)
+		return r;
+	return remove_created_ancestors(cgroup, hierarchy, deadline, err);
+}
+
+/*
+ * Tries one rmdir of the container's directory in every hierarchy, which
+ * succeeds in the usual case: the processes have exited and no sub-cgroups
+ * exist. Stops at the first failure and returns false, and the caller then
+ * takes the slow path of thaw and retries. A directory that this removed
+ * reads as ENOENT there.
+ */
+static bool remove_empty_leaves(struct ct_cgroup *cgroup)
+{
+	for (size_t i = 0; i < cgroup->n_hierarchies; i++) {
+		const struct ct_cgroup_hierarchy *hierarchy = &cgroup->hierarchies[i];
+		if (hierarchy->created != NULL && rmdir(hierarchy->dir) < 0 && errno != ENOENT)
+			return false;
+	}
+	return true;
+}
+
 int ct_cgroup_destroy(struct ct_cgroup *cgroup, struct libct_error *err)
 {
 	long long deadline = ct_cgroup_now_ms() + CT_CGROUP_DESTROY_TIMEOUT_MS;
@@ -1245,19 +1304,26 @@ int ct_cgroup_destroy(struct ct_cgroup *cgroup, struct libct_error *err)
 	size_t similar = 0;
 
 	ct_closep(&cgroup->clone_fd);
+	/* No thaw is needed when every leaf is empty, because an empty cgroup
+	 * can be removed even when it is frozen. */
+	bool leaves_removed = remove_empty_leaves(cgroup);
 	/* Each step is tried even when an earlier one failed, so that as
-	 * little as possible stays behind. Every hierarchy is thawed before
-	 * the first removal, because a process frozen in the freezer
+	 * little as possible stays behind. Otherwise every hierarchy is thawed
+	 * before the next removal, because a process frozen in the freezer
 	 * hierarchy keeps its cgroups in all the others busy. */
-	for (size_t i = 0; i < 2 * cgroup->n_hierarchies; i++) {
+	for (size_t i = leaves_removed ? cgroup->n_hierarchies : 0; i < 2 * cgroup->n_hierarchies; i++) {
 		struct ct_cgroup_hierarchy *hierarchy = &cgroup->hierarchies[i % cgroup->n_hierarchies];
 		if (hierarchy->created == NULL)
 			continue;
 
 		struct libct_error local = {0};
-		int r = i < cgroup->n_hierarchies
-		            ? thaw_tree(hierarchy, hierarchy->dir, &local)
-		            : destroy_hierarchy_dir(cgroup, hierarchy, deadline, &local);
+		int r;
+		if (i < cgroup->n_hierarchies)
+			r = thaw_tree(hierarchy, hierarchy->dir, &local);
+		else if (leaves_removed)
+			r = remove_created_ancestors(cgroup, hierarchy, deadline, &local);
+		else
+			r = destroy_hierarchy_dir(cgroup, hierarchy, deadline, &local);
 		if (r < 0 && result == 0) {
 			copy_error(err, &local);
 			result = r;
