@@ -246,6 +246,31 @@ static bool list_matches(const char *dir, const struct ct_device_line *lines, si
 	return n_listed == n_lines - 1;
 }
 
+/* devices.allow and devices.deny, each opened at its first line. The
+ * kernel takes each write(2) as one rule, so one fd serves every line. */
+struct device_files {
+	int allow_fd;
+	int deny_fd;
+};
+
+static int write_device_line(const char *dir, struct device_files *files, const struct ct_device_line *line,
+                             struct libct_error *err)
+{
+	bool allow = strcmp(line->file, "devices.allow") == 0;
+	int *fd = allow ? &files->allow_fd : &files->deny_fd;
+	_cleanup_free_ char *path = ct_asprintf("%s/%s", dir, line->file);
+	if (*fd < 0)
+		*fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	size_t len = strlen(line->rule);
+	ssize_t n = *fd < 0 ? -1 : write(*fd, line->rule, len);
+	if (n < 0)
+		return ct_error_sys(err, errno, "write \"%s\" to \"%s\"", line->rule, path);
+	if ((size_t)n != len)
+		return ct_error_set(err, EIO, "write \"%s\" to \"%s\": short write of %zd bytes", line->rule,
+		                    path, n);
+	return 0;
+}
+
 int ct_cgroup_v1_set_devices(const char *dir, const struct ct_device_rule *rules, size_t count,
                              size_t n_config, struct libct_error *err)
 {
@@ -254,14 +279,19 @@ int ct_cgroup_v1_set_devices(const char *dir, const struct ct_device_rule *rules
 	int r = ct_cgroup_v1_device_lines(rules, count, n_config, &lines, &n_lines, err);
 	if (r == 0 && list_matches(dir, lines, n_lines))
 		return 0;
+	if (r < 0)
+		return r;
 	/* The first line sets the default and clears the old exceptions, so an
 	 * update starts from a clean list too. NOTE: until the allow lines
 	 * follow, the container can open no device. */
+	struct device_files files = {.allow_fd = -1, .deny_fd = -1};
 	for (size_t i = 0; r == 0 && i < n_lines; i++) {
-		r = ct_cgroup_write(dir, lines[i].file, lines[i].rule, err);
+		r = write_device_line(dir, &files, &lines[i], err);
 		if (r < 0)
 			r = ct_error_prefix(err, FIELD);
 	}
+	ct_closep(&files.allow_fd);
+	ct_closep(&files.deny_fd);
 	return r;
 }
 
