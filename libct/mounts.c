@@ -23,6 +23,8 @@
 #define HOST_CGROUP_ROOT "/sys/fs/cgroup"
 /* Upper bound for /proc/self/cgroup, which lists one line per hierarchy. */
 #define SELF_CGROUP_MAX (64u << 10)
+/* Upper bound for /proc/self/mountinfo, about 100,000 mounts. */
+#define MOUNTINFO_MAX (16u << 20)
 
 const char *ct_fd_path(int fd, char buf[CT_FD_PATH_MAX])
 {
@@ -847,15 +849,17 @@ static bool parse_cgroup_mount(char *line, struct cgroup_hierarchy *ret)
 
 static int read_cgroup_hierarchies(struct cgroup_hierarchy **ret_list, size_t *ret_count, struct libct_error *err)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (f == NULL)
-		return ct_error_sys(err, errno, "open \"/proc/self/mountinfo\"");
+	/* One read of the whole file: each read(2) of mountinfo makes the
+	 * kernel find its place in the mount list again. */
+	_cleanup_free_ char *data = NULL;
+	int r = ct_read_file_at(AT_FDCWD, "/proc/self/mountinfo", MOUNTINFO_MAX, &data, NULL, err);
+	if (r < 0)
+		return r;
 
 	struct cgroup_hierarchy *list = NULL;
 	size_t count = 0;
-	_cleanup_free_ char *line = NULL;
-	size_t size = 0;
-	while (getline(&line, &size, f) > 0) {
+	char *save = NULL;
+	for (char *line = strtok_r(data, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
 		struct cgroup_hierarchy h = {0};
 		if (!parse_cgroup_mount(line, &h))
 			continue;
@@ -916,6 +920,21 @@ static char *own_cgroup_dir(const struct cgroup_hierarchy *h, const char *self_c
 	return ct_asprintf("%s%s", h->mount_point, rest);
 }
 
+/* The superblock options of a new cgroup mount, minus rw: the controllers,
+ * "name=" and flags such as xattr, so the new mount matches the hierarchy. */
+static const char *cgroup_mount_data(const struct cgroup_hierarchy *h)
+{
+	const char *data = h->v2 ? NULL : h->super_options;
+	if (data != NULL && strncmp(data, "rw,", 3) == 0)
+		data += 3;
+	return data;
+}
+
+static unsigned long cgroup_mount_flags(uint64_t attr_set)
+{
+	return MS_NOSUID | MS_NODEV | MS_NOEXEC | ((attr_set & MOUNT_ATTR_RDONLY) ? MS_RDONLY : 0);
+}
+
 /* Mounts one hierarchy: a new cgroup filesystem in a cgroup namespace,
  * whose root is the namespace's root, or else a bind of the host directory
  * of the container's cgroup. */
@@ -927,13 +946,8 @@ static int mount_hierarchy(struct ct_init *init, int root_fd, const char *target
 		_cleanup_close_ int fd = ct_mkdir_p_in_root(root_fd, target, 0755, err);
 		if (fd < 0)
 			return fd;
-		/* The superblock options minus rw: the controllers, "name=" and
-		 * flags such as xattr, so the new mount matches the hierarchy. */
-		const char *data = h->v2 ? NULL : h->super_options;
-		if (data != NULL && strncmp(data, "rw,", 3) == 0)
-			data += 3;
-		unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | ((attr_set & MOUNT_ATTR_RDONLY) ? MS_RDONLY : 0);
-		int r = mount_at_fd(h->v2 ? "cgroup2" : "cgroup", fd, h->v2 ? "cgroup2" : "cgroup", flags, data, err);
+		int r = mount_at_fd(h->v2 ? "cgroup2" : "cgroup", fd, h->v2 ? "cgroup2" : "cgroup",
+				    cgroup_mount_flags(attr_set), cgroup_mount_data(h), err);
 		if (r < 0)
 			return ct_error_prefix(err, "mount cgroup hierarchy on \"%s\"", target);
 		return 0;
@@ -953,6 +967,51 @@ static int mount_hierarchy(struct ct_init *init, int root_fd, const char *target
 	int r = ct_bind_mount(root_fd, &bind, err);
 	if (r < 0)
 		return ct_error_prefix(err, "bind mount \"%s\" on \"%s\"", source, target);
+	return 0;
+}
+
+/*
+ * Mounts one hierarchy on the directory name of the new tmpfs at tmpfs_fd,
+ * as mount_hierarchy() does. Only this process has written to that tmpfs,
+ * so name is looked up relative to tmpfs_fd, without the checks for image
+ * symlinks that ct_open_in_root() makes. That saves five system calls per
+ * hierarchy. target is the path inside the container, for messages.
+ */
+static int mount_hierarchy_below(struct ct_init *init, int tmpfs_fd, const char *name, const char *target,
+				 const struct cgroup_hierarchy *h, const char *self_cgroup, uint64_t attr_set,
+				 struct libct_error *err)
+{
+	if (mkdirat(tmpfs_fd, name, 0755) < 0 && errno != EEXIST)
+		return ct_error_sys(err, errno, "create the mount point \"%s\"", target);
+
+	if (init->new_cgroup_ns) {
+		_cleanup_close_ int fd = openat(tmpfs_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return ct_error_sys(err, errno, "open the mount point \"%s\"", target);
+		int r = mount_at_fd(h->v2 ? "cgroup2" : "cgroup", fd, h->v2 ? "cgroup2" : "cgroup",
+				    cgroup_mount_flags(attr_set), cgroup_mount_data(h), err);
+		if (r < 0)
+			return ct_error_prefix(err, "mount cgroup hierarchy on \"%s\"", target);
+		return 0;
+	}
+
+	_cleanup_free_ char *source = own_cgroup_dir(h, self_cgroup);
+	if (source == NULL)
+		return ct_error_set(err, ENOENT, "find the container's cgroup for \"%s\" in /proc/self/cgroup",
+				    h->mount_point);
+	_cleanup_close_ int tree_fd = open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree_fd < 0)
+		return ct_error_sys(err, errno, "bind mount \"%s\" on \"%s\": open source", source, target);
+	/* The flags go on the detached tree, so the mount never shows up
+	 * without them. */
+	int r = ct_mount_setattr(tree_fd, false, attr_set | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+				 0, target, err);
+	if (r < 0)
+		return ct_error_prefix(err, "bind mount \"%s\" on \"%s\"", source, target);
+	/* Without MOVE_MOUNT_T_SYMLINKS, a symlink at name is not followed. */
+	if (move_mount(tree_fd, "", tmpfs_fd, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return ct_error_sys(err, errno, "bind mount \"%s\" on \"%s\": attach the bind mount", source,
+				    target);
 	return 0;
 }
 
@@ -1013,20 +1072,26 @@ static int mount_cgroup_v1_layout(struct ct_init *init, int root_fd, const struc
 	/* Writable until the hierarchy directories and symlinks exist. */
 	unsigned long flags = (opts->flags & ~MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	r = mount_at_fd("tmpfs", dir_fd, "tmpfs", flags, "mode=755", err);
+	_cleanup_close_ int tmpfs_fd = -1;
+	if (r == 0) {
+		tmpfs_fd = ct_open_in_root(root_fd, m->destination, O_RDONLY | O_DIRECTORY, 0, err);
+		r = tmpfs_fd < 0 ? tmpfs_fd : 0;
+	}
 
 	uint64_t attr_set = (opts->flags & MS_RDONLY) ? MOUNT_ATTR_RDONLY : 0;
 	for (size_t i = 0; r == 0 && i < count; i++) {
 		const char *name = strrchr(list[i].mount_point, '/') + 1;
+		/* mountinfo shows canonical paths, so this only guards the
+		 * lookup relative to tmpfs_fd. */
+		if (name[0] == '\0' || streq(name, ".") || streq(name, ".."))
+			continue;
 		_cleanup_free_ char *target = ct_asprintf("%s/%s", m->destination, name);
-		r = mount_hierarchy(init, root_fd, target, &list[i], self_cgroup, attr_set, err);
+		r = mount_hierarchy_below(init, tmpfs_fd, name, target, &list[i], self_cgroup, attr_set, err);
 	}
 	free_hierarchies(list, count);
 	if (r < 0)
 		return r;
 
-	_cleanup_close_ int tmpfs_fd = ct_open_in_root(root_fd, m->destination, O_RDONLY | O_DIRECTORY, 0, err);
-	if (tmpfs_fd < 0)
-		return tmpfs_fd;
 	r = copy_cgroup_symlinks(tmpfs_fd, err);
 	if (r < 0)
 		return r;
