@@ -431,9 +431,37 @@ static int new_readonly_tmpfs(struct libct_error *err)
 	return fd;
 }
 
+/*
+ * State shared by the masked and read-only paths: the root's identity, an
+ * attached read-only tmpfs that masks each later directory as a clone,
+ * and the checked /dev/null. Creating one tmpfs and looking up /dev/null
+ * once saves four system calls per masked directory and three per masked
+ * file. Every masked directory thus shows the same empty superblock, which
+ * was created read-only, so no clone of it can be written either.
+ */
+struct mask_cache {
+	struct statx root;
+	int tmpfs_fd; /* -1 until the first directory is masked */
+	int null_fd;  /* -1 until the first file is masked */
+};
+
+static void mask_cache_clear(struct mask_cache *cache)
+{
+	ct_closep(&cache->tmpfs_fd);
+	ct_closep(&cache->null_fd);
+}
+
+static int mask_cache_init(int root_fd, struct mask_cache *cache, struct libct_error *err)
+{
+	*cache = (struct mask_cache){.tmpfs_fd = -1, .null_fd = -1};
+	if (statx(root_fd, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &cache->root) < 0)
+		return ct_error_sys(err, errno, "statx \"/\"");
+	return 0;
+}
+
 /* Opens /dev/null for masking and checks that it is the null device, since
  * the image could have put any file there. */
-static int open_null_tree(int root_fd, struct libct_error *err)
+static int open_null(int root_fd, struct libct_error *err)
 {
 	_cleanup_close_ int fd = ct_open_in_root(root_fd, "/dev/null", O_PATH, 0, err);
 	if (fd < 0)
@@ -443,60 +471,89 @@ static int open_null_tree(int root_fd, struct libct_error *err)
 		return ct_error_sys(err, errno, "stat \"/dev/null\"");
 	if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
 		return ct_error_set(err, EINVAL, "\"/dev/null\" in the container is not the null device");
-	int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	return ct_steal_fd(&fd);
+}
+
+static int open_null_tree(int root_fd, struct mask_cache *cache, struct libct_error *err)
+{
+	if (cache->null_fd < 0) {
+		int fd = open_null(root_fd, err);
+		if (fd < 0)
+			return fd;
+		cache->null_fd = fd;
+	}
+	int tree = open_tree(cache->null_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
 	if (tree < 0)
 		return ct_error_sys(err, errno, "clone the mount of \"/dev/null\"");
 	return tree;
 }
 
-/* Tells whether fd is the root of the container: the same inode on the same
- * mount, so that a bind mount of the rootfs elsewhere does not count. */
-static int is_container_root(int root_fd, int fd, const char *path, bool *ret_is_root, struct libct_error *err)
+/* Returns a detached read-only tmpfs: a new one for the first masked
+ * directory, and a clone of that one, attached by then, for the others. */
+static int open_tmpfs_tree(struct mask_cache *cache, struct libct_error *err)
 {
-	struct statx root_stx, stx;
-	unsigned int mask = STATX_INO | STATX_MNT_ID;
-	if (statx(root_fd, "", AT_EMPTY_PATH, mask, &root_stx) < 0 || statx(fd, "", AT_EMPTY_PATH, mask, &stx) < 0)
+	if (cache->tmpfs_fd < 0)
+		return new_readonly_tmpfs(err);
+	int tree = open_tree(cache->tmpfs_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (tree < 0)
+		return ct_error_sys(err, errno, "clone the read-only tmpfs of the masked paths");
+	return tree;
+}
+
+/* Tells whether fd is the root of the container: the same inode on the same
+ * mount, so that a bind mount of the rootfs elsewhere does not count. Also
+ * returns the file type of fd in *ret_mode. */
+static int is_container_root(const struct mask_cache *cache, int fd, const char *path, bool *ret_is_root,
+			     mode_t *ret_mode, struct libct_error *err)
+{
+	const struct statx *root = &cache->root;
+	struct statx stx;
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO | STATX_MNT_ID, &stx) < 0)
 		return ct_error_sys(err, errno, "statx \"%s\"", path);
-	*ret_is_root = stx.stx_mnt_id == root_stx.stx_mnt_id && stx.stx_ino == root_stx.stx_ino &&
-		       stx.stx_dev_major == root_stx.stx_dev_major && stx.stx_dev_minor == root_stx.stx_dev_minor;
+	*ret_is_root = stx.stx_mnt_id == root->stx_mnt_id && stx.stx_ino == root->stx_ino &&
+		       stx.stx_dev_major == root->stx_dev_major && stx.stx_dev_minor == root->stx_dev_minor;
+	*ret_mode = stx.stx_mode;
 	return 0;
 }
 
 /* A mount attached over the root is stacked above the process's root, so
  * the process would never see it. A path that resolves to the root, such
  * as "/", a symlink to "/" or "/bin/..", therefore needs its own handling. */
-static int mask_path(int root_fd, const char *path, struct libct_error *err)
+static int mask_path(int root_fd, const char *path, struct mask_cache *cache, struct libct_error *err)
 {
 	_cleanup_close_ int target = open_existing(root_fd, path, err);
 	if (target < 0)
 		return target == -ENOENT ? 0 : target;
 	bool is_root = false;
-	int r = is_container_root(root_fd, target, path, &is_root, err);
+	mode_t mode = 0;
+	int r = is_container_root(cache, target, path, &is_root, &mode, err);
 	if (r < 0)
 		return r;
 	if (is_root)
 		return ct_error_set(err, EINVAL, "\"%s\" is the container's root, which cannot be masked", path);
-	struct stat st;
-	if (fstat(target, &st) < 0)
-		return ct_error_sys(err, errno, "stat \"%s\"", path);
 
-	_cleanup_close_ int tree = S_ISDIR(st.st_mode) ? new_readonly_tmpfs(err) : open_null_tree(root_fd, err);
+	bool directory = S_ISDIR(mode);
+	_cleanup_close_ int tree = directory ? open_tmpfs_tree(cache, err) : open_null_tree(root_fd, cache, err);
 	if (tree < 0)
 		return tree;
-	return attach(tree, target, path, err);
+	r = attach(tree, target, path, err);
+	if (r == 0 && directory && cache->tmpfs_fd < 0)
+		cache->tmpfs_fd = ct_steal_fd(&tree);
+	return r;
 }
 
 /* Binds the path onto itself read-only, with every mount below it, so that
  * a mount such as binfmt_misc under /proc/sys cannot stay writable.
  * mount_setattr() only adds MOUNT_ATTR_RDONLY, so nosuid, nodev and noexec
  * stay as they were, which a user namespace requires when they are locked. */
-static int make_readonly(int root_fd, const char *path, struct libct_error *err)
+static int make_readonly(int root_fd, const char *path, const struct mask_cache *cache, struct libct_error *err)
 {
 	_cleanup_close_ int target = open_existing(root_fd, path, err);
 	if (target < 0)
 		return target == -ENOENT ? 0 : target;
 	bool is_root = false;
-	int r = is_container_root(root_fd, target, path, &is_root, err);
+	mode_t mode = 0;
+	int r = is_container_root(cache, target, path, &is_root, &mode, err);
 	if (r < 0)
 		return r;
 	/* runc 1.x also makes the root read-only here. As with root.readonly,
@@ -555,15 +612,19 @@ int ct_rootfs_finalize(struct ct_init *init, struct libct_error *err)
 		return r;
 
 	trace_start = ct_trace_begin(init->context);
-	for (size_t i = 0; i < linux_config->n_masked_paths; i++) {
-		r = mask_path(root_fd, linux_config->masked_paths[i], err);
+	__attribute__((cleanup(mask_cache_clear))) struct mask_cache cache = {.tmpfs_fd = -1, .null_fd = -1};
+	r = mask_cache_init(root_fd, &cache, err);
+	for (size_t i = 0; r == 0 && i < linux_config->n_masked_paths; i++) {
+		r = mask_path(root_fd, linux_config->masked_paths[i], &cache, err);
 		if (r < 0)
 			return ct_error_prefix(err, "linux.maskedPaths[%zu]", i);
 	}
 	ct_trace_end(init->context, "mount", "maskedPaths", trace_start);
+	if (r < 0)
+		return r;
 	trace_start = ct_trace_begin(init->context);
 	for (size_t i = 0; i < linux_config->n_readonly_paths; i++) {
-		r = make_readonly(root_fd, linux_config->readonly_paths[i], err);
+		r = make_readonly(root_fd, linux_config->readonly_paths[i], &cache, err);
 		if (r < 0)
 			return ct_error_prefix(err, "linux.readonlyPaths[%zu]", i);
 	}
