@@ -58,13 +58,11 @@ static int open_parent(int root_fd, const char *path, struct libct_error *err)
 	return ct_mkdir_p_in_root(root_fd, parent, 0755, err);
 }
 
-/* Creates the node with mknod, replacing whatever the image had at that
- * path unless it is already the same node. */
-static int make_node(int root_fd, const struct device_node *node, struct libct_error *err)
+/* Creates the node with mknod in parent_fd, the directory of node->path,
+ * replacing whatever the image had at that path unless it is already the
+ * same node. */
+static int make_node_at(int parent_fd, const struct device_node *node, struct libct_error *err)
 {
-	_cleanup_close_ int parent_fd = open_parent(root_fd, node->path, err);
-	if (parent_fd < 0)
-		return parent_fd;
 	const char *name = base_name(node->path);
 	dev_t rdev = makedev(node->major, node->minor);
 
@@ -86,6 +84,14 @@ static int make_node(int root_fd, const struct device_node *node, struct libct_e
 	if (fchmodat(parent_fd, name, node->mode & 07777, 0) < 0)
 		return ct_error_sys(err, errno, "change mode of \"%s\"", node->path);
 	return 0;
+}
+
+static int make_node(int root_fd, const struct device_node *node, struct libct_error *err)
+{
+	_cleanup_close_ int parent_fd = open_parent(root_fd, node->path, err);
+	if (parent_fd < 0)
+		return parent_fd;
+	return make_node_at(parent_fd, node, err);
 }
 
 static bool is_same_node(const struct stat *st, const struct device_node *node)
@@ -251,25 +257,29 @@ int ct_devices_create(struct ct_init *init, int root_fd, bool dev_bind_mounted, 
 	int r;
 
 	/* A bind mount of a /dev from outside brings its own devices. */
-	if (!dev_bind_mounted) {
-		for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++) {
-			if (in_config_devices(linux_config, default_devices[i].path))
-				continue;
-			r = create_node(init, root_fd, &default_devices[i], err);
-			if (r < 0)
-				return r;
-		}
+	if (dev_bind_mounted)
+		return create_config_devices(init, root_fd, err);
+
+	/* One lookup of /dev for the default devices and the symlinks. The
+	 * devices of the config may lie anywhere, so each gets its own. */
+	_cleanup_close_ int dev_fd = ct_mkdir_p_in_root(root_fd, "/dev", 0755, err);
+	if (dev_fd < 0)
+		return dev_fd;
+	for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++) {
+		const struct device_node *node = &default_devices[i];
+		if (in_config_devices(linux_config, node->path))
+			continue;
+		if (ct_init_in_user_ns(init))
+			r = bind_node(root_fd, node, err);
+		else
+			r = make_node_at(dev_fd, node, err);
+		if (r < 0)
+			return r;
 	}
 
 	r = create_config_devices(init, root_fd, err);
 	if (r < 0)
 		return r;
-	if (dev_bind_mounted)
-		return 0;
-
-	_cleanup_close_ int dev_fd = ct_mkdir_p_in_root(root_fd, "/dev", 0755, err);
-	if (dev_fd < 0)
-		return dev_fd;
 	r = create_symlinks(dev_fd, err);
 	if (r < 0)
 		return r;
