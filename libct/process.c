@@ -422,20 +422,29 @@ int ct_process_prepare(struct ct_init *init, char **ret_path, struct libct_error
  * (/proc/PID/fd with CAP_SYS_PTRACE) never finds a host file there. */
 void ct_close_inherited_fds(int preserve_fds)
 {
-	DIR *dir = opendir("/proc/self/fd");
-	if (dir == NULL)
+	/* The entries are read into a small stack buffer. opendir() would take
+	 * 32 KiB from the heap (glibc 2.36), whose pages this child shares with
+	 * the runtime until one of them writes there. */
+	int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
 		return; /* execve still closes them */
 	int first = 3 + preserve_fds;
-	for (struct dirent *entry; (entry = readdir(dir)) != NULL;) {
-		char *end;
-		long fd = strtol(entry->d_name, &end, 10);
-		if (*end != '\0' || end == entry->d_name || fd < first || fd == dirfd(dir))
-			continue;
-		int flags = fcntl((int)fd, F_GETFD);
-		if (flags >= 0 && !(flags & FD_CLOEXEC))
-			close((int)fd);
+	char buf[512] __attribute__((aligned(8)));
+	ssize_t n;
+	while ((n = getdents64(dir, buf, sizeof(buf))) > 0) {
+		for (ssize_t pos = 0; pos < n;) {
+			const struct dirent64 *entry = (const struct dirent64 *)(buf + pos);
+			pos += entry->d_reclen;
+			char *end;
+			long fd = strtol(entry->d_name, &end, 10);
+			if (*end != '\0' || end == entry->d_name || fd < first || fd == dir)
+				continue;
+			int flags = fcntl((int)fd, F_GETFD);
+			if (flags >= 0 && !(flags & FD_CLOEXEC))
+				close((int)fd);
+		}
 	}
-	closedir(dir);
+	close(dir);
 }
 
 void ct_reset_signals(void)
