@@ -3,7 +3,7 @@
  * Measures what protecting the runtime binary costs (docs/security.md).
  *
  *   cc -O2 -Ilibct -Ispec -Ibuild -o /tmp/exeseal bench/exeseal.c \
- *      build/libct/libct.a build/spec/libctspec.a -lseccomp -lcap -lyajl -lselinux
+ *      build/libct/libct.a build/spec/libctspec.a -lseccomp -lyajl
  *   /tmp/exeseal make BINARY N
  *   /tmp/exeseal exec N 'VIEW|BINARY|ARG0 ARG...' ...
  *

@@ -9,11 +9,11 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <linux/close_range.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "tables.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define KEYCTL_JOIN_SESSION_KEYRING 1
@@ -227,72 +228,129 @@ static int set_user(const struct spec_process *process, bool new_user_ns, struct
 	return 0;
 }
 
-/* Sets flag on every capability of names that the kernel supports and the
- * runtime holds; the others are warnings, as the runtime spec asks. */
-static void add_caps(struct ct_init *init, cap_t caps, cap_t available, cap_flag_t flag, char **names,
-		     size_t n_names, const char *field)
-{
-	for (size_t i = 0; i < n_names; i++) {
-		cap_value_t value;
-		cap_flag_value_t held = CAP_CLEAR;
-		if (cap_from_name(names[i], &value) < 0 || !CAP_IS_SUPPORTED(value)) {
-			ct_warn(init->context, "%s: unknown capability \"%s\" ignored", field, names[i]);
-			continue;
-		}
-		if (cap_get_flag(available, value, CAP_PERMITTED, &held) < 0 || held != CAP_SET) {
-			ct_warn(init->context, "%s: capability \"%s\" cannot be granted, ignored", field, names[i]);
-			continue;
-		}
-		(void)cap_set_flag(caps, flag, 1, &value, CAP_SET); /* value is supported, so this cannot fail */
-	}
-}
+/*
+ * Capabilities go through capget(), capset() and prctl() directly rather
+ * than libcap, whose constructor probes the bounding set at every start of
+ * ctrun. The names come from the spec's table. Unlike the JSON parser, the
+ * lookup ignores case, as libcap's cap_from_name() does, because the names
+ * of `exec --cap` reach it unchecked.
+ */
 
-static bool caps_contain(char **names, size_t n_names, cap_value_t value)
-{
-	for (size_t i = 0; i < n_names; i++) {
-		cap_value_t named;
-		if (cap_from_name(names[i], &named) == 0 && named == value)
-			return true;
-	}
-	return false;
-}
+/* Bit N is capability N. Version 3 of capget() and capset() carries 64. */
+#define CAP_BIT(value) (UINT64_C(1) << (value))
+#define CAP_SET_BITS   64
 
-static int drop_bounding_set(const struct spec_capabilities *capabilities, struct libct_error *err)
+/* The effective, permitted and inheritable sets of the calling thread. */
+struct cap_sets {
+	uint64_t effective;
+	uint64_t permitted;
+	uint64_t inheritable;
+};
+
+static int read_cap_sets(struct cap_sets *sets)
 {
-	for (cap_value_t value = 0; value < (cap_value_t)cap_max_bits(); value++) {
-		if (caps_contain(capabilities->bounding, capabilities->n_bounding, value))
-			continue;
-		if (cap_drop_bound(value) < 0)
-			return ct_error_sys(err, errno, "process.capabilities.bounding: drop \"%s\"",
-					    cap_to_name(value));
-	}
+	struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = { 0 };
+	if (syscall(SYS_capget, &header, data) < 0)
+		return -errno;
+	sets->effective = data[0].effective | (uint64_t)data[1].effective << 32;
+	sets->permitted = data[0].permitted | (uint64_t)data[1].permitted << 32;
+	sets->inheritable = data[0].inheritable | (uint64_t)data[1].inheritable << 32;
 	return 0;
 }
 
-static int set_caps(struct ct_init *init, cap_t available, struct libct_error *err)
+static int write_cap_sets(const struct cap_sets *sets)
+{
+	struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {
+		{ (uint32_t)sets->effective, (uint32_t)sets->permitted, (uint32_t)sets->inheritable },
+		{ (uint32_t)(sets->effective >> 32), (uint32_t)(sets->permitted >> 32),
+		  (uint32_t)(sets->inheritable >> 32) },
+	};
+	return syscall(SYS_capset, &header, data) < 0 ? -errno : 0;
+}
+
+/* Returns the number of a capability name such as "CAP_KILL", in any case,
+ * or -1 when the spec's table has no such name. */
+static int capability_number(const char *name)
+{
+	for (size_t i = 0; i < spec_capabilities_table.n_entries; i++)
+		if (strcasecmp(spec_capabilities_table.entries[i].name, name) == 0)
+			return (int)spec_capabilities_table.entries[i].value;
+	return -1;
+}
+
+/* Adds to *set every capability of names that the kernel supports (the
+ * first n_kernel_caps) and that is in the runtime's permitted set. The
+ * others are warnings, as the runtime spec asks. */
+static void add_caps(struct ct_init *init, uint64_t *set, const struct cap_sets *available, int n_kernel_caps,
+		     char **names, size_t n_names, const char *field)
+{
+	for (size_t i = 0; i < n_names; i++) {
+		int value = capability_number(names[i]);
+		if (value < 0 || value >= n_kernel_caps) {
+			ct_warn(init->context, "%s: unknown capability \"%s\" ignored", field, names[i]);
+			continue;
+		}
+		if (!(available->permitted & CAP_BIT(value))) {
+			ct_warn(init->context, "%s: capability \"%s\" cannot be granted, ignored", field, names[i]);
+			continue;
+		}
+		*set |= CAP_BIT(value);
+	}
+}
+
+static bool caps_contain(char **names, size_t n_names, int value)
+{
+	for (size_t i = 0; i < n_names; i++)
+		if (capability_number(names[i]) == value)
+			return true;
+	return false;
+}
+
+/* Drops from the bounding set every capability that the config does not
+ * name. Returns the number of capabilities that the kernel supports: the
+ * first value for which PR_CAPBSET_READ fails with EINVAL. */
+static int drop_bounding_set(const struct spec_capabilities *capabilities, struct libct_error *err)
+{
+	int value = 0;
+	for (; value < CAP_SET_BITS; value++) {
+		int bounded = prctl(PR_CAPBSET_READ, value, 0, 0, 0);
+		if (bounded < 0)
+			break;
+		if (bounded == 0 || caps_contain(capabilities->bounding, capabilities->n_bounding, value))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, value, 0, 0, 0) < 0) {
+			const char *name = spec_table_name(&spec_capabilities_table, value);
+			if (name == NULL)
+				return ct_error_sys(err, errno, "process.capabilities.bounding: drop capability %d",
+						    value);
+			return ct_error_sys(err, errno, "process.capabilities.bounding: drop \"%s\"", name);
+		}
+	}
+	return value;
+}
+
+static int set_caps(struct ct_init *init, const struct cap_sets *available, int n_kernel_caps,
+		    struct libct_error *err)
 {
 	const struct spec_capabilities *capabilities = &init->config->process->capabilities;
-	cap_t caps = cap_init();
-	if (caps == NULL)
-		return ct_error_sys(err, errno, "process.capabilities: allocate");
-
-	add_caps(init, caps, available, CAP_EFFECTIVE, capabilities->effective, capabilities->n_effective,
-		 "process.capabilities.effective");
-	add_caps(init, caps, available, CAP_PERMITTED, capabilities->permitted, capabilities->n_permitted,
-		 "process.capabilities.permitted");
-	add_caps(init, caps, available, CAP_INHERITABLE, capabilities->inheritable, capabilities->n_inheritable,
-		 "process.capabilities.inheritable");
-	int r = cap_set_proc(caps);
-	int saved_errno = errno;
-	cap_free(caps);
+	struct cap_sets sets = { 0 };
+	add_caps(init, &sets.effective, available, n_kernel_caps, capabilities->effective,
+		 capabilities->n_effective, "process.capabilities.effective");
+	add_caps(init, &sets.permitted, available, n_kernel_caps, capabilities->permitted,
+		 capabilities->n_permitted, "process.capabilities.permitted");
+	add_caps(init, &sets.inheritable, available, n_kernel_caps, capabilities->inheritable,
+		 capabilities->n_inheritable, "process.capabilities.inheritable");
+	int r = write_cap_sets(&sets);
 	if (r < 0)
-		return ct_error_sys(err, saved_errno, "process.capabilities: set effective, permitted and inheritable sets");
+		return ct_error_sys(err, -r, "process.capabilities: set effective, permitted and inheritable sets");
 
 	for (size_t i = 0; i < capabilities->n_ambient; i++) {
-		cap_value_t value;
-		if (cap_from_name(capabilities->ambient[i], &value) < 0 || !CAP_IS_SUPPORTED(value))
+		int value = capability_number(capabilities->ambient[i]);
+		if (value < 0 || value >= n_kernel_caps)
 			continue; /* already reported */
-		if (cap_set_ambient(value, CAP_SET) < 0)
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, value, 0, 0) < 0)
 			ct_warn(init->context, "process.capabilities.ambient: capability \"%s\" cannot be raised: %s",
 				capabilities->ambient[i], strerror(errno));
 	}
@@ -307,19 +365,20 @@ static int set_user_and_caps(struct ct_init *init, struct libct_error *err)
 	if (!process->capabilities.set)
 		return set_user(process, init->new_user_ns, err);
 
-	cap_t available = cap_get_proc();
-	if (available == NULL)
-		return ct_error_sys(err, errno, "process.capabilities: read current capabilities");
+	struct cap_sets available;
+	int r = read_cap_sets(&available);
+	if (r < 0)
+		return ct_error_sys(err, -r, "process.capabilities: read current capabilities");
 
-	int r = drop_bounding_set(&process->capabilities, err);
-	if (r >= 0 && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-		r = ct_error_sys(err, errno, "process.capabilities: keep capabilities");
-	if (r >= 0)
-		r = set_user(process, init->new_user_ns, err);
-	if (r >= 0)
-		r = set_caps(init, available, err);
-	cap_free(available);
-	return r;
+	int n_kernel_caps = drop_bounding_set(&process->capabilities, err);
+	if (n_kernel_caps < 0)
+		return n_kernel_caps;
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return ct_error_sys(err, errno, "process.capabilities: keep capabilities");
+	r = set_user(process, init->new_user_ns, err);
+	if (r < 0)
+		return r;
+	return set_caps(init, &available, n_kernel_caps, err);
 }
 
 static int join_session_keyring(struct ct_init *init, struct libct_error *err)

@@ -9,7 +9,7 @@ packages=(
 	# libc6-dev and the library -dev packages also ship the .a archives
 	# that the static PIE ctrun executable links (meson option static_pie)
 	meson ninja-build gcc pkg-config libc6-dev
-	libyajl-dev libseccomp-dev libcap-dev
+	libyajl-dev libseccomp-dev
 	busybox-static bats jq iproute2 util-linux procps file
 	# strace, whose fault injection kills ctrun at a chosen system call (crash.bats)
 	strace
