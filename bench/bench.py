@@ -21,7 +21,7 @@ import time
 CGROUP_ROOT = "/sys/fs/cgroup"
 MEMORY_ROOT = os.path.join(CGROUP_ROOT, "memory")
 FLOOR = "floor"
-WORKLOADS = ["run", "lifecycle", "exec", "concurrent", "memory", "memlimit", "size"]
+WORKLOADS = ["run", "lifecycle", "exec", "concurrent", "memory", "memlimit", "memtree", "size"]
 # Namespaces of the shared config (the default of `runc spec`); the floor creates the same ones.
 FLOOR_UNSHARE_FLAGS = ["--pid", "--fork", "--mount", "--uts", "--ipc", "--net"]
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
@@ -421,19 +421,31 @@ class Harness:
         remove_cgroup_trees(self.hierarchies(), f"{self.cgroup_base}/{name}")
         return ok
 
-    def workload_memlimit(self, runtime, iteration, record):
-        """Binary-search the smallest page-aligned memory limit under which `run` exits 0."""
-        if not record or ("memlimit", runtime) in self.skipped:
-            return
+    def memtree_probe(self, runtime, name, limit):
+        """Run `run` of /bin/true in a fresh memory cgroup limited to limit, the container's cgroup below it."""
+        cgroup_dir = self.make_memory_cgroup(name, limit)
+        try:
+            if runtime == FLOOR:
+                return self.timed(self.floor_command(["/bin/true"]), cgroup_dir)["status"] == 0
+            bundle = self.write_bundle(f"{runtime}-memtree", cgroup=f"{name}/container")
+            ok = self.timed(self.runtime_argv(runtime, "run", "--bundle", bundle, name), cgroup_dir)["status"] == 0
+            if not ok:
+                self.force_delete(runtime, name)
+            return ok
+        finally:
+            remove_cgroup_trees(self.hierarchies(), f"{self.cgroup_base}/{name}")
+
+    def search_limit(self, metric, runtime, iteration, probe_limit):
+        """Binary-search the smallest page-aligned limit under which probe_limit(runtime, name, limit) succeeds."""
         probes = 0
 
         def probe(limit):
             nonlocal probes
             probes += 1
-            return self.memlimit_probe(runtime, f"memlimit-{runtime}-{iteration}-{probes}", limit)
+            return probe_limit(runtime, f"{metric}-{runtime}-{iteration}-{probes}", limit)
 
         if not probe(MEMLIMIT_CEILING):
-            self.record("memlimit", runtime, None, False)
+            self.record(metric, runtime, None, False)
             return
         low, high = 0, MEMLIMIT_CEILING  # low fails (assumed for 0), high succeeds
         while high - low > PAGE_SIZE:
@@ -442,7 +454,18 @@ class Harness:
                 high = middle
             else:
                 low = middle
-        self.record("memlimit", runtime, high / 1024)
+        self.record(metric, runtime, high / 1024)
+
+    def workload_memlimit(self, runtime, iteration, record):
+        """Binary-search the smallest page-aligned memory limit under which `run` exits 0."""
+        if not record or ("memlimit", runtime) in self.skipped:
+            return
+        self.search_limit("memlimit", runtime, iteration, self.memlimit_probe)
+
+    def workload_memtree(self, runtime, iteration, record):
+        """Binary-search the smallest limit of a memory cgroup that contains the runtime and the container."""
+        if record:
+            self.search_limit("memtree", runtime, iteration, self.memtree_probe)
 
     # ---------------------------------------------------------------- driver
 
@@ -541,6 +564,7 @@ METRICS = [
     ("memory.cgroup_peak", "peak memory (cgroup)", "KiB"),
     ("memory.maxrss", "peak RSS of one process", "KiB"),
     ("memlimit", "smallest memory limit for `run`", "KiB"),
+    ("memtree", "smallest limit for the runtime and container", "KiB"),
 ]
 
 

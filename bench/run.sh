@@ -17,7 +17,7 @@ Run every workload for ctrun, runc, crun and the unshare floor, round-robin per 
   -n, --iterations N     measured iterations per workload (default 10; one extra warm-up
                          iteration is not recorded)
   -w, --workloads LIST   comma-separated subset of: run,lifecycle,exec,concurrent,memory,
-                         memlimit,size (default: all)
+                         memlimit,memtree,size (default: all)
   -c, --concurrency N    containers started at once by the concurrent workload (default 50)
       --ctrun PATH       ctrun binary (default: the first of build-bench/src/ctrun and
                          build/src/ctrun that exists; "" leaves ctrun out)
@@ -30,7 +30,7 @@ EOF
 }
 
 iterations=10
-workloads=run,lifecycle,exec,concurrent,memory,memlimit,size
+workloads=run,lifecycle,exec,concurrent,memory,memlimit,memtree,size
 concurrency=50
 ctrun="(default)"
 runc=/usr/sbin/runc
