@@ -478,6 +478,8 @@ static int save_state(struct create_job *job, enum libct_status status, struct l
 		.bundle = job->bundle,
 		.rootfs = job->rootfs,
 		.annotations = job->config->annotations,
+		/* Lets start skip parsing config.json when there is no hook to run. */
+		.poststart_hooks = { .set = true, .value = job->config->hooks.poststart.n_hooks > 0 },
 	};
 	_cleanup_free_ char *owner = owner_name();
 	state.created = job->created;
@@ -762,10 +764,13 @@ static int load_stored_config(int dir_fd, struct spec_config **ret_config, struc
 }
 
 /* A failing poststart hook stops the container, as the runtime spec requires;
- * delete then runs the poststop hooks. */
+ * delete then runs the poststop hooks. The stored config is not read when
+ * state.json records that it has no poststart hooks. */
 static int run_poststart_hooks(struct libct_context *context, int dir_fd, const struct ct_state *state,
 			       struct libct_error *err)
 {
+	if (state->poststart_hooks.set && !state->poststart_hooks.value)
+		return 0;
 	struct spec_config *config = NULL;
 	int r = load_stored_config(dir_fd, &config, err);
 	if (r < 0 || config == NULL)

@@ -234,6 +234,9 @@ struct ct_state {
 	char *owner;
 	struct spec_map annotations;
 	struct spec_map cgroup_paths; /* from ct_cgroup_to_map() */
+	/* Unset in a state.json of an older ctrun, whose readers must parse
+	 * the stored config.json to find poststart hooks. */
+	struct spec_opt_bool poststart_hooks;
 };
 void ct_state_free(struct ct_state *state);
 

@@ -342,6 +342,7 @@ int ct_state_load(int dir_fd, const char *id, struct ct_state **ret_state, struc
 	state->owner = strdup_or_null(file->owner);
 	map_copy(&file->annotations, &state->annotations);
 	map_copy(&file->cgroup_paths, &state->cgroup_paths);
+	state->poststart_hooks = file->poststart_hooks;
 	spec_state_free(file);
 	*ret_state = state;
 	return 0;
@@ -361,6 +362,7 @@ int ct_state_save(int dir_fd, const struct ct_state *state, struct libct_error *
 		.owner = state->owner,
 		.annotations = state->annotations,
 		.cgroup_paths = state->cgroup_paths,
+		.poststart_hooks = state->poststart_hooks,
 	};
 	_cleanup_free_ char *json = NULL;
 	size_t len = 0;

@@ -38,6 +38,9 @@ static const struct spec_field private_fields[] = {
 	  .offset = offsetof(struct spec_state, pid_start_time) },
 	MAP("cgroupPaths", cgroup_paths),
 	STRING("configPath", config_path, false),
+	{ .key = "poststartHooks",
+	  .kind = SPEC_FIELD_OPT_BOOL,
+	  .offset = offsetof(struct spec_state, poststart_hooks) },
 	{ .key = NULL },
 };
 
@@ -91,6 +94,8 @@ static void write_private_fields(struct spec_json_writer *writer, const struct s
 	spec_json_writer_map(writer, &state->cgroup_paths);
 	if (state->config_path != NULL)
 		spec_json_writer_key_string(writer, "configPath", state->config_path);
+	if (state->poststart_hooks.set)
+		spec_json_writer_key_bool(writer, "poststartHooks", state->poststart_hooks.value);
 	spec_json_writer_end_object(writer);
 }
 

@@ -30,6 +30,9 @@ struct spec_state {
 	uint64_t pid_start_time;      /* /proc/<pid>/stat field 22, to detect pid reuse */
 	struct spec_map cgroup_paths; /* hierarchy name -> absolute directory */
 	char *config_path;
+	/* Whether the stored config.json has poststart hooks. Not set in the
+	 * state of older ctrun versions, whose readers must parse the config. */
+	struct spec_opt_bool poststart_hooks;
 };
 
 /* Returns "creating", "created", "running", "stopped" or "paused". */

@@ -293,3 +293,42 @@ EOF
 	expect_success
 	[ -e "$HOOK_DIR/poststop" ] || fail "poststop did not run from the stored config"
 }
+
+@test "hooks start skips the stored config without poststart" {
+	requires ctrun
+	update_config '.process.args = ["/bin/ctprobe", "sleep", "inf"]'
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	local state=$CT_ROOT/$CT_ID/state.json
+	[ "$(jq -r .ctrun.poststartHooks "$state")" = false ] || fail "state.json: $(cat "$state")"
+
+	# start must not read config.json when state.json says that there is
+	# no poststart hook: a damaged copy proves that it was not parsed.
+	echo '{' >"$CT_ROOT/$CT_ID/config.json"
+	run ctrun start "$CT_ID"
+	expect_success
+	wait_for_status "$CT_ID" running
+	run ctrun delete --force "$CT_ID"
+	expect_success
+	expect_output_has "skipping the poststop hooks"
+}
+
+@test "hooks poststart with an older state.json" {
+	requires ctrun
+	# A state.json without the poststartHooks field, as older ctrun
+	# versions wrote it: start reads the stored config to find the hooks.
+	update_config '.process.args = ["/bin/ctprobe", "sleep", "inf"]
+		| .hooks.poststart = [{"path": "/bin/touch", "args": ["touch", "'"$HOOK_DIR"'/poststart"]}]'
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	local state=$CT_ROOT/$CT_ID/state.json
+	[ "$(jq -r .ctrun.poststartHooks "$state")" = true ] || fail "state.json: $(cat "$state")"
+	jq -c 'del(.ctrun.poststartHooks)' "$state" >"$state.new"
+	mv "$state.new" "$state"
+
+	run ctrun start "$CT_ID"
+	expect_success
+	[ -e "$HOOK_DIR/poststart" ] || fail "poststart did not run"
+	run ctrun delete --force "$CT_ID"
+	expect_success
+}

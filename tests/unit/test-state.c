@@ -76,6 +76,43 @@ static void test_private_round_trip(void)
 	spec_state_free(state);
 }
 
+static void test_poststart_hooks_field(void)
+{
+	struct spec_state *state = make_state();
+	struct libct_error err = { 0 };
+	char *json = NULL;
+	size_t len = 0;
+
+	is_int(spec_state_serialize(state, true, &json, &len, &err), 0, "serialize without poststartHooks");
+	ok(strstr(json, "poststartHooks") == NULL, "an unset poststartHooks is not written");
+	struct spec_state *parsed = NULL;
+	is_int(spec_state_parse(json, len, &parsed, &err), 0, "parse without poststartHooks");
+	if (parsed != NULL)
+		ok(!parsed->poststart_hooks.set, "a missing poststartHooks stays unset");
+	spec_state_free(parsed);
+	parsed = NULL;
+	free(json);
+	json = NULL;
+
+	static const bool values[] = { false, true };
+	for (size_t i = 0; i < 2; i++) {
+		state->poststart_hooks = (struct spec_opt_bool){ .set = true, .value = values[i] };
+		is_int(spec_state_serialize(state, true, &json, &len, &err), 0, "serialize poststartHooks");
+		ok(strstr(json, values[i] ? "\"poststartHooks\":true" : "\"poststartHooks\":false") != NULL,
+		   "poststartHooks %s is written", values[i] ? "true" : "false");
+		is_int(spec_state_parse(json, len, &parsed, &err), 0, "parse poststartHooks");
+		if (parsed != NULL) {
+			ok(parsed->poststart_hooks.set, "poststartHooks is set after parsing");
+			ok(parsed->poststart_hooks.value == values[i], "poststartHooks keeps its value");
+		}
+		spec_state_free(parsed);
+		parsed = NULL;
+		free(json);
+		json = NULL;
+	}
+	spec_state_free(state);
+}
+
 static void test_public_form(void)
 {
 	struct spec_state *state = make_state();
@@ -182,6 +219,7 @@ static void test_schema(void)
 int main(void)
 {
 	test_private_round_trip();
+	test_poststart_hooks_field();
 	test_public_form();
 	test_statuses();
 	test_bad_states();
