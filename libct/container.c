@@ -52,6 +52,9 @@ struct create_job {
 	pid_t pid;
 	unsigned long long pid_start_time;
 	char *created; /* RFC 3339, taken once so that the hooks and state.json agree */
+	/* For run: no start socket, and the init stays waiting for a
+	 * CT_SYNC_START over sync_fd instead of a last release. */
+	bool for_run;
 };
 
 /* ------------------------------------------------------------ checks */
@@ -304,6 +307,8 @@ static int prepare_init(struct create_job *job, struct libct_error *err)
 	r = open_terminal_channel(job, err);
 	if (r < 0)
 		return r;
+	if (job->for_run)
+		return 0;
 	init->start_fd = ct_sync_listen(job->dir_fd, err);
 	return init->start_fd < 0 ? init->start_fd : 0;
 }
@@ -462,7 +467,10 @@ static char *owner_name(void)
 	return name != NULL ? name : ct_asprintf("%u", uid);
 }
 
-static int save_state(struct create_job *job, enum libct_status status, struct libct_error *err)
+/* Fills *ret_state from job. Only the owner and the cgroup map are new
+ * allocations, which clear_snapshot() frees; the rest points into job. */
+static int snapshot_state(struct create_job *job, enum libct_status status, struct ct_state *ret_state,
+			  struct libct_error *err)
 {
 	/* A "creating" state names the runtime itself, so that state reports
 	 * it while the runtime lives, and delete --force can stop it. */
@@ -481,19 +489,36 @@ static int save_state(struct create_job *job, enum libct_status status, struct l
 		/* Lets start skip parsing config.json when there is no hook to run. */
 		.poststart_hooks = { .set = true, .value = job->config->hooks.poststart.n_hooks > 0 },
 	};
-	_cleanup_free_ char *owner = owner_name();
 	state.created = job->created;
-	state.owner = owner;
 
 	int r = ct_cgroup_to_map(job->cgroup, &state.cgroup_paths);
 	if (r < 0)
 		return ct_error_sys(err, -r, "record cgroup paths");
-	r = ct_state_save(job->dir_fd, &state, err);
-	for (size_t i = 0; i < state.cgroup_paths.n_entries; i++) {
-		free(state.cgroup_paths.entries[i].key);
-		free(state.cgroup_paths.entries[i].value);
+	state.owner = owner_name();
+	*ret_state = state;
+	return 0;
+}
+
+static void clear_snapshot(struct ct_state *state)
+{
+	free(state->owner);
+	state->owner = NULL;
+	for (size_t i = 0; i < state->cgroup_paths.n_entries; i++) {
+		free(state->cgroup_paths.entries[i].key);
+		free(state->cgroup_paths.entries[i].value);
 	}
-	free(state.cgroup_paths.entries);
+	free(state->cgroup_paths.entries);
+	state->cgroup_paths = (struct spec_map){ 0 };
+}
+
+static int save_state(struct create_job *job, enum libct_status status, struct libct_error *err)
+{
+	struct ct_state state;
+	int r = snapshot_state(job, status, &state, err);
+	if (r < 0)
+		return r;
+	r = ct_state_save(job->dir_fd, &state, err);
+	clear_snapshot(&state);
 	return r;
 }
 
@@ -661,15 +686,56 @@ static int run_create(struct create_job *job, struct libct_error *err)
 	ct_trace_end(job->context, "state", "save", trace_start);
 	if (r < 0)
 		return r;
-	/* The init waits for this last release before it accepts start. */
+	/* The init waits for this last release before it accepts start; for
+	 * run, it waits for CT_SYNC_START on the sync socket instead. */
+	if (job->for_run)
+		return 0;
 	return ct_sync_release_init(job->sync_fd, err);
 }
 
-int libct_container_create(struct libct_context *context, const char *id,
-			   const struct libct_create_options *options, pid_t *ret_pid,
-			   struct libct_error *err)
+/* Creates the container described by job; on failure nothing of it is
+ * left. The caller releases the job. */
+static int create_container(struct create_job *job, struct libct_error *err)
 {
-	struct create_job job = {
+	struct libct_context *context = job->context;
+	const char *id = job->id;
+
+	ct_trace_set_id(context, id);
+	int r = ct_check_id(id, err);
+	if (r >= 0 && (job->options == NULL || job->options->bundle == NULL))
+		r = ct_error_set(err, EINVAL, "create container \"%s\": no bundle", id);
+	/* The config is read before the state directory exists, so that a
+	 * bad one leaves nothing to clean up. */
+	if (r >= 0) {
+		uint64_t trace_start = ct_trace_begin(context);
+		r = load_config(job, err);
+		ct_trace_end(context, "parse", NULL, trace_start);
+		if (r < 0)
+			ct_error_prefix(err, "create container \"%s\"", id);
+	}
+	if (r >= 0) {
+		uint64_t trace_start = ct_trace_begin(context);
+		r = ct_state_dir_create(context, id, &job->dir_fd, err);
+		ct_trace_end(context, "state_dir", "create", trace_start);
+	}
+	if (r < 0)
+		return r;
+	job->dir_created = true;
+
+	r = run_create(job, err);
+	if (r < 0) {
+		ct_error_prefix(err, "create container \"%s\"", id);
+		uint64_t trace_start = ct_trace_begin(context);
+		abort_create(job, err);
+		ct_trace_end(context, "abort", NULL, trace_start);
+	}
+	return r;
+}
+
+static void init_create_job(struct create_job *job, struct libct_context *context, const char *id,
+			    const struct libct_create_options *options)
+{
+	*job = (struct create_job){
 		.context = context,
 		.id = id,
 		.options = options,
@@ -682,41 +748,19 @@ int libct_container_create(struct libct_context *context, const char *id,
 			  .cgroup_join = { .clone_fd = -1 } },
 	};
 	for (size_t i = 0; i < SPEC_NS_COUNT; i++)
-		job.init.join_fds[i] = -1;
+		job->init.join_fds[i] = -1;
+}
 
-	ct_trace_set_id(context, id);
-	int r = ct_check_id(id, err);
-	if (r >= 0 && (options == NULL || options->bundle == NULL))
-		r = ct_error_set(err, EINVAL, "create container \"%s\": no bundle", id);
-	/* The config is read before the state directory exists, so that a
-	 * bad one leaves nothing to clean up. */
-	if (r >= 0) {
-		uint64_t trace_start = ct_trace_begin(context);
-		r = load_config(&job, err);
-		ct_trace_end(context, "parse", NULL, trace_start);
-		if (r < 0)
-			ct_error_prefix(err, "create container \"%s\"", id);
-	}
-	if (r >= 0) {
-		uint64_t trace_start = ct_trace_begin(context);
-		r = ct_state_dir_create(context, id, &job.dir_fd, err);
-		ct_trace_end(context, "state_dir", "create", trace_start);
-	}
-	if (r < 0) {
-		release_job(&job);
-		return r;
-	}
-	job.dir_created = true;
+int libct_container_create(struct libct_context *context, const char *id,
+			   const struct libct_create_options *options, pid_t *ret_pid,
+			   struct libct_error *err)
+{
+	struct create_job job;
+	init_create_job(&job, context, id, options);
 
-	r = run_create(&job, err);
-	if (r < 0) {
-		ct_error_prefix(err, "create container \"%s\"", id);
-		uint64_t trace_start = ct_trace_begin(context);
-		abort_create(&job, err);
-		ct_trace_end(context, "abort", NULL, trace_start);
-	} else if (ret_pid != NULL) {
+	int r = create_container(&job, err);
+	if (r >= 0 && ret_pid != NULL)
 		*ret_pid = job.pid;
-	}
 	release_job(&job);
 	return r;
 }
@@ -764,22 +808,26 @@ static int load_stored_config(int dir_fd, struct spec_config **ret_config, struc
 }
 
 /* A failing poststart hook stops the container, as the runtime spec requires;
- * delete then runs the poststop hooks. The stored config is not read when
- * state.json records that it has no poststart hooks. */
+ * delete then runs the poststop hooks. config is NULL when the caller has
+ * no parsed config: the stored one is then read, unless state.json records
+ * that it has no poststart hooks. */
 static int run_poststart_hooks(struct libct_context *context, int dir_fd, const struct ct_state *state,
-			       struct libct_error *err)
+			       const struct spec_config *config, struct libct_error *err)
 {
-	if (state->poststart_hooks.set && !state->poststart_hooks.value)
+	if (config == NULL && state->poststart_hooks.set && !state->poststart_hooks.value)
 		return 0;
-	struct spec_config *config = NULL;
-	int r = load_stored_config(dir_fd, &config, err);
-	if (r < 0 || config == NULL)
-		return r;
+	struct spec_config *loaded = NULL;
+	if (config == NULL) {
+		int r = load_stored_config(dir_fd, &loaded, err);
+		if (r < 0 || loaded == NULL)
+			return r;
+		config = loaded;
+	}
 
 	struct spec_state hook_state;
 	ct_hooks_state_from(state, LIBCT_STATUS_RUNNING, &hook_state);
-	r = ct_hooks_run(context, &config->hooks, CT_HOOK_POSTSTART, &hook_state, err);
-	spec_config_free(config);
+	int r = ct_hooks_run(context, &config->hooks, CT_HOOK_POSTSTART, &hook_state, err);
+	spec_config_free(loaded);
 	if (r < 0) {
 		struct libct_error cleanup = { 0 };
 		if (kill_all(state, SIGKILL, &cleanup) < 0)
@@ -844,7 +892,7 @@ int libct_container_start(struct libct_context *context, const char *id, struct 
 	if (ct_state_save(dir_fd, state, &save_err) < 0)
 		ct_warn(context, "start container \"%s\": record the running state: %s", id, save_err.message);
 	ct_trace_end(context, "state", "save", trace_start);
-	r = run_poststart_hooks(context, dir_fd, state, err);
+	r = run_poststart_hooks(context, dir_fd, state, NULL, err);
 	if (r >= 0 && notify_fd >= 0)
 		r = forward_ready(context, state, notify_fd, err);
 	if (r < 0)
@@ -1020,8 +1068,10 @@ static int destroy_cgroup(const struct ct_state *state, struct libct_error *err)
 	return r;
 }
 
+/* config is the container's parsed config for the poststop hooks, or NULL
+ * to read the stored one. */
 static int delete_container(struct libct_context *context, const char *id, int dir_fd, const struct ct_state *state,
-			    bool force, struct libct_error *err)
+			    const struct spec_config *config, bool force, struct libct_error *err)
 {
 	enum libct_status status = ct_state_status(state);
 	if ((status == LIBCT_STATUS_RUNNING || status == LIBCT_STATUS_PAUSED) && !force)
@@ -1049,10 +1099,12 @@ static int delete_container(struct libct_context *context, const char *id, int d
 	}
 
 	/* Read before the state directory goes: the bundle may be gone already. */
-	struct spec_config *config = NULL;
+	struct spec_config *loaded = NULL;
 	struct libct_error load_err = { 0 };
-	if (load_stored_config(dir_fd, &config, &load_err) < 0)
+	if (config == NULL && load_stored_config(dir_fd, &loaded, &load_err) < 0)
 		ct_warn(context, "delete container \"%s\": %s; skipping the poststop hooks", id, load_err.message);
+	if (config == NULL)
+		config = loaded;
 	ct_notify_remove(dir_fd);
 	trace_start = ct_trace_begin(context);
 	r = ct_state_dir_remove(context, id, dir_fd, err);
@@ -1062,7 +1114,7 @@ static int delete_container(struct libct_context *context, const char *id, int d
 		ct_hooks_state_from(state, LIBCT_STATUS_STOPPED, &hook_state);
 		ct_hooks_run_warn(context, &config->hooks, CT_HOOK_POSTSTOP, &hook_state);
 	}
-	spec_config_free(config);
+	spec_config_free(loaded);
 	return r;
 }
 
@@ -1194,10 +1246,169 @@ int libct_container_delete(struct libct_context *context, const char *id, bool f
 				load_err.message);
 		r = delete_without_state(context, id, dir_fd, force, err);
 	} else {
-		r = delete_container(context, id, dir_fd, state, force, err);
+		r = delete_container(context, id, dir_fd, state, NULL, force, err);
 	}
 	if (r < 0)
 		ct_error_prefix(err, "delete container \"%s\"", id);
 	ct_state_free(state);
 	return r;
+}
+
+/* ------------------------------------------------------------------ run */
+
+struct libct_run {
+	struct create_job job; /* trimmed to what start and delete need */
+	char *id;
+	/* The state as recorded by create; its strings point into job. */
+	struct ct_state state;
+	bool start_requested;
+	bool locked; /* job.dir_fd holds the lock of the state directory */
+};
+
+/* Closes what only the create steps needed. The runtime keeps the locked
+ * state directory, the sync socket, the config and the cgroup. */
+static void trim_job_for_run(struct create_job *job)
+{
+	ct_closep(&job->pid_ns_fd);
+	ct_closep(&job->init.rootfs_fd);
+	ct_closep(&job->init.terminal_fd);
+	ct_closep(&job->terminal_fd);
+	ct_closep(&job->console_fd);
+	ct_mounts_close_idmap(&job->init);
+	ct_closep(&job->init.notify_tree_fd);
+	ct_cgroup_join_close(&job->init.cgroup_join);
+	for (size_t i = 0; i < SPEC_NS_COUNT; i++)
+		ct_closep(&job->init.join_fds[i]);
+	ct_seccomp_free(job->init.seccomp);
+	job->init.seccomp = NULL;
+	free(job->config_data);
+	job->config_data = NULL;
+}
+
+int libct_run_create(struct libct_context *context, const char *id, const struct libct_create_options *options,
+		     struct libct_run **ret_run, struct libct_error *err)
+{
+	struct libct_run *run = ct_calloc(1, sizeof(*run));
+	run->id = ct_strdup(id != NULL ? id : "");
+	init_create_job(&run->job, context, run->id, options);
+	run->job.for_run = true;
+
+	int r = id == NULL ? ct_error_set(err, EINVAL, "create container: no id") : create_container(&run->job, err);
+	if (r >= 0) {
+		r = snapshot_state(&run->job, LIBCT_STATUS_CREATED, &run->state, err);
+		if (r < 0) {
+			ct_error_prefix(err, "create container \"%s\"", id);
+			abort_create(&run->job, err);
+		}
+	}
+	if (r < 0) {
+		release_job(&run->job);
+		free(run->id);
+		free(run);
+		return r;
+	}
+	trim_job_for_run(&run->job);
+	run->locked = true;
+	*ret_run = run;
+	return 0;
+}
+
+pid_t libct_run_pid(const struct libct_run *run)
+{
+	return run->job.pid;
+}
+
+/*
+ * Starts the init over the sync socket. The state on disk stays "created":
+ * ct_state_status() reports a live init that has executed the program as
+ * running, so a second state.json write would change nothing that another
+ * command can observe. The poststart hooks get "running" from memory.
+ */
+int libct_run_start(struct libct_run *run, struct libct_error *err)
+{
+	struct libct_context *context = run->job.context;
+	const char *id = run->id;
+	int dir_fd = run->job.dir_fd;
+
+	ct_trace_set_id(context, id);
+	if (run->start_requested)
+		return ct_error_set(err, EINVAL, "cannot start container \"%s\": already started", id);
+	run->start_requested = true;
+
+	/* Bound before the program runs, so that no READY=1 is lost. */
+	_cleanup_close_ int notify_fd = -1;
+	int r = ct_notify_open(dir_fd, &notify_fd, err);
+	if (r < 0)
+		return ct_error_prefix(err, "start container \"%s\": NOTIFY_SOCKET", id);
+
+	uint64_t trace_start = ct_trace_begin(context);
+	r = ct_sync_send_start(run->job.sync_fd, err);
+	if (r >= 0)
+		r = ct_sync_wait_exec(run->job.sync_fd, context, err);
+	ct_trace_end(context, "exec", NULL, trace_start);
+	ct_closep(&run->job.sync_fd);
+	if (r < 0) {
+		wait_init_exit(&run->state);
+		return ct_error_prefix(err, "start container \"%s\"", id);
+	}
+	ct_debug(context, "start container \"%s\": the init executed the program", id);
+
+	r = run_poststart_hooks(context, dir_fd, &run->state, run->job.config, err);
+	if (r >= 0 && notify_fd >= 0)
+		r = forward_ready(context, &run->state, notify_fd, err);
+	if (r < 0)
+		return ct_error_prefix(err, "start container \"%s\"", id);
+
+	/* From here on kill, delete --force, pause and exec of other callers
+	 * must not wait for this one. */
+	r = ct_state_dir_unlock(dir_fd);
+	if (r < 0)
+		return ct_error_sys(err, -r, "start container \"%s\": unlock state directory", id);
+	run->locked = false;
+	return 0;
+}
+
+int libct_run_wait(struct libct_run *run, int *ret_status, struct libct_error *err)
+{
+	pid_t pid = run->job.pid;
+	int status;
+	pid_t r;
+	do
+		r = waitpid(pid, &status, 0);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return ct_error_sys(err, errno, "wait for container \"%s\": init %d", run->id, pid);
+	if (ret_status != NULL)
+		*ret_status = status;
+	return 0;
+}
+
+int libct_run_delete(struct libct_run *run, bool force, struct libct_error *err)
+{
+	struct libct_context *context = run->job.context;
+	const char *id = run->id;
+
+	ct_trace_set_id(context, id);
+	int r = 0;
+	if (!run->locked) {
+		uint64_t trace_start = ct_trace_begin(context);
+		r = ct_state_dir_relock(id, run->job.dir_fd, err);
+		ct_trace_end(context, "state_dir", "lock", trace_start);
+		run->locked = r >= 0;
+	}
+	if (r >= 0)
+		r = delete_container(context, id, run->job.dir_fd, &run->state, run->job.config, force, err);
+	if (r < 0)
+		ct_error_prefix(err, "delete container \"%s\"", id);
+	return r;
+}
+
+void libct_run_free(struct libct_run *run)
+{
+	if (run == NULL)
+		return;
+	clear_snapshot(&run->state);
+	release_job(&run->job);
+	free(run->id);
+	free(run);
 }

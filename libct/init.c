@@ -2,7 +2,8 @@
 /*
  * The container's init: the child of clone3, running on a copy of the
  * runtime's memory. It sets up the container, reports READY, waits for
- * `start` on the start socket and executes the user program.
+ * `start` on the start socket (or, for `run`, on the sync socket) and
+ * executes the user program.
  * docs/sync-protocol.md shows the messages it exchanges.
  */
 #include <signal.h>
@@ -108,8 +109,19 @@ static int setup_container(struct ct_init *init, char **ret_path, struct libct_e
 	return r;
 }
 
-/* Waits for `start` and executes the program; on an exec failure the
- * error goes to the waiting start process. */
+/* Executes the program; on a failure the error goes to the process that
+ * requested the start over conn, which is the only one waiting for it. */
+static void run_start_hooks_and_exec(struct ct_init *init, const char *path, int conn)
+{
+	struct libct_error err = { 0 };
+
+	if (ct_hooks_run_start(init, &err) >= 0 && ct_seccomp_load(init, CT_SECCOMP_BEFORE_EXEC, &err) >= 0)
+		(void)ct_process_exec(init, path, &err);
+	(void)ct_sync_report_error(conn, &err);
+	_exit(255);
+}
+
+/* Waits for `start` on the start socket and executes the program. */
 static void wait_and_exec(struct ct_init *init, const char *path)
 {
 	struct libct_error err = { 0 };
@@ -118,11 +130,7 @@ static void wait_and_exec(struct ct_init *init, const char *path)
 		_exit(255);
 	/* `start` reads the records of the last steps until the exec. */
 	ct_trace_route_to_runtime(init->context, &conn);
-
-	if (ct_hooks_run_start(init, &err) >= 0 && ct_seccomp_load(init, CT_SECCOMP_BEFORE_EXEC, &err) >= 0)
-		(void)ct_process_exec(init, path, &err);
-	(void)ct_sync_report_error(conn, &err); /* start is the only process waiting for it */
-	_exit(255);
+	run_start_hooks_and_exec(init, path, conn);
 }
 
 void ct_init_run(struct ct_init *init, int runtime_sync_fd)
@@ -156,6 +164,14 @@ void ct_init_run(struct ct_init *init, int runtime_sync_fd)
 	if (ct_sync_report_ready(init->sync_fd, &err) < 0)
 		_exit(1);
 	init->context->log = NULL; /* the runtime stops reading after READY */
+	/* run made no start socket: it sends START over the sync socket once
+	 * state.json is written. End of stream means that run died, and the
+	 * container would never start. */
+	if (init->start_fd < 0) {
+		if (ct_sync_wait_start_request(init->sync_fd, &err) < 0)
+			_exit(1);
+		run_start_hooks_and_exec(init, path, init->sync_fd);
+	}
 	/* The parent death signal is cleared by now, so end of stream here means
 	 * that `create` died before it recorded the container. No `start` or
 	 * `delete` would find this init then. The release follows state.json. */

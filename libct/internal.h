@@ -180,7 +180,7 @@ struct ct_init {
 	int notify_tree_fd;
 
 	/* Filled by the lifecycle code (container.c, namespaces.c, init.c). */
-	int start_fd;             /* listening start socket in the state directory */
+	int start_fd;             /* listening start socket in the state directory; -1 for run */
 	int join_fds[SPEC_NS_COUNT]; /* namespaces to setns() into in the child, or -1 */
 	int unshare_flags;        /* CLONE_NEW* flags the child unshares itself */
 	bool new_time_ns;         /* unshare a time namespace and write linux.timeOffsets */
@@ -259,6 +259,12 @@ int ct_state_dir_open(struct libct_context *context, const char *id, int *ret_di
  * `container "ID" is locked by another ctrun command (pid N?)`. */
 int ct_state_dir_open_unlocked(struct libct_context *context, const char *id, int *ret_dir_fd,
 			       struct libct_error *err);
+/* Locks again a state directory fd whose lock ct_state_dir_unlock()
+ * dropped, with the bounded wait and the errors of ct_state_dir_open();
+ * -ENOENT when another command removed the directory meanwhile. */
+int ct_state_dir_relock(const char *id, int dir_fd, struct libct_error *err);
+/* Drops the lock of a state directory fd and keeps the fd open. */
+int ct_state_dir_unlock(int dir_fd);
 /* Removes the state directory and the files in it. */
 int ct_state_dir_remove(struct libct_context *context, const char *id, int dir_fd, struct libct_error *err);
 /* Reads state.json; -ENOENT when it does not exist (a create that crashed). */

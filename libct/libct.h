@@ -163,6 +163,37 @@ int libct_container_exec(struct libct_context *context, const char *id, const st
 int libct_container_start(struct libct_context *context, const char *id, struct libct_error *err);
 
 /*
+ * run: create, start, wait and delete in one process. A container made by
+ * libct_run_create() has no start socket: its init waits for
+ * libct_run_start() on the socket that create already holds, and start and
+ * delete use the state and config in memory instead of reading them again.
+ * For other commands it is an ordinary container: state reports created,
+ * then running, and kill, exec, pause and delete --force work on it once
+ * it has started. A caller killed at any point leaves a container that
+ * delete --force removes.
+ */
+struct libct_run;
+
+/* As libct_container_create(). The state directory stays locked until
+ * libct_run_start() succeeds. */
+int libct_run_create(struct libct_context *context, const char *id, const struct libct_create_options *options,
+		     struct libct_run **ret_run, struct libct_error *err);
+/* Returns the pid of the container's init, a child of the caller. */
+pid_t libct_run_pid(const struct libct_run *run);
+/* As libct_container_start(), at most once. After a failure the caller
+ * deletes the container with force: a failed exec or poststart hook stops
+ * the init, but a failed NOTIFY_SOCKET forwarding leaves it running. */
+int libct_run_start(struct libct_run *run, struct libct_error *err);
+/* Waits for the init to exit, as libct_container_wait(). */
+int libct_run_wait(struct libct_run *run, int *ret_status, struct libct_error *err);
+/* As libct_container_delete(), without reading state.json or config.json;
+ * -ENOENT when another command deleted the container meanwhile. */
+int libct_run_delete(struct libct_run *run, bool force, struct libct_error *err);
+/* Frees run and leaves the container as it is. An init that was not
+ * started exits, because it reads end of stream on its sync socket. */
+void libct_run_free(struct libct_run *run);
+
+/*
  * Waits until the init of a container that this process created exits, and
  * stores its wait status (as waitpid() reports it) in *ret_status.
  * Returns -ECHILD if the init is not a child of the caller.

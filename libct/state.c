@@ -262,6 +262,27 @@ static int open_dir(struct libct_context *context, const char *id, bool lock, in
 	return 0;
 }
 
+int ct_state_dir_relock(const char *id, int dir_fd, struct libct_error *err)
+{
+	int r = lock_bounded(dir_fd, LOCK_EX);
+	if (r == -EWOULDBLOCK)
+		return locked_error(dir_fd, id, err);
+	if (r < 0)
+		return ct_error_sys(err, -r, "lock state directory of container \"%s\"", id);
+	struct stat st;
+	if (fstat(dir_fd, &st) < 0)
+		return ct_error_sys(err, errno, "stat state directory of container \"%s\"", id);
+	/* Another command deleted the container while the lock was free. */
+	if (st.st_nlink == 0)
+		return ct_error_set(err, ENOENT, "container \"%s\" does not exist", id);
+	return 0;
+}
+
+int ct_state_dir_unlock(int dir_fd)
+{
+	return flock(dir_fd, LOCK_UN) < 0 ? -errno : 0;
+}
+
 int ct_state_dir_open(struct libct_context *context, const char *id, int *ret_dir_fd, struct libct_error *err)
 {
 	return open_dir(context, id, true, ret_dir_fd, err);
@@ -406,8 +427,9 @@ int ct_pid_start_time(pid_t pid, unsigned long long *ret_start_time)
  * a clone of the runtime, so its /proc/PID/exe is the protected view of the
  * runtime's binary that libct_protect_runtime_binary() made, or the same
  * binary as ours when the caller runs unprotected. This holds even when
- * the start that released the init died before it could record "running".
- * When a link cannot be read, the recorded status is kept. */
+ * the start that released the init died before it could record "running",
+ * and for run, which never records it. When a link cannot be read, the
+ * recorded status is kept. */
 static bool init_executed(pid_t pid)
 {
 	char path[64];

@@ -270,6 +270,42 @@ int ct_sync_wait_start(int listen_fd, struct libct_error *err)
 	}
 }
 
+int ct_sync_send_start(int fd, struct libct_error *err)
+{
+	int r = send_msg(fd, CT_SYNC_START, 0, NULL);
+	if (r < 0)
+		return ct_error_sys(err, -r, "send start to container init");
+	return 0;
+}
+
+int ct_sync_wait_start_request(int fd, struct libct_error *err)
+{
+	struct ct_sync_msg msg;
+	int r = recv_msg(fd, &msg);
+	if (r < 0)
+		return ct_error_sys(err, -r, "wait for start");
+	if (r == 0)
+		return ct_error_set(err, EPIPE, "wait for start: the runtime exited");
+	if (msg.type != CT_SYNC_START)
+		return ct_error_set(err, EBADMSG, "wait for start: unexpected message %u", msg.type);
+	return 0;
+}
+
+int ct_sync_wait_exec(int fd, struct libct_context *context, struct libct_error *err)
+{
+	struct ct_sync_msg msg;
+	int r;
+	while ((r = recv_msg(fd, &msg)) > 0 && msg.type == CT_SYNC_TRACE)
+		ct_trace_forward(context, msg.message);
+	if (r < 0)
+		return ct_error_sys(err, -r, "wait for container init to execute");
+	if (r == 0)
+		return 0;
+	if (msg.type == CT_SYNC_ERROR)
+		return error_from_msg(&msg, err);
+	return ct_error_set(err, EBADMSG, "unexpected message %u from container init", msg.type);
+}
+
 int ct_sync_request_start(int dirfd, struct libct_context *context, struct libct_error *err)
 {
 	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
@@ -281,18 +317,8 @@ int ct_sync_request_start(int dirfd, struct libct_context *context, struct libct
 	if (connect(fd, (struct sockaddr *)&addr, len) < 0)
 		return ct_error_sys(err, errno, "connect to container init");
 
-	int r = send_msg(fd, CT_SYNC_START, 0, NULL);
+	int r = ct_sync_send_start(fd, err);
 	if (r < 0)
-		return ct_error_sys(err, -r, "send start to container init");
-
-	struct ct_sync_msg msg;
-	while ((r = recv_msg(fd, &msg)) > 0 && msg.type == CT_SYNC_TRACE)
-		ct_trace_forward(context, msg.message);
-	if (r < 0)
-		return ct_error_sys(err, -r, "wait for container init to execute");
-	if (r == 0)
-		return 0;
-	if (msg.type == CT_SYNC_ERROR)
-		return error_from_msg(&msg, err);
-	return ct_error_set(err, EBADMSG, "unexpected message %u from container init", msg.type);
+		return r;
+	return ct_sync_wait_exec(fd, context, err);
 }

@@ -26,6 +26,14 @@
  *                                          the close-on-exec socket
  *                   <-------------------   or CT_SYNC_ERROR if execve failed
  *
+ * run (the runtime that created the init keeps its end of the socketpair
+ * and sends START over it; there is no start socket):
+ *
+ *   runtime                                init
+ *   write state.json (created)
+ *   CT_SYNC_START --------------------->   execve(process.args)
+ *                   <-------------------   EOF, or CT_SYNC_ERROR
+ *
  * Every message carries an errno and a message, so an error from the init
  * reads like an error of the runtime itself.
  */
@@ -44,7 +52,7 @@ enum ct_sync_type {
 	CT_SYNC_LOG,         /* init -> runtime: one log line; code is the level */
 	CT_SYNC_READY,       /* init -> runtime: set up, waiting for start */
 	CT_SYNC_ERROR,       /* init -> runtime or start: code is the errno */
-	CT_SYNC_START,       /* start -> init: execute the user program */
+	CT_SYNC_START,       /* start or run -> init: execute the user program */
 	CT_SYNC_SECCOMP,     /* init -> runtime: the seccomp listener fd, as SCM_RIGHTS */
 	CT_SYNC_HOOKS,       /* init -> runtime: mounts done, run the runtime's create hooks, then RELEASE */
 	CT_SYNC_TRACE,       /* init or exec process -> runtime or start: one trace record (trace.c) */
@@ -95,8 +103,19 @@ int ct_sync_report_error(int fd, const struct libct_error *error);
 int ct_sync_listen(int dirfd, struct libct_error *err);
 /* init: accepts connections until one sends CT_SYNC_START and returns it. */
 int ct_sync_wait_start(int listen_fd, struct libct_error *err);
-/* start: connects, sends CT_SYNC_START and waits for the exec result;
- * trace records that the init sends meanwhile go to context. */
+/* start: connects, sends CT_SYNC_START and waits for the exec result as
+ * ct_sync_wait_exec() does. */
 int ct_sync_request_start(int dirfd, struct libct_context *context, struct libct_error *err);
+
+/* run: sends CT_SYNC_START over the sync socket of an init that was
+ * created without a start socket. */
+int ct_sync_send_start(int fd, struct libct_error *err);
+/* init without a start socket: waits for CT_SYNC_START on the sync socket.
+ * End of stream means that the runtime died, and fails with -EPIPE. */
+int ct_sync_wait_start_request(int fd, struct libct_error *err);
+/* start or run: waits for the init to execute the program. Returns 0 at end
+ * of stream (the close-on-exec socket closed), or the init's error. Trace
+ * records that the init sends meanwhile go to context. */
+int ct_sync_wait_exec(int fd, struct libct_context *context, struct libct_error *err);
 
 #endif

@@ -39,7 +39,7 @@ static void fill_forwarded_signals(sigset_t *set)
 }
 
 /* Returns true when pid has exited, leaving it waitable (WNOWAIT), so that
- * libct_container_wait() collects the status. */
+ * libct_run_wait() collects the status. */
 static bool init_has_exited(pid_t pid)
 {
 	siginfo_t info = {0};
@@ -99,22 +99,22 @@ static int exit_status_of(int wait_status)
 
 /* Deletes a container that run created; failures are reported and do not
  * change the exit status. */
-static void delete_container(struct libct_context *context, const char *id)
+static void delete_container(struct libct_run *run)
 {
 	struct libct_error err = {0};
 
-	int r = libct_container_delete(context, id, true, &err);
+	int r = libct_run_delete(run, true, &err);
 	if (r < 0)
 		cli_fail(r, &err);
 }
 
-/* Forwards signals to the running init pid of container id until it exits,
+/* Forwards signals to the running init of container id until it exits,
  * and returns run's exit status. */
-static int wait_for_init(struct libct_context *context, const char *id, pid_t pid, int signal_fd,
-			 int terminal_fd)
+static int wait_for_init(struct libct_run *run, const char *id, int signal_fd, int terminal_fd)
 {
 	struct libct_error err = {0};
 	int wait_status = 0;
+	pid_t pid = libct_run_pid(run);
 
 	/* A terminal without a console socket is proxied to run's own stdio. */
 	int r = terminal_fd >= 0 ? cli_foreground_wait(pid, signal_fd, terminal_fd) : forward_signals(signal_fd, pid);
@@ -123,7 +123,7 @@ static int wait_for_init(struct libct_context *context, const char *id, pid_t pi
 		return CLI_EXIT_FAILURE;
 	}
 
-	r = libct_container_wait(context, id, &wait_status, &err);
+	r = libct_run_wait(run, &wait_status, &err);
 	if (r < 0)
 		return cli_fail(r, &err);
 	return exit_status_of(wait_status);
@@ -133,20 +133,23 @@ static int run_detached(struct libct_context *context, const char *id,
 			const struct libct_create_options *options)
 {
 	struct libct_error err = {0};
+	struct libct_run *run = NULL;
+	int status = CLI_EXIT_OK;
 
-	int r = libct_container_create(context, id, options, NULL, &err);
+	int r = libct_run_create(context, id, options, &run, &err);
 	if (r < 0) {
 		cli_fail(r, &err);
 		return CLI_EXIT_NOT_STARTED;
 	}
 
-	r = libct_container_start(context, id, &err);
+	r = libct_run_start(run, &err);
 	if (r < 0) {
 		cli_fail(r, &err);
-		delete_container(context, id);
-		return CLI_EXIT_NOT_STARTED;
+		delete_container(run);
+		status = CLI_EXIT_NOT_STARTED;
 	}
-	return CLI_EXIT_OK;
+	libct_run_free(run);
+	return status;
 }
 
 static int run_foreground(struct libct_context *context, const char *id,
@@ -154,9 +157,9 @@ static int run_foreground(struct libct_context *context, const char *id,
 {
 	struct libct_error err = {0};
 	struct libct_create_options with_terminal = *options;
+	struct libct_run *run = NULL;
 	sigset_t forwarded, saved;
 	int terminal_fd = -1;
-	pid_t pid = 0;
 	int status;
 
 	/* Block before the init exists, so that no signal (SIGCHLD included) is
@@ -170,7 +173,7 @@ static int run_foreground(struct libct_context *context, const char *id,
 	(void)sigaction(SIGCHLD, &(struct sigaction){.sa_handler = SIG_DFL}, NULL);
 
 	with_terminal.ret_terminal_fd = &terminal_fd;
-	int r = libct_container_create(context, id, &with_terminal, &pid, &err);
+	int r = libct_run_create(context, id, &with_terminal, &run, &err);
 	if (r < 0) {
 		cli_fail(r, &err);
 		sigprocmask(SIG_SETMASK, &saved, NULL);
@@ -185,13 +188,13 @@ static int run_foreground(struct libct_context *context, const char *id,
 		cli_error("create signalfd: %s", strerror(errno));
 		status = CLI_EXIT_NOT_STARTED;
 		keep = false;
-	} else if ((r = libct_container_start(context, id, &err)) < 0) {
+	} else if ((r = libct_run_start(run, &err)) < 0) {
 		cli_fail(r, &err);
 		status = CLI_EXIT_NOT_STARTED;
 		keep = false;
 	} else {
 		cli_trace_flush(); /* the container may run for long */
-		status = wait_for_init(context, id, pid, signal_fd, terminal_fd);
+		status = wait_for_init(run, id, signal_fd, terminal_fd);
 	}
 
 	if (signal_fd >= 0)
@@ -199,7 +202,8 @@ static int run_foreground(struct libct_context *context, const char *id,
 	if (terminal_fd >= 0)
 		close(terminal_fd);
 	if (!keep)
-		delete_container(context, id);
+		delete_container(run);
+	libct_run_free(run);
 	sigprocmask(SIG_SETMASK, &saved, NULL);
 	return status;
 }

@@ -100,6 +100,69 @@ fill_state_root() {
 	expect_nothing_left
 }
 
+@test "run killed at each state rename" {
+	# run renames the same three files as create, and nothing when the
+	# program starts: its fourth rename never comes.
+	local n
+	for n in 1 2 3; do
+		local id=$CT_ID-$n
+		record_id "$id"
+		run ctrun_killed_at renameat "$n" run --detach --bundle "$CT_BUNDLE" "$id"
+		expect_status 137
+		run ctrun state "$id"
+		expect_output_lacks "invalid JSON"
+		run ctrun delete --force "$id"
+		expect_success
+		expect_output_lacks "warning"
+		[ ! -e "$CT_ROOT/$id" ] || fail "state directory of $id is left"
+	done
+	expect_nothing_left
+
+	record_id "$CT_ID"
+	run ctrun_killed_at renameat 4 run --detach --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	ct_record_init "$CT_ID"
+	[ "$(container_state "$CT_ID")" = running ] || fail "the container does not run"
+	run ctrun delete --force "$CT_ID"
+	expect_success
+}
+
+@test "run killed before the start" {
+	# The second send on the sync socket is the start request, after the
+	# created state was written. Killed there, run leaves an init that sees
+	# the end of the socket and exits, so the container stops.
+	local id=$CT_ID
+	record_id "$id"
+	run ctrun_killed_at sendto 2 run --bundle "$CT_BUNDLE" "$id"
+	expect_status 137
+	wait_for_status "$id" stopped
+	run ctrun delete "$id"
+	expect_success
+	expect_nothing_left
+}
+
+@test "run killed while the container runs" {
+	out=$CT_TMP/run-output
+	record_id "$CT_ID"
+	"$CTRUN" --root "$CT_ROOT" run --bundle "$CT_BUNDLE" "$CT_ID" </dev/null >"$out" 2>&1 &
+	run_pid=$!
+	record_pid "$run_pid"
+	for _ in $(seq 100); do
+		grep -q sleeping=inf "$out" && break
+		sleep 0.1
+	done
+	ct_record_init "$CT_ID"
+	kill -KILL "$run_pid"
+	wait "$run_pid" || true
+
+	[ "$(container_state "$CT_ID")" = running ] || fail "the container does not run after run died"
+	run ctrun delete "$CT_ID"
+	expect_failure
+	run ctrun delete --force "$CT_ID"
+	expect_success
+	expect_nothing_left
+}
+
 @test "start with a full state root still runs" {
 	use_small_state_root
 	run ctrun create "$CT_ID"

@@ -294,6 +294,42 @@ EOF
 	[ -e "$HOOK_DIR/poststop" ] || fail "poststop did not run from the stored config"
 }
 
+@test "hooks poststart in run gets running" {
+	# The poststart hook of run gets the state from memory, and state run
+	# from the hook reads "running" although state.json was written only
+	# before the start.
+	cat >"$CT_TMP/poststart.sh" <<EOF2
+#!/bin/sh
+cat >"$HOOK_DIR/poststart.json"
+"$CTRUN" --root "$CT_ROOT" state "\$(jq -r .id "$HOOK_DIR/poststart.json")" >"$HOOK_DIR/state-in-hook.json"
+EOF2
+	chmod +x "$CT_TMP/poststart.sh"
+	update_config '.process.args = ["/bin/ctprobe", "sleep", "inf"]
+		| .hooks.poststart = [{"path": "'"$CT_TMP/poststart.sh"'"}]'
+
+	run ctrun run --detach --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	local pid
+	pid=$(container_pid "$CT_ID")
+	expect_hook_state poststart running "$pid"
+	[ "$(jq -r .status "$HOOK_DIR/state-in-hook.json")" = running ] ||
+		fail "state in the poststart hook: $(cat "$HOOK_DIR/state-in-hook.json")"
+	run ctrun delete --force "$CT_ID"
+	expect_success
+}
+
+@test "hooks poststart failure in run stops it" {
+	update_config '.process.args = ["/bin/ctprobe", "sleep", "inf"]
+		| .hooks.poststart = [{"path": "/bin/sh", "args": ["sh", "-c", "echo poststart broke >&2; exit 2"]}]
+		| .hooks.poststop = [{"path": "/bin/touch", "args": ["touch", "'"$HOOK_DIR"'/poststop"]}]'
+
+	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_failure 255
+	expect_output_has 'hooks.poststart[0] "/bin/sh": exited with status 2, output: "poststart broke"'
+	[ -e "$HOOK_DIR/poststop" ] || fail "poststop did not run"
+	expect_nothing_left
+}
+
 @test "hooks start skips the stored config without poststart" {
 	requires ctrun
 	update_config '.process.args = ["/bin/ctprobe", "sleep", "inf"]'

@@ -161,6 +161,74 @@ teardown() {
 	[ "$rc" -eq $((128 + 10)) ] || fail "run exited with $rc, expected 138"
 }
 
+@test "lifecycle state during run" {
+	# A startContainer hook holds the init between the start request and
+	# the exec, so that state can be read in both phases of one run.
+	mkdir -p "$CT_TMP/gate"
+	update_config '.process.args = ["/bin/ctprobe", "sleep", "inf"]
+		| .mounts += [{"destination": "/gate", "type": "bind", "source": "'"$CT_TMP/gate"'", "options": ["bind"]}]
+		| .hooks.startContainer = [{"path": "/bin/sh",
+			"args": ["sh", "-c", "touch /gate/waiting; while [ ! -e /gate/go ]; do sleep 0.05; done"]}]'
+	out=$CT_TMP/run-output
+	record_id "$CT_ID"
+	"$CTRUN" --root "$CT_ROOT" run --bundle "$CT_BUNDLE" "$CT_ID" </dev/null >"$out" 2>&1 &
+	run_pid=$!
+	record_pid "$run_pid"
+	for _ in $(seq 100); do
+		[ -e "$CT_TMP/gate/waiting" ] && break
+		sleep 0.1
+	done
+	[ -e "$CT_TMP/gate/waiting" ] || fail "the startContainer hook did not run"
+	ct_record_init "$CT_ID"
+
+	local pid status
+	pid=$(container_pid "$CT_ID")
+	status=$(container_state "$CT_ID")
+	[ "$status" = created ] || fail "state before the exec is \"$status\", expected \"created\""
+	touch "$CT_TMP/gate/go"
+	for _ in $(seq 100); do
+		grep -q sleeping=inf "$out" && break
+		sleep 0.1
+	done
+	status=$(container_state "$CT_ID")
+	[ "$status" = running ] || fail "state after the exec is \"$status\", expected \"running\""
+	[ "$(container_pid "$CT_ID")" = "$pid" ] || fail "the pid changed from $pid at the exec"
+
+	run ctrun kill "$CT_ID" KILL
+	expect_success
+	wait_for_exit "$run_pid" || fail "run did not exit within 5 s of the kill"
+	rc=0
+	wait "$run_pid" || rc=$?
+	[ "$rc" -eq 137 ] || fail "run exited with $rc, expected 137"
+	[ ! -e "$CT_ROOT/$CT_ID" ] || fail "run left its state directory"
+}
+
+@test "lifecycle run after another delete" {
+	# A container deleted by another command while run waits for it: run
+	# still exits with the init's status and reports the missing container.
+	update_config '.process.args = ["/bin/ctprobe", "sleep", "inf"]'
+	out=$CT_TMP/run-output
+	record_id "$CT_ID"
+	"$CTRUN" --root "$CT_ROOT" run --bundle "$CT_BUNDLE" "$CT_ID" </dev/null >"$out" 2>&1 &
+	run_pid=$!
+	record_pid "$run_pid"
+	for _ in $(seq 100); do
+		grep -q sleeping=inf "$out" && break
+		sleep 0.1
+	done
+	ct_record_init "$CT_ID"
+
+	run ctrun delete --force "$CT_ID"
+	expect_success
+	wait_for_exit "$run_pid" || fail "run did not exit within 5 s of the delete"
+	rc=0
+	wait "$run_pid" || rc=$?
+	cat "$out"
+	[ "$rc" -eq 137 ] || fail "run exited with $rc, expected 137"
+	grep -qF "container \"$CT_ID\" does not exist" "$out" || fail "run did not report the deleted container"
+	expect_nothing_left
+}
+
 @test "lifecycle run detach" {
 	update_config '.process.args = ["/bin/ctprobe", "sleep", "inf"]'
 
