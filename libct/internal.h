@@ -99,6 +99,12 @@ int ct_write_file_at(int dirfd, const char *path, const char *data, size_t len, 
  * rename over path. Not synced to disk: for files about live processes. */
 int ct_write_file_atomic(int dirfd, const char *path, const char *data, size_t len, mode_t mode,
 			 struct libct_error *err);
+/* As ct_write_file_atomic(), but swaps an existing file out with
+ * RENAME_EXCHANGE, which is cheaper on ext4. Only for directories that the
+ * runtime owns, such as the state directory: a directory at path would be
+ * swapped out too. */
+int ct_replace_owned_file(int dirfd, const char *path, const char *data, size_t len, mode_t mode,
+			  struct libct_error *err);
 
 /*
  * Opens path inside the directory root_fd as if root_fd were "/", with

@@ -328,12 +328,12 @@ int ct_state_dir_remove(struct libct_context *context, const char *id, int dir_f
 
 int ct_state_write_file(int dir_fd, const char *name, const char *data, size_t len, struct libct_error *err)
 {
-	/* Through a temporary file and a rename, so that a ctrun killed or
-	 * out of space midway leaves the previous file whole: an empty
-	 * state.json would hide the container's cgroups and init from delete.
-	 * A killed writer leaves a hidden ".NAME.tmp*" file, which
+	/* Through a temporary file and a rename (or an exchange), so that a
+	 * ctrun killed or out of space midway leaves the previous file whole:
+	 * an empty state.json would hide the container's cgroups and init from
+	 * delete. A killed writer leaves a hidden ".NAME.tmp*" file, which
 	 * ct_state_dir_remove() removes with the rest. */
-	return ct_write_file_atomic(dir_fd, name, data, len, 0600, err);
+	return ct_replace_owned_file(dir_fd, name, data, len, 0600, err);
 }
 
 int ct_state_load(int dir_fd, const char *id, struct ct_state **ret_state, struct libct_error *err)

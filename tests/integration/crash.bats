@@ -47,7 +47,7 @@ fill_state_root() {
 	for n in 1 2 3; do
 		local id=$CT_ID-$n
 		record_id "$id"
-		run ctrun_killed_at renameat "$n" create --bundle "$CT_BUNDLE" "$id"
+		run ctrun_killed_at renameat2 "$n" create --bundle "$CT_BUNDLE" "$id"
 		expect_status 137
 		run ctrun state "$id"
 		expect_output_lacks "invalid JSON"
@@ -62,7 +62,7 @@ fill_state_root() {
 @test "create killed before renaming state.json" {
 	# The first rename is that of the creating state: the killed create
 	# leaves only a temporary file, which delete removes with the rest.
-	run ctrun_killed_at renameat 1 create --bundle "$CT_BUNDLE" "$CT_ID"
+	run ctrun_killed_at renameat2 1 create --bundle "$CT_BUNDLE" "$CT_ID"
 	expect_status 137
 	record_id "$CT_ID"
 	compgen -G "$CT_ROOT/$CT_ID/.state.json.tmp*" >/dev/null || fail "no temporary file left by the killed create"
@@ -79,7 +79,7 @@ fill_state_root() {
 	expect_success
 	# start renames nothing before the init has executed the program, so
 	# its first rename is the write of the running state.
-	run ctrun_killed_at renameat 1 start "$CT_ID"
+	run ctrun_killed_at renameat2 1 start "$CT_ID"
 	expect_status 137
 	wait_for_output "$CT_ID" "sleeping=inf"
 	[ "$(jq -r .status "$CT_ROOT/$CT_ID/state.json")" = created ] || fail "state.json was updated"
@@ -107,7 +107,7 @@ fill_state_root() {
 	for n in 1 2 3; do
 		local id=$CT_ID-$n
 		record_id "$id"
-		run ctrun_killed_at renameat "$n" run --detach --bundle "$CT_BUNDLE" "$id"
+		run ctrun_killed_at renameat2 "$n" run --detach --bundle "$CT_BUNDLE" "$id"
 		expect_status 137
 		run ctrun state "$id"
 		expect_output_lacks "invalid JSON"
@@ -119,7 +119,7 @@ fill_state_root() {
 	expect_nothing_left
 
 	record_id "$CT_ID"
-	run ctrun_killed_at renameat 4 run --detach --bundle "$CT_BUNDLE" "$CT_ID"
+	run ctrun_killed_at renameat2 4 run --detach --bundle "$CT_BUNDLE" "$CT_ID"
 	expect_success
 	ct_record_init "$CT_ID"
 	[ "$(container_state "$CT_ID")" = running ] || fail "the container does not run"
