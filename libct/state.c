@@ -428,8 +428,10 @@ int ct_pid_start_time(pid_t pid, unsigned long long *ret_start_time)
  * runtime's binary that libct_protect_runtime_binary() made, or the same
  * binary as ours when the caller runs unprotected. This holds even when
  * the start that released the init died before it could record "running",
- * and for run, which never records it. When a link cannot be read, the
- * recorded status is kept. */
+ * and for run, which never records it. The binaries are compared by device
+ * and inode, so that a program at the same path inside the container
+ * counts as executed. When the links cannot be read, the recorded status
+ * is kept. */
 static bool init_executed(pid_t pid)
 {
 	char path[64];
@@ -439,6 +441,9 @@ static bool init_executed(pid_t pid)
 	_cleanup_close_ int init_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (init_fd >= 0 && ct_exeseal_kind(init_fd) != CT_EXESEAL_NONE)
 		return false;
+	struct stat init_st, own_st;
+	if (init_fd >= 0 && fstat(init_fd, &init_st) == 0 && stat("/proc/self/exe", &own_st) == 0)
+		return init_st.st_dev != own_st.st_dev || init_st.st_ino != own_st.st_ino;
 	ssize_t init_len = readlink(path, init_exe, sizeof(init_exe) - 1);
 	if (init_len <= 0)
 		return false;
