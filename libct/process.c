@@ -308,17 +308,27 @@ static bool caps_contain(char **names, size_t n_names, int value)
 	return false;
 }
 
-/* Drops from the bounding set every capability that the config does not
- * name. Returns the number of capabilities that the kernel supports: the
- * first value for which PR_CAPBSET_READ fails with EINVAL. */
-static int drop_bounding_set(const struct spec_capabilities *capabilities, struct libct_error *err)
+/* Returns the number of capabilities that the kernel supports: the first
+ * value for which PR_CAPBSET_READ fails. The search starts next to the last
+ * capability of the build's <linux/capability.h>, so it takes two calls
+ * where the kernel knows the same capabilities. */
+static int count_kernel_caps(void)
 {
-	int value = 0;
-	for (; value < CAP_SET_BITS; value++) {
-		int bounded = prctl(PR_CAPBSET_READ, value, 0, 0, 0);
-		if (bounded < 0)
-			break;
-		if (bounded == 0 || caps_contain(capabilities->bounding, capabilities->n_bounding, value))
+	int n = CAP_LAST_CAP + 1;
+	while (n > 0 && prctl(PR_CAPBSET_READ, n - 1, 0, 0, 0) < 0)
+		n--;
+	while (n < CAP_SET_BITS && prctl(PR_CAPBSET_READ, n, 0, 0, 0) >= 0)
+		n++;
+	return n;
+}
+
+/* Drops from the bounding set every capability that the config does not
+ * name, of the first n_kernel_caps. */
+static int drop_bounding_set(const struct spec_capabilities *capabilities, int n_kernel_caps,
+			     struct libct_error *err)
+{
+	for (int value = 0; value < n_kernel_caps; value++) {
+		if (caps_contain(capabilities->bounding, capabilities->n_bounding, value))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, value, 0, 0, 0) < 0) {
 			const char *name = spec_table_name(&spec_capabilities_table, value);
@@ -328,7 +338,7 @@ static int drop_bounding_set(const struct spec_capabilities *capabilities, struc
 			return ct_error_sys(err, errno, "process.capabilities.bounding: drop \"%s\"", name);
 		}
 	}
-	return value;
+	return 0;
 }
 
 static int set_caps(struct ct_init *init, const struct cap_sets *available, int n_kernel_caps,
@@ -370,9 +380,10 @@ static int set_user_and_caps(struct ct_init *init, struct libct_error *err)
 	if (r < 0)
 		return ct_error_sys(err, -r, "process.capabilities: read current capabilities");
 
-	int n_kernel_caps = drop_bounding_set(&process->capabilities, err);
-	if (n_kernel_caps < 0)
-		return n_kernel_caps;
+	int n_kernel_caps = count_kernel_caps();
+	r = drop_bounding_set(&process->capabilities, n_kernel_caps, err);
+	if (r < 0)
+		return r;
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return ct_error_sys(err, errno, "process.capabilities: keep capabilities");
 	r = set_user(process, init->new_user_ns, err);
