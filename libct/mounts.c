@@ -1018,24 +1018,32 @@ static int mount_hierarchy_below(struct ct_init *init, int tmpfs_fd, const char 
 /* Copies the host's symlinks in /sys/fs/cgroup, such as cpu -> cpu,cpuacct. */
 static int copy_cgroup_symlinks(int dir_fd, struct libct_error *err)
 {
-	__attribute__((cleanup(closedirp))) DIR *dir = opendir(HOST_CGROUP_ROOT);
-	if (dir == NULL)
+	/* The entries are read into a small stack buffer. opendir() would take
+	 * 32 KiB from the heap, whose pages the init shares with the runtime
+	 * until one of them writes there. */
+	_cleanup_close_ int dir = open(HOST_CGROUP_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
 		return ct_error_sys(err, errno, "open \"%s\"", HOST_CGROUP_ROOT);
 
-	struct dirent *entry;
-	while ((entry = readdir(dir)) != NULL) {
-		if (entry->d_type != DT_LNK)
-			continue;
-		char target[256];
-		ssize_t n = readlinkat(dirfd(dir), entry->d_name, target, sizeof(target) - 1);
-		if (n < 0)
-			continue;
-		target[n] = '\0';
-		/* Only links to a sibling: anything else would name a host path. */
-		if (strchr(target, '/') != NULL)
-			continue;
-		if (symlinkat(target, dir_fd, entry->d_name) < 0 && errno != EEXIST)
-			return ct_error_sys(err, errno, "create symlink \"%s\"", entry->d_name);
+	char buf[1024] __attribute__((aligned(8)));
+	ssize_t size;
+	while ((size = getdents64(dir, buf, sizeof(buf))) > 0) {
+		for (ssize_t pos = 0; pos < size;) {
+			const struct dirent64 *entry = (const struct dirent64 *)(buf + pos);
+			pos += entry->d_reclen;
+			if (entry->d_type != DT_LNK)
+				continue;
+			char target[256];
+			ssize_t n = readlinkat(dir, entry->d_name, target, sizeof(target) - 1);
+			if (n < 0)
+				continue;
+			target[n] = '\0';
+			/* Only links to a sibling: anything else would name a host path. */
+			if (strchr(target, '/') != NULL)
+				continue;
+			if (symlinkat(target, dir_fd, entry->d_name) < 0 && errno != EEXIST)
+				return ct_error_sys(err, errno, "create symlink \"%s\"", entry->d_name);
+		}
 	}
 	return 0;
 }
