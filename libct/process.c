@@ -311,7 +311,7 @@ static bool caps_contain(char **names, size_t n_names, int value)
 /* Returns the number of capabilities that the kernel supports: the first
  * value for which PR_CAPBSET_READ fails. The search starts next to the last
  * capability of the build's <linux/capability.h>, so it takes two calls
- * where the kernel knows the same capabilities. */
+ * where the kernel supports the same capabilities. */
 static int count_kernel_caps(void)
 {
 	int n = CAP_LAST_CAP + 1;
