@@ -10,7 +10,8 @@
  * caller, who can wait for it.
  *
  *   runtime                                   child
- *   lock state, check status, pidfd of init
+ *   lock state, check status, pidfd of init,
+ *   parse config.json (once)
  *   setns(pid), clone3, setns(own pid) -----> born in the container's pid ns
  *   (cgroup.procs only for exec --cgroup),
  *   oom_score_adj
@@ -72,28 +73,16 @@ struct exec_job {
 /* A process.json without a security label gets the container's, so that
  * exec cannot start a process less confined than the container by leaving
  * the field out. runc 1.1.5 runs such a process unconfined. */
-static int inherit_container_labels(struct exec_job *job, struct libct_error *err)
+static void inherit_container_labels(struct exec_job *job)
 {
 	struct spec_process *process = job->process;
-	if (process->apparmor_profile != NULL && process->selinux_label != NULL)
-		return 0;
-
-	_cleanup_free_ char *data = NULL;
-	size_t len = 0;
-	int r = ct_read_file_at(job->dir_fd, "config.json", CONFIG_MAX_SIZE, &data, &len, err);
-	if (r < 0)
-		return ct_error_prefix(err, "read the container's config.json");
-	struct spec_config *config = NULL;
-	r = spec_config_parse(data, len, &config, err);
-	if (r < 0)
-		return ct_error_prefix(err, "parse the container's config.json");
-	struct spec_process *own = config->process;
-	if (own != NULL && process->apparmor_profile == NULL)
-		process->apparmor_profile = ct_steal_pointer(&own->apparmor_profile);
-	if (own != NULL && process->selinux_label == NULL)
-		process->selinux_label = ct_steal_pointer(&own->selinux_label);
-	spec_config_free(config);
-	return 0;
+	const struct spec_process *own = job->container_config->process;
+	if (own == NULL)
+		return;
+	if (process->apparmor_profile == NULL && own->apparmor_profile != NULL)
+		process->apparmor_profile = ct_strdup(own->apparmor_profile);
+	if (process->selinux_label == NULL && own->selinux_label != NULL)
+		process->selinux_label = ct_strdup(own->selinux_label);
 }
 
 static int load_process_file(struct exec_job *job, struct libct_error *err)
@@ -108,7 +97,8 @@ static int load_process_file(struct exec_job *job, struct libct_error *err)
 	if (r < 0)
 		return ct_error_prefix(err, "parse \"%s\"", path);
 	job->process->terminal = job->process->terminal || job->options->terminal;
-	return inherit_container_labels(job, err);
+	inherit_container_labels(job);
+	return 0;
 }
 
 static char **copy_strv(char *const *items, size_t *ret_count)
@@ -123,33 +113,33 @@ static char **copy_strv(char *const *items, size_t *ret_count)
 	return copy;
 }
 
-/* Reads the config.json that create saved in the container's state directory. */
-static int load_container_config(struct exec_job *job, struct spec_config **ret_config, struct libct_error *err)
+/* Reads the config.json that create saved in the container's state
+ * directory. exec parses it once, because it is the source of the argv
+ * form's process, of the labels that a process.json leaves out, and of the
+ * seccomp filter and its agent. */
+static int load_container_config(struct exec_job *job, struct libct_error *err)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
 	int r = ct_read_file_at(job->dir_fd, "config.json", CONFIG_MAX_SIZE, &data, &len, err);
 	if (r < 0)
 		return ct_error_prefix(err, "read the container's config.json");
-	r = spec_config_parse(data, len, ret_config, err);
+	r = spec_config_parse(data, len, &job->container_config, err);
 	if (r < 0)
 		return ct_error_prefix(err, "parse the container's config.json");
 	return 0;
 }
 
-/* The argv form runs args with the rest of the container's own process. */
+/* The argv form runs args with the rest of the container's own process.
+ * It takes the process out of the container's config, because the seccomp
+ * filter and its agent read other fields only. */
 static int load_container_process(struct exec_job *job, struct libct_error *err)
 {
 	const struct libct_exec_options *options = job->options;
 	if (options->args == NULL || options->args[0] == NULL)
 		return ct_error_set(err, EINVAL, "no command to execute");
 
-	struct spec_config *config = NULL;
-	int r = load_container_config(job, &config, err);
-	if (r < 0)
-		return r;
-	job->process = ct_steal_pointer(&config->process);
-	spec_config_free(config);
+	job->process = ct_steal_pointer(&job->container_config->process);
 	if (job->process == NULL)
 		return ct_error_set(err, EINVAL, "the container's config.json has no process");
 
@@ -248,7 +238,10 @@ static int apply_overrides(struct spec_process *process, const struct libct_exec
 static int load_process(struct exec_job *job, struct libct_error *err)
 {
 	const struct libct_exec_options *options = job->options;
-	int r = options->process_path != NULL ? load_process_file(job, err) : load_container_process(job, err);
+	int r = load_container_config(job, err);
+	if (r < 0)
+		return r;
+	r = options->process_path != NULL ? load_process_file(job, err) : load_container_process(job, err);
 	if (r < 0)
 		return r;
 	r = apply_overrides(job->process, options, err);
@@ -275,9 +268,6 @@ static int load_process(struct exec_job *job, struct libct_error *err)
  * stays loaded for the agent of a filter with SCMP_ACT_NOTIFY. */
 static int load_seccomp(struct exec_job *job, struct libct_error *err)
 {
-	int r = load_container_config(job, &job->container_config, err);
-	if (r < 0)
-		return r;
 	return ct_seccomp_prepare(job->context, job->container_config, &job->init.seccomp, err);
 }
 
@@ -294,20 +284,18 @@ static int open_container(struct exec_job *job, struct libct_error *err)
 	if (r < 0)
 		return r;
 
+	/* The pidfd pins the init. ct_state_status() reads the start time after
+	 * the pidfd is open, which rules out a reused pid. */
+	job->init_pidfd = job->state->pid > 0 ? pidfd_open(job->state->pid, 0) : -1;
+	int pidfd_errno = errno;
 	enum libct_status status = ct_state_status(job->state);
 	if (status == LIBCT_STATUS_STOPPED || status == LIBCT_STATUS_CREATING)
 		return ct_error_set(err, EINVAL, "container is %s: its init is not running",
 				    libct_status_name(status));
 	if (status == LIBCT_STATUS_PAUSED && !job->options->ignore_paused)
 		return ct_error_set(err, EBUSY, "container is paused: resume it first, or ignore the pause");
-
-	/* The pidfd pins the init; the start time check afterwards rules out a
-	 * reused pid. */
-	job->init_pidfd = pidfd_open(job->state->pid, 0);
-	unsigned long long start_time = 0;
-	if (job->init_pidfd < 0 || ct_pid_start_time(job->state->pid, &start_time) < 0 ||
-	    start_time != job->state->pid_start_time)
-		return ct_error_set(err, ESRCH, "container is stopped: its init is not running");
+	if (job->init_pidfd < 0)
+		return ct_error_sys(err, pidfd_errno, "open a pidfd of container init %d", (int)job->state->pid);
 	return 0;
 }
 
@@ -323,17 +311,15 @@ static const struct {
 };
 
 /* Returns 1 when the init's namespace name differs from the runtime's, 0
- * when it is the same or the kernel lacks that namespace type. */
-static int namespace_differs(pid_t pid, const char *name, struct libct_error *err)
+ * when it is the same or the kernel lacks that namespace type. The two
+ * directories are /proc/PID/ns of the init and /proc/self/ns. */
+static int namespace_differs(int init_dir, int own_dir, pid_t pid, const char *name, struct libct_error *err)
 {
-	char path[64];
 	struct stat init_ns, own_ns;
-	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
-	if (stat(path, &init_ns) < 0)
-		return errno == ENOENT ? 0 : ct_error_sys(err, errno, "stat \"%s\"", path);
-	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
-	if (stat(path, &own_ns) < 0)
-		return errno == ENOENT ? 0 : ct_error_sys(err, errno, "stat \"%s\"", path);
+	if (fstatat(init_dir, name, &init_ns, 0) < 0)
+		return errno == ENOENT ? 0 : ct_error_sys(err, errno, "stat \"/proc/%d/ns/%s\"", (int)pid, name);
+	if (fstatat(own_dir, name, &own_ns, 0) < 0)
+		return errno == ENOENT ? 0 : ct_error_sys(err, errno, "stat \"/proc/self/ns/%s\"", name);
 	return init_ns.st_dev != own_ns.st_dev || init_ns.st_ino != own_ns.st_ino;
 }
 
@@ -342,8 +328,17 @@ static int namespace_differs(pid_t pid, const char *name, struct libct_error *er
 static int plan_namespaces(struct exec_job *job, struct libct_error *err)
 {
 	pid_t pid = job->state->pid;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns", (int)pid);
+	_cleanup_close_ int init_dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (init_dir < 0)
+		return ct_error_sys(err, errno, "open \"%s\"", path);
+	_cleanup_close_ int own_dir = open("/proc/self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (own_dir < 0)
+		return ct_error_sys(err, errno, "open \"/proc/self/ns\"");
+
 	for (size_t i = 0; i < sizeof(joined_namespaces) / sizeof(joined_namespaces[0]); i++) {
-		int r = namespace_differs(pid, joined_namespaces[i].name, err);
+		int r = namespace_differs(init_dir, own_dir, pid, joined_namespaces[i].name, err);
 		if (r < 0)
 			return r;
 		if (r == 0)
