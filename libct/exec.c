@@ -13,9 +13,10 @@
  *   lock state, check status, pidfd of init,
  *   parse config.json (once)
  *   setns(pid), clone3, setns(own pid) -----> born in the container's pid ns
- *   (cgroup.procs only for exec --cgroup),
- *   oom_score_adj
- *   CT_SYNC_RELEASE ------------------------> joins the v1 cgroups (tasks),
+ *   exec --cgroup only: cgroup.procs of
+ *   the sub-cgroups, CT_SYNC_RELEASE -------> (waits for it with --cgroup only)
+ *                                             oom_score_adj,
+ *                                             joins the v1 cgroups (tasks),
  *                                             setns(pidfd, every other ns),
  *                                             chroot to the init's root,
  *                                             terminal, process attributes
@@ -25,9 +26,15 @@
  *                  <------------------------  CT_SYNC_LOG ...
  *                  <------------------------  end of stream: executed
  *                                             (or CT_SYNC_ERROR, exit 255)
+ *
+ * Without --cgroup the runtime has nothing to do between clone3 and the
+ * child's setup, so no message goes from the runtime to the child. The
+ * child writes its own oom_score_adj, with the runtime's credentials. It
+ * checks after PR_SET_PDEATHSIG that the runtime is still there.
  */
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -449,13 +456,52 @@ static int enter_root(struct exec_job *job, struct libct_error *err)
 	return 0;
 }
 
+/* Checks, once the parent death signal is set, that the runtime did not
+ * exit before, because the signal covers only a runtime that exits after
+ * prctl(). The only fd of the runtime's end of the socket pair is in the
+ * runtime, so a hang-up means that the runtime is gone. */
+static int check_runtime_alive(int sync_fd, struct libct_error *err)
+{
+	struct pollfd pfd = { .fd = sync_fd, .events = POLLIN };
+	int n = poll(&pfd, 1, 0);
+	if (n < 0)
+		return ct_error_sys(err, errno, "check the runtime");
+	if (n > 0 && (pfd.revents & POLLHUP))
+		return ct_error_set(err, EPIPE, "check the runtime: the runtime exited");
+	return 0;
+}
+
+/* Writes process.oomScoreAdj through the host's /proc, before the process
+ * leaves the host's mount namespace, with the runtime's credentials. */
+static int set_oom_score_adj(const struct spec_process *process, struct libct_error *err)
+{
+	if (!process->oom_score_adj.set)
+		return 0;
+	char value[32];
+	int len = snprintf(value, sizeof(value), "%lld", (long long)process->oom_score_adj.value);
+	int r = ct_write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", value, (size_t)len, err);
+	return r < 0 ? ct_error_prefix(err, "process.oomScoreAdj") : 0;
+}
+
 static int setup_child(struct exec_job *job, char **ret_path, struct libct_error *err)
 {
-	uint64_t trace_start = ct_trace_begin(job->context);
-	int r = ct_sync_wait_release(job->child_sync_fd, err);
-	ct_trace_end(job->context, "sync", "wait_release", trace_start);
+	/* Only exec --cgroup gives the runtime work to do between the clone and
+	 * the setup, so only then does the child wait for the release. */
+	uint64_t trace_start;
+	int r;
+	if (has_sub_cgroups(job->options)) {
+		trace_start = ct_trace_begin(job->context);
+		r = ct_sync_wait_release(job->child_sync_fd, err);
+		ct_trace_end(job->context, "sync", "wait_release", trace_start);
+	} else {
+		r = check_runtime_alive(job->child_sync_fd, err);
+	}
 	if (r < 0)
 		return r;
+	r = set_oom_score_adj(job->process, err);
+	if (r < 0)
+		return r;
+
 	trace_start = ct_trace_begin(job->context);
 	r = ct_cgroup_join_self(&job->init.cgroup_join, err);
 	ct_trace_end(job->context, "cgroup", "join", trace_start);
@@ -596,23 +642,15 @@ static int spawn_child(struct exec_job *job, struct libct_error *err)
 	return r < 0 ? r : 0;
 }
 
+/* Moves the child into the sub-cgroups of exec --cgroup and releases it.
+ * Without --cgroup the child does not wait for a release. */
 static int configure_child(struct exec_job *job, struct libct_error *err)
 {
-	int r = 0;
-	if (has_sub_cgroups(job->options))
-		r = enter_sub_cgroups(job, err);
+	if (!has_sub_cgroups(job->options))
+		return 0;
+	int r = enter_sub_cgroups(job, err);
 	if (r < 0)
 		return r;
-
-	const struct spec_opt_i64 *oom = &job->process->oom_score_adj;
-	if (oom->set) {
-		char value[32];
-		int len = snprintf(value, sizeof(value), "%lld", (long long)oom->value);
-		_cleanup_free_ char *path = ct_asprintf("/proc/%d/oom_score_adj", (int)job->pid);
-		r = ct_write_file_at(AT_FDCWD, path, value, (size_t)len, err);
-		if (r < 0)
-			return ct_error_prefix(err, "process.oomScoreAdj");
-	}
 	return ct_sync_release_init(job->sync_fd, err);
 }
 

@@ -108,6 +108,36 @@ container_cgroup_dir() {
 	expect_probe no_new_privs 1
 }
 
+@test "exec oom score adj" {
+	update_config '.process.oomScoreAdj = 123'
+	start_sleeper
+
+	run ctrun exec "$CT_ID" /bin/ctprobe oom
+	expect_success
+	expect_probe oom_score_adj 123
+
+	echo '{ "args": ["/bin/ctprobe", "oom"], "cwd": "/", "oomScoreAdj": 500 }' >"$CT_TMP/process.json"
+	run ctrun exec -p "$CT_TMP/process.json" "$CT_ID"
+	expect_success
+	expect_probe oom_score_adj 500
+}
+
+@test "exec oom score adj with sub-cgroup" {
+	requires cgroup_v1 ctrun
+	update_config '.process.oomScoreAdj = 321'
+	start_sleeper
+	local dir
+	dir=$(container_cgroup_dir pids)
+	[ -n "$dir" ] || skip "no pids hierarchy"
+	mkdir "$dir/sub"
+
+	run ctrun exec --cgroup pids:sub "$CT_ID" /bin/sh -c 'ctprobe oom; ctprobe cgroup'
+	rmdir "$dir/sub"
+	expect_success
+	expect_probe oom_score_adj 321
+	expect_output_has ":pids:/sub"
+}
+
 @test "exec env replaces a variable" {
 	start_sleeper
 
