@@ -490,6 +490,13 @@ static int snapshot_state(struct create_job *job, enum libct_status status, stru
 		.poststart_hooks = { .set = true, .value = job->config->hooks.poststart.n_hooks > 0 },
 	};
 	state.created = job->created;
+	/* The init, a clone of this process, runs our executable until it
+	 * executes the program: ct_state_status() compares the two. */
+	struct stat own_exe;
+	if (stat("/proc/self/exe", &own_exe) == 0) {
+		state.init_exe_dev = own_exe.st_dev;
+		state.init_exe_ino = own_exe.st_ino;
+	}
 
 	int r = ct_cgroup_to_map(job->cgroup, &state.cgroup_paths);
 	if (r < 0)

@@ -243,6 +243,10 @@ struct ct_state {
 	/* Unset in a state.json of an older ctrun, whose readers must parse
 	 * the stored config.json to find poststart hooks. */
 	struct spec_opt_bool poststart_hooks;
+	/* The init's executable until it executes the program: the runtime's
+	 * own, often a protected view. Both 0 in a state.json of an older ctrun. */
+	uint64_t init_exe_dev;
+	uint64_t init_exe_ino;
 };
 void ct_state_free(struct ct_state *state);
 

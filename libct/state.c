@@ -364,6 +364,8 @@ int ct_state_load(int dir_fd, const char *id, struct ct_state **ret_state, struc
 	map_copy(&file->annotations, &state->annotations);
 	map_copy(&file->cgroup_paths, &state->cgroup_paths);
 	state->poststart_hooks = file->poststart_hooks;
+	state->init_exe_dev = file->init_exe_dev;
+	state->init_exe_ino = file->init_exe_ino;
 	spec_state_free(file);
 	*ret_state = state;
 	return 0;
@@ -384,6 +386,8 @@ int ct_state_save(int dir_fd, const struct ct_state *state, struct libct_error *
 		.annotations = state->annotations,
 		.cgroup_paths = state->cgroup_paths,
 		.poststart_hooks = state->poststart_hooks,
+		.init_exe_dev = state->init_exe_dev,
+		.init_exe_ino = state->init_exe_ino,
 	};
 	_cleanup_free_ char *json = NULL;
 	size_t len = 0;
@@ -424,24 +428,29 @@ int ct_pid_start_time(pid_t pid, unsigned long long *ret_start_time)
 }
 
 /* Tells whether a live init has executed the user program. Until then it is
- * a clone of the runtime, so its /proc/PID/exe is the protected view of the
- * runtime's binary that libct_protect_runtime_binary() made, or the same
- * binary as ours when the caller runs unprotected. This holds even when
- * the start that released the init died before it could record "running",
- * and for run, which never records it. The binaries are compared by device
- * and inode, so that a program at the same path inside the container
- * counts as executed. When the links cannot be read, the recorded status
- * is kept. */
-static bool init_executed(pid_t pid)
+ * a clone of the runtime: its /proc/PID/exe is the executable whose device
+ * and inode create recorded, usually the protected view of the runtime's
+ * binary that libct_protect_runtime_binary() made. So a container whose
+ * program is the runtime's binary itself counts as executed. This holds
+ * even when the start that released the init died before it could record
+ * "running", and for run, which never records it. When /proc/PID/exe
+ * cannot be read, the recorded status is kept. */
+static bool init_executed(const struct ct_state *state)
 {
 	char path[64];
 	char init_exe[PATH_MAX];
 	char own_exe[PATH_MAX];
-	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+	snprintf(path, sizeof(path), "/proc/%d/exe", state->pid);
 	_cleanup_close_ int init_fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat init_st, own_st;
+	if (state->init_exe_ino != 0)
+		return init_fd >= 0 && fstat(init_fd, &init_st) == 0 &&
+		       (init_st.st_dev != state->init_exe_dev || init_st.st_ino != state->init_exe_ino);
+
+	/* A state.json of an older ctrun: compare with the known views and
+	 * with our own binary. */
 	if (init_fd >= 0 && ct_exeseal_kind(init_fd) != CT_EXESEAL_NONE)
 		return false;
-	struct stat init_st, own_st;
 	if (init_fd >= 0 && fstat(init_fd, &init_st) == 0 && stat("/proc/self/exe", &own_st) == 0)
 		return init_st.st_dev != own_st.st_dev || init_st.st_ino != own_st.st_ino;
 	ssize_t init_len = readlink(path, init_exe, sizeof(init_exe) - 1);
@@ -461,7 +470,7 @@ enum libct_status ct_state_status(const struct ct_state *state)
 	if (state->pid <= 0 || ct_pid_start_time(state->pid, &start_time) < 0 ||
 	    start_time != state->pid_start_time)
 		return LIBCT_STATUS_STOPPED;
-	if (state->status == LIBCT_STATUS_CREATED && init_executed(state->pid))
+	if (state->status == LIBCT_STATUS_CREATED && init_executed(state))
 		return ct_state_frozen(state) ? LIBCT_STATUS_PAUSED : LIBCT_STATUS_RUNNING;
 	if (state->status == LIBCT_STATUS_RUNNING && ct_state_frozen(state))
 		return LIBCT_STATUS_PAUSED;

@@ -41,6 +41,8 @@ static const struct spec_field private_fields[] = {
 	{ .key = "poststartHooks",
 	  .kind = SPEC_FIELD_OPT_BOOL,
 	  .offset = offsetof(struct spec_state, poststart_hooks) },
+	{ .key = "initExeDev", .kind = SPEC_FIELD_U64, .offset = offsetof(struct spec_state, init_exe_dev) },
+	{ .key = "initExeIno", .kind = SPEC_FIELD_U64, .offset = offsetof(struct spec_state, init_exe_ino) },
 	{ .key = NULL },
 };
 
@@ -96,6 +98,10 @@ static void write_private_fields(struct spec_json_writer *writer, const struct s
 		spec_json_writer_key_string(writer, "configPath", state->config_path);
 	if (state->poststart_hooks.set)
 		spec_json_writer_key_bool(writer, "poststartHooks", state->poststart_hooks.value);
+	if (state->init_exe_ino != 0) {
+		spec_json_writer_key_uint(writer, "initExeDev", state->init_exe_dev);
+		spec_json_writer_key_uint(writer, "initExeIno", state->init_exe_ino);
+	}
 	spec_json_writer_end_object(writer);
 }
 

@@ -33,6 +33,10 @@ struct spec_state {
 	/* Whether the stored config.json has poststart hooks. Not set in the
 	 * state of older ctrun versions, whose readers must parse the config. */
 	struct spec_opt_bool poststart_hooks;
+	/* Device and inode of the init's executable before it executes the
+	 * program (the runtime's own), or 0 in the state of older versions. */
+	uint64_t init_exe_dev;
+	uint64_t init_exe_ino;
 };
 
 /* Returns "creating", "created", "running", "stopped" or "paused". */

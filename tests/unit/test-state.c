@@ -113,6 +113,29 @@ static void test_poststart_hooks_field(void)
 	spec_state_free(state);
 }
 
+static void test_init_exe_fields(void)
+{
+	struct spec_state *state = make_state();
+	struct libct_error err = { 0 };
+	char *json = NULL;
+	size_t len = 0;
+
+	state->init_exe_dev = 2049;
+	state->init_exe_ino = 18446744073709551615ULL;
+	is_int(spec_state_serialize(state, true, &json, &len, &err), 0, "serialize initExeDev and initExeIno");
+	ok(strstr(json, "\"initExeDev\":2049,\"initExeIno\":18446744073709551615") != NULL,
+	   "initExeDev and initExeIno are written");
+	struct spec_state *parsed = NULL;
+	is_int(spec_state_parse(json, len, &parsed, &err), 0, "parse initExeDev and initExeIno");
+	if (parsed != NULL) {
+		ok(parsed->init_exe_dev == 2049, "initExeDev keeps its value");
+		ok(parsed->init_exe_ino == 18446744073709551615ULL, "initExeIno keeps its value");
+	}
+	spec_state_free(parsed);
+	free(json);
+	spec_state_free(state);
+}
+
 static void test_public_form(void)
 {
 	struct spec_state *state = make_state();
@@ -220,6 +243,7 @@ int main(void)
 {
 	test_private_round_trip();
 	test_poststart_hooks_field();
+	test_init_exe_fields();
 	test_public_form();
 	test_statuses();
 	test_bad_states();
