@@ -33,7 +33,6 @@ run_runtime_binary_in_container() {
 
 @test "run status of the runtime binary as program" {
 	requires_static_runtime
-	skip "known defect: run --detach reports such a container as created"
 	run_runtime_binary_in_container
 	run ctrun run --detach --bundle "$CT_BUNDLE" "$CT_ID"
 	expect_success
