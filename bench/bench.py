@@ -77,22 +77,35 @@ class Harness:
         return result
 
     def prepare_cgroups(self):
-        """Create the base cgroup in the memory hierarchy and notes which directories are new.
+        """Create the base cgroup, with its missing parents, in every hierarchy.
 
         The runtimes create the absolute cgroupsPath in every hierarchy. Its prefix is our own
         memory cgroup, so in the memory hierarchy every container stays below the cgroup that
-        this process started in. In the other hierarchies the runtimes create the missing
-        parents themselves (and must fill cpuset.cpus and cpuset.mems of new cpuset parents).
-        Only directories that did not exist before the run are removed at the end.
+        this process started in. The harness makes the base and its parents in the other
+        hierarchies too, as a real caller's parents (a systemd slice, a pod's cgroup) exist
+        before its containers. Without them the comparison is skewed. runc and crun create
+        missing parents once and leave them behind, so they pay for them only in the first
+        sample. ctrun removes the parents that it created at delete and makes them again for
+        every container. New cpuset levels get the cpus and mems of their parent, as a runtime
+        would give them. Only directories that did not exist before the run are removed at the
+        end.
         """
         parts = [p for p in self.cgroup_base.split("/") if p]
         for hierarchy in self.hierarchies():
             path = hierarchy
             for part in parts:
-                path = os.path.join(path, part)
-                if not os.path.isdir(path):
-                    self.created_cgroup_dirs.append(path)
-        os.makedirs(os.path.join(MEMORY_ROOT, *parts))
+                parent, path = path, os.path.join(path, part)
+                if os.path.isdir(path):
+                    continue
+                os.mkdir(path)
+                self.created_cgroup_dirs.append(path)
+                for name in ["cpuset.cpus", "cpuset.mems"]:
+                    source = os.path.join(parent, name)
+                    if os.path.exists(source):
+                        with open(source) as f:
+                            value = f.read().strip()
+                        with open(os.path.join(path, name), "w") as f:
+                            f.write(value)
 
     def build_rootfs(self):
         os.makedirs(os.path.join(self.rootfs, "bin"))
