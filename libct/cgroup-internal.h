@@ -66,6 +66,11 @@ struct ct_cgroup {
 int ct_cgroup_read(const char *dir, const char *file, char **ret_data, struct libct_error *err);
 int ct_cgroup_write(const char *dir, const char *file, const char *value, struct libct_error *err);
 
+/* Reads the number in file, or the number after "key " in a flat keyed
+ * file such as memory.stat. "max" reads as UINT64_MAX. Returns false when
+ * dir is NULL or the file, the key or a number is missing. */
+bool ct_cgroup_read_counter(const char *dir, const char *file, const char *key, uint64_t *ret_value);
+
 /* Returns the hierarchy that contains controller (or "name=..." or
  * CT_CGROUP_UNIFIED), or NULL. */
 struct ct_cgroup_hierarchy *ct_cgroup_find(const struct ct_cgroup *cgroup, const char *controller);

@@ -578,33 +578,6 @@ int ct_cgroup_update_resources(struct ct_cgroup *cgroup, const struct spec_resou
 
 /* --------------------------------------------------------------- stats */
 
-/* Reads the number in file, or after key in a "key value" file. Returns
- * false when the file or key is missing. */
-static bool read_counter(const char *dir, const char *file, const char *key, uint64_t *ret_value)
-{
-	_cleanup_free_ char *text = NULL;
-	if (dir == NULL || ct_cgroup_read(dir, file, &text, NULL) < 0)
-		return false;
-	const char *cursor = text;
-	if (key != NULL) {
-		size_t len = strlen(key);
-		while (cursor != NULL && (strncmp(cursor, key, len) != 0 || cursor[len] != ' ')) {
-			cursor = strchr(cursor, '\n');
-			cursor = cursor != NULL ? cursor + 1 : NULL;
-		}
-		if (cursor == NULL)
-			return false;
-		cursor += len + 1;
-	}
-	char *end = NULL;
-	errno = 0;
-	unsigned long long value = strtoull(cursor, &end, 10);
-	if (errno != 0 || end == cursor)
-		return false;
-	*ret_value = value;
-	return true;
-}
-
 static const char *controller_dir(const struct ct_cgroup *cgroup, const char *controller, bool *ret_unified)
 {
 	const struct controller_use use = {.v1 = controller, .v2 = controller};
@@ -619,18 +592,18 @@ int ct_cgroup_stats(const struct ct_cgroup *cgroup, struct ct_cgroup_stats *ret_
 	struct ct_cgroup_stats stats = {0};
 	bool unified = false;
 	const char *dir = controller_dir(cgroup, "memory", &unified);
-	stats.has_memory = read_counter(dir, unified ? "memory.current" : "memory.usage_in_bytes", NULL,
+	stats.has_memory = ct_cgroup_read_counter(dir, unified ? "memory.current" : "memory.usage_in_bytes", NULL,
 	                                &stats.memory_usage);
 	dir = controller_dir(cgroup, "pids", &unified);
-	stats.has_pids = read_counter(dir, "pids.current", NULL, &stats.pids_current);
+	stats.has_pids = ct_cgroup_read_counter(dir, "pids.current", NULL, &stats.pids_current);
 
 	/* v1 counts CPU time in cpuacct.usage (ns), cgroup2 in cpu.stat (µs),
 	 * which exists even without the cpu controller. */
 	dir = controller_dir(cgroup, "cpuacct", &unified);
-	stats.has_cpu = read_counter(dir, "cpuacct.usage", NULL, &stats.cpu_usage_ns);
+	stats.has_cpu = ct_cgroup_read_counter(dir, "cpuacct.usage", NULL, &stats.cpu_usage_ns);
 	const struct ct_cgroup_hierarchy *v2 = ct_cgroup_find(cgroup, CT_CGROUP_UNIFIED);
 	uint64_t usec = 0;
-	if (!stats.has_cpu && v2 != NULL && read_counter(v2->dir, "cpu.stat", "usage_usec", &usec)) {
+	if (!stats.has_cpu && v2 != NULL && ct_cgroup_read_counter(v2->dir, "cpu.stat", "usage_usec", &usec)) {
 		stats.has_cpu = true;
 		stats.cpu_usage_ns = usec * 1000;
 	}

@@ -82,6 +82,35 @@ int ct_cgroup_read(const char *dir, const char *file, char **ret_data, struct li
 	return 0;
 }
 
+bool ct_cgroup_read_counter(const char *dir, const char *file, const char *key, uint64_t *ret_value)
+{
+	_cleanup_free_ char *text = NULL;
+	if (dir == NULL || ct_cgroup_read(dir, file, &text, NULL) < 0)
+		return false;
+	const char *cursor = text;
+	if (key != NULL) {
+		size_t len = strlen(key);
+		while (cursor != NULL && (strncmp(cursor, key, len) != 0 || cursor[len] != ' ')) {
+			cursor = strchr(cursor, '\n');
+			cursor = cursor != NULL ? cursor + 1 : NULL;
+		}
+		if (cursor == NULL)
+			return false;
+		cursor += len + 1;
+	}
+	if (strncmp(cursor, "max", 3) == 0) {
+		*ret_value = UINT64_MAX;
+		return true;
+	}
+	char *end = NULL;
+	errno = 0;
+	unsigned long long value = strtoull(cursor, &end, 10);
+	if (errno != 0 || end == cursor)
+		return false;
+	*ret_value = value;
+	return true;
+}
+
 int ct_cgroup_write(const char *dir, const char *file, const char *value, struct libct_error *err)
 {
 	_cleanup_free_ char *path = join_path(dir, file);

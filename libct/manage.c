@@ -178,37 +178,6 @@ int libct_container_pids(struct libct_context *context, const char *id, pid_t **
 	return r;
 }
 
-/* Reads a number from file, or after "key " in a flat keyed file. "max"
- * reads as UINT64_MAX. */
-static bool read_number(const char *dir, const char *file, const char *key, uint64_t *ret_value)
-{
-	_cleanup_free_ char *text = NULL;
-	if (dir == NULL || ct_cgroup_read(dir, file, &text, NULL) < 0)
-		return false;
-	const char *cursor = text;
-	if (key != NULL) {
-		size_t len = strlen(key);
-		while (cursor != NULL && (strncmp(cursor, key, len) != 0 || cursor[len] != ' ')) {
-			cursor = strchr(cursor, '\n');
-			cursor = cursor != NULL ? cursor + 1 : NULL;
-		}
-		if (cursor == NULL)
-			return false;
-		cursor += len + 1;
-	}
-	if (strncmp(cursor, "max", 3) == 0) {
-		*ret_value = UINT64_MAX;
-		return true;
-	}
-	char *end = NULL;
-	errno = 0;
-	unsigned long long value = strtoull(cursor, &end, 10);
-	if (errno != 0 || end == cursor)
-		return false;
-	*ret_value = value;
-	return true;
-}
-
 static const char *controller_dir(const struct ct_cgroup *cgroup, const char *controller, bool *ret_unified)
 {
 	const struct ct_cgroup_hierarchy *hierarchy = ct_cgroup_find(cgroup, controller);
@@ -223,17 +192,17 @@ static void read_memory_stats(const struct ct_cgroup *cgroup, struct libct_stats
 	if (dir == NULL)
 		return;
 	if (v2) {
-		(void)read_number(dir, "memory.peak", NULL, &stats->memory_max_usage);
-		(void)read_number(dir, "memory.max", NULL, &stats->memory_limit);
-		(void)read_number(dir, "memory.events", "max", &stats->memory_failcnt);
-		(void)read_number(dir, "memory.swap.current", NULL, &stats->swap_usage);
-		(void)read_number(dir, "memory.events", "oom_kill", &stats->oom_kills);
+		(void)ct_cgroup_read_counter(dir, "memory.peak", NULL, &stats->memory_max_usage);
+		(void)ct_cgroup_read_counter(dir, "memory.max", NULL, &stats->memory_limit);
+		(void)ct_cgroup_read_counter(dir, "memory.events", "max", &stats->memory_failcnt);
+		(void)ct_cgroup_read_counter(dir, "memory.swap.current", NULL, &stats->swap_usage);
+		(void)ct_cgroup_read_counter(dir, "memory.events", "oom_kill", &stats->oom_kills);
 	} else {
-		(void)read_number(dir, "memory.max_usage_in_bytes", NULL, &stats->memory_max_usage);
-		(void)read_number(dir, "memory.limit_in_bytes", NULL, &stats->memory_limit);
-		(void)read_number(dir, "memory.failcnt", NULL, &stats->memory_failcnt);
-		(void)read_number(dir, "memory.memsw.usage_in_bytes", NULL, &stats->swap_usage);
-		(void)read_number(dir, "memory.oom_control", "oom_kill", &stats->oom_kills);
+		(void)ct_cgroup_read_counter(dir, "memory.max_usage_in_bytes", NULL, &stats->memory_max_usage);
+		(void)ct_cgroup_read_counter(dir, "memory.limit_in_bytes", NULL, &stats->memory_limit);
+		(void)ct_cgroup_read_counter(dir, "memory.failcnt", NULL, &stats->memory_failcnt);
+		(void)ct_cgroup_read_counter(dir, "memory.memsw.usage_in_bytes", NULL, &stats->swap_usage);
+		(void)ct_cgroup_read_counter(dir, "memory.oom_control", "oom_kill", &stats->oom_kills);
 	}
 }
 
@@ -245,27 +214,27 @@ static void read_cpu_stats(const struct ct_cgroup *cgroup, struct libct_stats *s
 	long hz = sysconf(_SC_CLK_TCK);
 	if (dir != NULL && !v2 && hz > 0) {
 		/* cpuacct.stat counts in USER_HZ ticks. */
-		if (read_number(dir, "cpuacct.stat", "user", &ticks))
+		if (ct_cgroup_read_counter(dir, "cpuacct.stat", "user", &ticks))
 			stats->cpu_user_ns = ticks * (1000000000ULL / (uint64_t)hz);
-		if (read_number(dir, "cpuacct.stat", "system", &ticks))
+		if (ct_cgroup_read_counter(dir, "cpuacct.stat", "system", &ticks))
 			stats->cpu_system_ns = ticks * (1000000000ULL / (uint64_t)hz);
 	}
 	const struct ct_cgroup_hierarchy *unified = ct_cgroup_find(cgroup, CT_CGROUP_UNIFIED);
 	uint64_t usec;
 	if (dir == NULL && unified != NULL) {
-		if (read_number(unified->dir, "cpu.stat", "user_usec", &usec))
+		if (ct_cgroup_read_counter(unified->dir, "cpu.stat", "user_usec", &usec))
 			stats->cpu_user_ns = usec * 1000;
-		if (read_number(unified->dir, "cpu.stat", "system_usec", &usec))
+		if (ct_cgroup_read_counter(unified->dir, "cpu.stat", "system_usec", &usec))
 			stats->cpu_system_ns = usec * 1000;
 	}
 	dir = controller_dir(cgroup, "cpu", &v2);
 	if (dir != NULL) {
-		(void)read_number(dir, "cpu.stat", "nr_periods", &stats->cpu_periods);
-		(void)read_number(dir, "cpu.stat", "nr_throttled", &stats->cpu_throttled_periods);
-		if (v2 && read_number(dir, "cpu.stat", "throttled_usec", &usec))
+		(void)ct_cgroup_read_counter(dir, "cpu.stat", "nr_periods", &stats->cpu_periods);
+		(void)ct_cgroup_read_counter(dir, "cpu.stat", "nr_throttled", &stats->cpu_throttled_periods);
+		if (v2 && ct_cgroup_read_counter(dir, "cpu.stat", "throttled_usec", &usec))
 			stats->cpu_throttled_ns = usec * 1000;
 		else if (!v2)
-			(void)read_number(dir, "cpu.stat", "throttled_time", &stats->cpu_throttled_ns);
+			(void)ct_cgroup_read_counter(dir, "cpu.stat", "throttled_time", &stats->cpu_throttled_ns);
 	}
 }
 
@@ -298,14 +267,14 @@ static void read_hugetlb_stats(const struct ct_cgroup *cgroup, struct libct_stat
 		_cleanup_free_ char *usage = ct_asprintf("hugetlb.%s.%s", page->page_size,
 							 v2 ? "current" : "usage_in_bytes");
 		/* A page size without files in this cgroup has no counters. */
-		if (!read_number(dir, usage, NULL, &page->usage))
+		if (!ct_cgroup_read_counter(dir, usage, NULL, &page->usage))
 			continue;
 		_cleanup_free_ char *peak = ct_asprintf("hugetlb.%s.max_usage_in_bytes", page->page_size);
 		_cleanup_free_ char *failed = ct_asprintf("hugetlb.%s.%s", page->page_size,
 							  v2 ? "events" : "failcnt");
 		if (!v2)
-			(void)read_number(dir, peak, NULL, &page->max_usage);
-		(void)read_number(dir, failed, v2 ? "max" : NULL, &page->failcnt);
+			(void)ct_cgroup_read_counter(dir, peak, NULL, &page->max_usage);
+		(void)ct_cgroup_read_counter(dir, failed, v2 ? "max" : NULL, &page->failcnt);
 		stats->n_hugetlb++;
 	}
 	closedir(sizes);
@@ -346,7 +315,7 @@ int libct_container_stats(struct libct_context *context, const char *id, struct 
 	bool v2 = false;
 	const char *dir = controller_dir(managed.cgroup, "pids", &v2);
 	if (stats.has_pids)
-		(void)read_number(dir, "pids.max", NULL, &stats.pids_limit);
+		(void)ct_cgroup_read_counter(dir, "pids.max", NULL, &stats.pids_limit);
 	read_hugetlb_stats(managed.cgroup, &stats);
 	release_managed(&managed);
 	*ret_stats = stats;
@@ -366,9 +335,9 @@ static uint64_t read_oom_kills(const struct libct_oom_watch *watch)
 {
 	uint64_t value = 0;
 	if (watch->unified)
-		(void)read_number(watch->dir, "memory.events", "oom_kill", &value);
+		(void)ct_cgroup_read_counter(watch->dir, "memory.events", "oom_kill", &value);
 	else
-		(void)read_number(watch->dir, "memory.oom_control", "oom_kill", &value);
+		(void)ct_cgroup_read_counter(watch->dir, "memory.oom_control", "oom_kill", &value);
 	return value;
 }
 
