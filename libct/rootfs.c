@@ -432,28 +432,26 @@ static int new_readonly_tmpfs(struct libct_error *err)
 }
 
 /*
- * State shared by the masked and read-only paths: the root's identity, an
- * attached read-only tmpfs that masks each later directory as a clone,
- * and the checked /dev/null. Creating one tmpfs and looking up /dev/null
- * once saves four system calls per masked directory and three per masked
- * file. Every masked directory thus shows the same empty superblock, which
- * was created read-only, so no clone of it can be written either.
+ * State shared by the masked and read-only paths: the root's identity and
+ * the checked /dev/null. Looking up /dev/null once saves three system calls
+ * per masked file. Each masked directory still gets a tmpfs of its own: a
+ * container with CAP_SYS_ADMIN can remount a mask read-write, and with one
+ * shared superblock a file written under one masked directory would then
+ * appear under all of them.
  */
 struct mask_cache {
 	struct statx root;
-	int tmpfs_fd; /* -1 until the first directory is masked */
-	int null_fd;  /* -1 until the first file is masked */
+	int null_fd; /* -1 until the first file is masked */
 };
 
 static void mask_cache_clear(struct mask_cache *cache)
 {
-	ct_closep(&cache->tmpfs_fd);
 	ct_closep(&cache->null_fd);
 }
 
 static int mask_cache_init(int root_fd, struct mask_cache *cache, struct libct_error *err)
 {
-	*cache = (struct mask_cache){.tmpfs_fd = -1, .null_fd = -1};
+	*cache = (struct mask_cache){.null_fd = -1};
 	if (statx(root_fd, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &cache->root) < 0)
 		return ct_error_sys(err, errno, "statx \"/\"");
 	return 0;
@@ -485,18 +483,6 @@ static int open_null_tree(int root_fd, struct mask_cache *cache, struct libct_er
 	int tree = open_tree(cache->null_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
 	if (tree < 0)
 		return ct_error_sys(err, errno, "clone the mount of \"/dev/null\"");
-	return tree;
-}
-
-/* Returns a detached read-only tmpfs: a new one for the first masked
- * directory, and a clone of that one, attached by then, for the others. */
-static int open_tmpfs_tree(struct mask_cache *cache, struct libct_error *err)
-{
-	if (cache->tmpfs_fd < 0)
-		return new_readonly_tmpfs(err);
-	int tree = open_tree(cache->tmpfs_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-	if (tree < 0)
-		return ct_error_sys(err, errno, "clone the read-only tmpfs of the masked paths");
 	return tree;
 }
 
@@ -533,13 +519,10 @@ static int mask_path(int root_fd, const char *path, struct mask_cache *cache, st
 		return ct_error_set(err, EINVAL, "\"%s\" is the container's root, which cannot be masked", path);
 
 	bool directory = S_ISDIR(mode);
-	_cleanup_close_ int tree = directory ? open_tmpfs_tree(cache, err) : open_null_tree(root_fd, cache, err);
+	_cleanup_close_ int tree = directory ? new_readonly_tmpfs(err) : open_null_tree(root_fd, cache, err);
 	if (tree < 0)
 		return tree;
-	r = attach(tree, target, path, err);
-	if (r == 0 && directory && cache->tmpfs_fd < 0)
-		cache->tmpfs_fd = ct_steal_fd(&tree);
-	return r;
+	return attach(tree, target, path, err);
 }
 
 /* Binds the path onto itself read-only, with every mount below it, so that
@@ -612,7 +595,7 @@ int ct_rootfs_finalize(struct ct_init *init, struct libct_error *err)
 		return r;
 
 	trace_start = ct_trace_begin(init->context);
-	__attribute__((cleanup(mask_cache_clear))) struct mask_cache cache = {.tmpfs_fd = -1, .null_fd = -1};
+	__attribute__((cleanup(mask_cache_clear))) struct mask_cache cache = {.null_fd = -1};
 	r = mask_cache_init(root_fd, &cache, err);
 	for (size_t i = 0; r == 0 && i < linux_config->n_masked_paths; i++) {
 		r = mask_path(root_fd, linux_config->masked_paths[i], &cache, err);
