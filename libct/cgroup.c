@@ -786,14 +786,17 @@ void ct_cgroup_plan_created(struct ct_cgroup *cgroup)
 	}
 }
 
-/* Makes path[0..len) with mkdir; 1 when it existed already. */
+/* Makes path[0..len) with mkdir; 1 when it existed already. A file of
+ * that name, such as a control file named by the cgroupsPath, gives
+ * -ENOTDIR rather than passing for an existing cgroup. */
 static int make_dir(char *path, size_t len)
 {
 	char saved = path[len];
 	path[len] = '\0';
 	int r = 0;
+	struct stat st;
 	if (mkdir(path, 0755) < 0)
-		r = errno == EEXIST ? 1 : -errno;
+		r = errno != EEXIST ? -errno : stat(path, &st) == 0 && !S_ISDIR(st.st_mode) ? -ENOTDIR : 1;
 	path[len] = saved;
 	return r;
 }
@@ -1223,7 +1226,9 @@ static int remove_tree(const char *dir, long long deadline, struct libct_error *
 {
 	long delay_ms = 1;
 	for (;;) {
-		if (rmdir(dir) == 0 || errno == ENOENT)
+		/* ENOTDIR: the path names a file, such as a control file, so no
+		 * cgroup is there; a create that stopped at it leaves that path. */
+		if (rmdir(dir) == 0 || errno == ENOENT || errno == ENOTDIR)
 			return 0;
 		int saved_errno = errno;
 		if (saved_errno != EBUSY && saved_errno != ENOTEMPTY)
@@ -1263,7 +1268,7 @@ static int remove_ancestor(struct ct_cgroup *cgroup, const char *dir, long long 
 {
 	long delay_ms = 1;
 	for (;;) {
-		if (rmdir(dir) == 0 || errno == ENOENT)
+		if (rmdir(dir) == 0 || errno == ENOENT || errno == ENOTDIR)
 			return 0;
 		int saved_errno = errno;
 		if ((saved_errno == EBUSY || saved_errno == ENOTEMPTY) && has_subdirs(dir)) {
@@ -1320,7 +1325,7 @@ static bool remove_empty_leaves(struct ct_cgroup *cgroup)
 {
 	for (size_t i = 0; i < cgroup->n_hierarchies; i++) {
 		const struct ct_cgroup_hierarchy *hierarchy = &cgroup->hierarchies[i];
-		if (hierarchy->created != NULL && rmdir(hierarchy->dir) < 0 && errno != ENOENT)
+		if (hierarchy->created != NULL && rmdir(hierarchy->dir) < 0 && errno != ENOENT && errno != ENOTDIR)
 			return false;
 	}
 	return true;

@@ -13,14 +13,12 @@ setup() { ct_setup; }
 teardown() { ct_teardown; }
 
 @test "cgroup path naming a control file leaves nothing" {
-	skip "known defect in ctrun and in runc 1.1.5: the parent cgroup made for the path stays behind"
 	update_config ".linux.cgroupsPath = \"$CT_CGROUP_PREFIX$CT_ID/cgroup.procs\""
 	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
 	expect_failure
 }
 
 @test "cgroup path below a control file leaves nothing" {
-	skip "known defect in ctrun and in runc 1.1.5: the parent cgroup made for the path stays behind"
 	update_config ".linux.cgroupsPath = \"$CT_CGROUP_PREFIX$CT_ID/cgroup.procs/sub\""
 	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
 	expect_failure
