@@ -220,11 +220,9 @@ static int apply_overrides(struct spec_process *process, const struct libct_exec
 		       options->n_additional_gids * sizeof(uint32_t));
 		process->user.n_additional_gids = options->n_additional_gids;
 	}
-	/* Without process.capabilities the process keeps every capability, so
-	 * there is nothing to add. */
-	for (size_t i = 0; process->capabilities.set && options->capabilities != NULL &&
-			   options->capabilities[i] != NULL;
-	     i++)
+	/* Without process.capabilities the process starts with no capability,
+	 * so --cap adds to empty sets. */
+	for (size_t i = 0; options->capabilities != NULL && options->capabilities[i] != NULL; i++)
 		add_capability(&process->capabilities, options->capabilities[i]);
 	process->no_new_privileges = process->no_new_privileges || options->no_new_privileges;
 	if (options->apparmor_profile != NULL) {

@@ -367,14 +367,13 @@ static int set_caps(struct ct_init *init, const struct cap_sets *available, int 
 	return 0;
 }
 
-/* Switches to the configured user; with process.capabilities set, the
- * capability sets are applied around the switch. */
+/* Switches to the configured user and applies the capability sets around
+ * the switch. Without process.capabilities every set is empty, the bounding
+ * set too, as in runc: a container never keeps the runtime's capabilities
+ * by omission. */
 static int set_user_and_caps(struct ct_init *init, struct libct_error *err)
 {
 	const struct spec_process *process = init->config->process;
-	if (!process->capabilities.set)
-		return set_user(process, init->new_user_ns, err);
-
 	struct cap_sets available;
 	int r = read_cap_sets(&available);
 	if (r < 0)

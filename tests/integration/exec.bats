@@ -162,6 +162,24 @@ container_cgroup_dir() {
 	(((0x$(probe_value bounding) & mask) != 0)) || fail "CAP_SYS_ADMIN is not in the bounding set"
 }
 
+@test "exec process file without capabilities" {
+	start_sleeper
+	cat >"$CT_TMP/process.json" <<-'EOF'
+		{ "args": ["/bin/ctprobe", "caps"], "cwd": "/", "user": { "uid": 0, "gid": 0 } }
+	EOF
+
+	run ctrun exec --process "$CT_TMP/process.json" "$CT_ID"
+	expect_success
+	expect_probe bounding 0000000000000000
+	expect_probe effective 0000000000000000
+
+	# CAP_CHOWN is bit 0: --cap adds it to the empty sets, and nothing else.
+	run ctrun exec --cap CAP_CHOWN --process "$CT_TMP/process.json" "$CT_ID"
+	expect_success
+	expect_probe bounding 0000000000000001
+	expect_probe effective 0000000000000001
+}
+
 @test "exec process file" {
 	start_sleeper
 	cat >"$CT_TMP/process.json" <<-'EOF'

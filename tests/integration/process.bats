@@ -192,6 +192,19 @@ run_container() {
 	expect_probe ambient 0000000000000000
 }
 
+@test "process capabilities omitted are empty" {
+	# A config without process.capabilities gets no capability, the bounding
+	# set included, rather than keeping the runtime's.
+	update_config 'del(.process.capabilities) | .process.args = ["/bin/ctprobe", "caps"]'
+
+	run_container
+	expect_probe bounding 0000000000000000
+	expect_probe permitted 0000000000000000
+	expect_probe effective 0000000000000000
+	expect_probe inheritable 0000000000000000
+	expect_probe ambient 0000000000000000
+}
+
 @test "process capabilities all five sets" {
 	# For a non-root user only the ambient set survives execve() into the
 	# permitted and effective sets, so each of the five sets differs.
