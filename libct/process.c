@@ -231,9 +231,9 @@ static int set_user(const struct spec_process *process, bool new_user_ns, struct
 /*
  * Capabilities go through capget(), capset() and prctl() directly rather
  * than libcap, whose constructor probes the bounding set at every start of
- * ctrun. The names come from the spec's table. Unlike the JSON parser, the
- * lookup ignores case, as libcap's cap_from_name() does, because the names
- * of `exec --cap` reach it unchecked.
+ * ctrun. The names come from the spec's table, and the lookup ignores case,
+ * as libcap's cap_from_name() does. Neither the JSON parser nor `exec --cap`
+ * checks the names, so an unknown one first shows up here, as a warning.
  */
 
 /* Bit N is capability N. Version 3 of capget() and capset() carries 64. */
@@ -341,6 +341,18 @@ static int drop_bounding_set(const struct spec_capabilities *capabilities, int n
 	return 0;
 }
 
+/* Warns about the names of a set that add_caps() never sees, the bounding
+ * and ambient sets, which the kernel does not know. */
+static void warn_unknown_caps(struct ct_init *init, char **names, size_t n_names, int n_kernel_caps,
+			      const char *field)
+{
+	for (size_t i = 0; i < n_names; i++) {
+		int value = capability_number(names[i]);
+		if (value < 0 || value >= n_kernel_caps)
+			ct_warn(init->context, "%s: unknown capability \"%s\" ignored", field, names[i]);
+	}
+}
+
 static int set_caps(struct ct_init *init, const struct cap_sets *available, int n_kernel_caps,
 		    struct libct_error *err)
 {
@@ -359,7 +371,7 @@ static int set_caps(struct ct_init *init, const struct cap_sets *available, int 
 	for (size_t i = 0; i < capabilities->n_ambient; i++) {
 		int value = capability_number(capabilities->ambient[i]);
 		if (value < 0 || value >= n_kernel_caps)
-			continue; /* already reported */
+			continue; /* warn_unknown_caps() reported it */
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, value, 0, 0) < 0)
 			ct_warn(init->context, "process.capabilities.ambient: capability \"%s\" cannot be raised: %s",
 				capabilities->ambient[i], strerror(errno));
@@ -380,6 +392,10 @@ static int set_user_and_caps(struct ct_init *init, struct libct_error *err)
 		return ct_error_sys(err, -r, "process.capabilities: read current capabilities");
 
 	int n_kernel_caps = count_kernel_caps();
+	warn_unknown_caps(init, process->capabilities.bounding, process->capabilities.n_bounding, n_kernel_caps,
+			  "process.capabilities.bounding");
+	warn_unknown_caps(init, process->capabilities.ambient, process->capabilities.n_ambient, n_kernel_caps,
+			  "process.capabilities.ambient");
 	r = drop_bounding_set(&process->capabilities, n_kernel_caps, err);
 	if (r < 0)
 		return r;

@@ -112,12 +112,15 @@ static const struct spec_field user_fields[] = {
 	END,
 };
 
+/* Capability names are not checked against a table: the runtime spec wants
+ * a value that maps to no capability of the running kernel logged as a
+ * warning, which libct does when it applies the sets. */
 static const struct spec_field capabilities_fields[] = {
-	NAMES("bounding", struct spec_capabilities, bounding, spec_capabilities_table),
-	NAMES("effective", struct spec_capabilities, effective, spec_capabilities_table),
-	NAMES("inheritable", struct spec_capabilities, inheritable, spec_capabilities_table),
-	NAMES("permitted", struct spec_capabilities, permitted, spec_capabilities_table),
-	NAMES("ambient", struct spec_capabilities, ambient, spec_capabilities_table),
+	STRINGS("bounding", struct spec_capabilities, bounding),
+	STRINGS("effective", struct spec_capabilities, effective),
+	STRINGS("inheritable", struct spec_capabilities, inheritable),
+	STRINGS("permitted", struct spec_capabilities, permitted),
+	STRINGS("ambient", struct spec_capabilities, ambient),
 	END,
 };
 
