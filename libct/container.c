@@ -217,10 +217,14 @@ static int create_cgroup(struct create_job *job, struct libct_error *err)
 	r = ct_cgroup_pids(job->cgroup, &pids, &n_pids, err);
 	if (r < 0)
 		return ct_error_prefix(err, "cgroup");
-	if (n_pids > 0)
+	if (n_pids > 0 && params.cgroups_path != NULL)
 		return ct_error_set(err, EBUSY,
 				    "cgroup: linux.cgroupsPath \"%s\": the cgroup already contains processes "
-				    "(another container?)", params.cgroups_path != NULL ? params.cgroups_path : "");
+				    "(another container?)", params.cgroups_path);
+	if (n_pids > 0)
+		return ct_error_set(err, EBUSY,
+				    "cgroup: the default cgroup, named after the id, already contains processes "
+				    "(another container?); set linux.cgroupsPath");
 	/* Recorded before the first mkdir: delete --force of a create killed
 	 * from here on then removes exactly the directories it made. */
 	ct_cgroup_plan_created(job->cgroup);
