@@ -226,6 +226,18 @@ static int locked_error(int dir_fd, const char *id, struct libct_error *err)
 	return ct_error_set(err, EBUSY, "container \"%s\" is locked by another ctrun command", id);
 }
 
+/* Fails with ENOENT when another command removed the state directory
+ * after it was opened, for example while the lock was free. */
+static int check_not_removed(const char *id, int dir_fd, struct libct_error *err)
+{
+	struct stat st;
+	if (fstat(dir_fd, &st) < 0)
+		return ct_error_sys(err, errno, "stat state directory of container \"%s\"", id);
+	if (st.st_nlink == 0)
+		return ct_error_set(err, ENOENT, "container \"%s\" does not exist", id);
+	return 0;
+}
+
 static int open_dir(struct libct_context *context, const char *id, bool lock, int *ret_dir_fd,
 		    struct libct_error *err)
 {
@@ -248,16 +260,9 @@ static int open_dir(struct libct_context *context, const char *id, bool lock, in
 		return ct_error_sys(err, errno, "open state directory of container \"%s\"", id);
 	ct_closep(&root_fd);
 
-	r = lock ? lock_bounded(dir_fd, LOCK_EX) : 0;
-	if (r == -EWOULDBLOCK)
-		return locked_error(dir_fd, id, err);
+	r = lock ? ct_state_dir_relock(id, dir_fd, err) : check_not_removed(id, dir_fd, err);
 	if (r < 0)
-		return ct_error_sys(err, -r, "lock state directory of container \"%s\"", id);
-	struct stat st;
-	if (fstat(dir_fd, &st) < 0)
-		return ct_error_sys(err, errno, "stat state directory of container \"%s\"", id);
-	if (st.st_nlink == 0)
-		return ct_error_set(err, ENOENT, "container \"%s\" does not exist", id);
+		return r;
 	*ret_dir_fd = ct_steal_fd(&dir_fd);
 	return 0;
 }
@@ -269,13 +274,7 @@ int ct_state_dir_relock(const char *id, int dir_fd, struct libct_error *err)
 		return locked_error(dir_fd, id, err);
 	if (r < 0)
 		return ct_error_sys(err, -r, "lock state directory of container \"%s\"", id);
-	struct stat st;
-	if (fstat(dir_fd, &st) < 0)
-		return ct_error_sys(err, errno, "stat state directory of container \"%s\"", id);
-	/* Another command deleted the container while the lock was free. */
-	if (st.st_nlink == 0)
-		return ct_error_set(err, ENOENT, "container \"%s\" does not exist", id);
-	return 0;
+	return check_not_removed(id, dir_fd, err);
 }
 
 int ct_state_dir_unlock(int dir_fd)
