@@ -612,13 +612,12 @@ static void abort_create(struct create_job *job, struct libct_error *err)
 	run_abort_hooks(job);
 }
 
-static void release_job(struct create_job *job)
+/* Closes what only the create steps needed. The runtime keeps the locked
+ * state directory, the sync socket, the config and the cgroup. */
+static void trim_job_for_run(struct create_job *job)
 {
-	ct_closep(&job->sync_fd);
-	ct_closep(&job->init.sync_fd);
 	ct_closep(&job->pid_ns_fd);
 	ct_closep(&job->init.rootfs_fd);
-	ct_closep(&job->init.start_fd);
 	ct_closep(&job->init.terminal_fd);
 	ct_closep(&job->terminal_fd);
 	ct_closep(&job->console_fd);
@@ -627,11 +626,21 @@ static void release_job(struct create_job *job)
 	ct_cgroup_join_close(&job->init.cgroup_join);
 	for (size_t i = 0; i < SPEC_NS_COUNT; i++)
 		ct_closep(&job->init.join_fds[i]);
-	ct_closep(&job->dir_fd);
 	ct_seccomp_free(job->init.seccomp);
+	job->init.seccomp = NULL;
+	free(job->config_data);
+	job->config_data = NULL;
+}
+
+static void release_job(struct create_job *job)
+{
+	trim_job_for_run(job);
+	ct_closep(&job->sync_fd);
+	ct_closep(&job->init.sync_fd);
+	ct_closep(&job->init.start_fd);
+	ct_closep(&job->dir_fd);
 	ct_cgroup_free(job->cgroup);
 	spec_config_free(job->config);
-	free(job->config_data);
 	free(job->bundle);
 	free(job->rootfs);
 	free(job->created);
@@ -1276,25 +1285,6 @@ struct libct_run {
 	bool locked; /* job.dir_fd holds the lock of the state directory */
 };
 
-/* Closes what only the create steps needed. The runtime keeps the locked
- * state directory, the sync socket, the config and the cgroup. */
-static void trim_job_for_run(struct create_job *job)
-{
-	ct_closep(&job->pid_ns_fd);
-	ct_closep(&job->init.rootfs_fd);
-	ct_closep(&job->init.terminal_fd);
-	ct_closep(&job->terminal_fd);
-	ct_closep(&job->console_fd);
-	ct_mounts_close_idmap(&job->init);
-	ct_closep(&job->init.notify_tree_fd);
-	ct_cgroup_join_close(&job->init.cgroup_join);
-	for (size_t i = 0; i < SPEC_NS_COUNT; i++)
-		ct_closep(&job->init.join_fds[i]);
-	ct_seccomp_free(job->init.seccomp);
-	job->init.seccomp = NULL;
-	free(job->config_data);
-	job->config_data = NULL;
-}
 
 int libct_run_create(struct libct_context *context, const char *id, const struct libct_create_options *options,
 		     struct libct_run **ret_run, struct libct_error *err)
