@@ -935,6 +935,18 @@ static unsigned long cgroup_mount_flags(uint64_t attr_set)
 	return MS_NOSUID | MS_NODEV | MS_NOEXEC | ((attr_set & MOUNT_ATTR_RDONLY) ? MS_RDONLY : 0);
 }
 
+/* Mounts a new instance of the hierarchy on fd, which a new cgroup
+ * namespace roots at the container's own cgroup. */
+static int mount_hierarchy_instance(int fd, const char *target, const struct cgroup_hierarchy *h,
+				    uint64_t attr_set, struct libct_error *err)
+{
+	int r = mount_at_fd(h->v2 ? "cgroup2" : "cgroup", fd, h->v2 ? "cgroup2" : "cgroup",
+			    cgroup_mount_flags(attr_set), cgroup_mount_data(h), err);
+	if (r < 0)
+		return ct_error_prefix(err, "mount cgroup hierarchy on \"%s\"", target);
+	return 0;
+}
+
 /* Mounts one hierarchy: a new cgroup filesystem in a cgroup namespace,
  * whose root is the namespace's root, or else a bind of the host directory
  * of the container's cgroup. */
@@ -946,11 +958,7 @@ static int mount_hierarchy(struct ct_init *init, int root_fd, const char *target
 		_cleanup_close_ int fd = ct_mkdir_p_in_root(root_fd, target, 0755, err);
 		if (fd < 0)
 			return fd;
-		int r = mount_at_fd(h->v2 ? "cgroup2" : "cgroup", fd, h->v2 ? "cgroup2" : "cgroup",
-				    cgroup_mount_flags(attr_set), cgroup_mount_data(h), err);
-		if (r < 0)
-			return ct_error_prefix(err, "mount cgroup hierarchy on \"%s\"", target);
-		return 0;
+		return mount_hierarchy_instance(fd, target, h, attr_set, err);
 	}
 
 	_cleanup_free_ char *source = own_cgroup_dir(h, self_cgroup);
@@ -988,11 +996,7 @@ static int mount_hierarchy_below(struct ct_init *init, int tmpfs_fd, const char 
 		_cleanup_close_ int fd = openat(tmpfs_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
 			return ct_error_sys(err, errno, "open the mount point \"%s\"", target);
-		int r = mount_at_fd(h->v2 ? "cgroup2" : "cgroup", fd, h->v2 ? "cgroup2" : "cgroup",
-				    cgroup_mount_flags(attr_set), cgroup_mount_data(h), err);
-		if (r < 0)
-			return ct_error_prefix(err, "mount cgroup hierarchy on \"%s\"", target);
-		return 0;
+		return mount_hierarchy_instance(fd, target, h, attr_set, err);
 	}
 
 	_cleanup_free_ char *source = own_cgroup_dir(h, self_cgroup);
