@@ -109,8 +109,8 @@ static int setup_container(struct ct_init *init, char **ret_path, struct libct_e
 	return r;
 }
 
-/* Executes the program; on a failure the error goes to the process that
- * requested the start over conn, which is the only one waiting for it. */
+/* Executes the program. On a failure the error goes over conn to the
+ * process that requested the start, because only that process waits. */
 static void run_start_hooks_and_exec(struct ct_init *init, const char *path, int conn)
 {
 	struct libct_error err = { 0 };

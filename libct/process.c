@@ -282,7 +282,7 @@ static int capability_number(const char *name)
 
 /* Adds to *set every capability of names that the kernel supports (the
  * first n_kernel_caps) and that is in the runtime's permitted set. The
- * others are warnings, as the runtime spec asks. */
+ * others get a warning, as the runtime spec requires. */
 static void add_caps(struct ct_init *init, uint64_t *set, const struct cap_sets *available, int n_kernel_caps,
 		     char **names, size_t n_names, const char *field)
 {
@@ -341,8 +341,8 @@ static int drop_bounding_set(const struct spec_capabilities *capabilities, int n
 	return 0;
 }
 
-/* Warns about the names of a set that add_caps() never sees, the bounding
- * and ambient sets, which the kernel does not know. */
+/* Warns about the names in the bounding or ambient set that the kernel does
+ * not know. add_caps() handles only the other three sets. */
 static void warn_unknown_caps(struct ct_init *init, char **names, size_t n_names, int n_kernel_caps,
 			      const char *field)
 {
