@@ -16,10 +16,18 @@ teardown() { ct_teardown; }
 	update_config ".linux.cgroupsPath = \"$CT_CGROUP_PREFIX$CT_ID/cgroup.procs\""
 	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
 	expect_failure
+	if is_ctrun; then
+		expect_output_has 'cgroup.procs": Not a directory'
+		expect_output_lacks "cleanup also failed"
+	fi
 }
 
 @test "cgroup path below a control file leaves nothing" {
 	update_config ".linux.cgroupsPath = \"$CT_CGROUP_PREFIX$CT_ID/cgroup.procs/sub\""
 	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
 	expect_failure
+	if is_ctrun; then
+		expect_output_has 'cgroup.procs": Not a directory'
+		expect_output_lacks "cleanup also failed"
+	fi
 }
