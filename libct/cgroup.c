@@ -867,9 +867,24 @@ static int create_hierarchy_dir(struct ct_cgroup_hierarchy *hierarchy, struct li
 	return r;
 }
 
-int ct_cgroup_create(struct ct_cgroup *cgroup, struct libct_error *err)
+static bool in_part(const struct ct_cgroup_hierarchy *hierarchy, enum ct_cgroup_part part)
+{
+	return part == CT_CGROUP_PART_ALL || hierarchy->unified == (part == CT_CGROUP_PART_V2);
+}
+
+bool ct_cgroup_has_v1(const struct ct_cgroup *cgroup)
+{
+	for (size_t i = 0; i < cgroup->n_hierarchies; i++)
+		if (!cgroup->hierarchies[i].unified)
+			return true;
+	return false;
+}
+
+int ct_cgroup_create(struct ct_cgroup *cgroup, enum ct_cgroup_part part, struct libct_error *err)
 {
 	for (size_t i = 0; i < cgroup->n_hierarchies; i++) {
+		if (!in_part(&cgroup->hierarchies[i], part))
+			continue;
 		int r = create_hierarchy_dir(&cgroup->hierarchies[i], err);
 		if (r == 0)
 			continue;
@@ -922,10 +937,13 @@ int ct_cgroup_clone_fd(struct ct_cgroup *cgroup)
 	return cgroup->clone_fd;
 }
 
-static int open_join_fds(struct ct_cgroup *cgroup, struct ct_cgroup_join *join, struct libct_error *err)
+static int open_join_fds(struct ct_cgroup *cgroup, enum ct_cgroup_part part, struct ct_cgroup_join *join,
+			 struct libct_error *err)
 {
 	for (size_t i = 0; i < cgroup->n_hierarchies; i++) {
 		const struct ct_cgroup_hierarchy *hierarchy = &cgroup->hierarchies[i];
+		if (!in_part(hierarchy, part))
+			continue;
 		if (hierarchy->unified) {
 			join->clone_fd = open(hierarchy->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			if (join->clone_fd < 0)
@@ -945,10 +963,11 @@ static int open_join_fds(struct ct_cgroup *cgroup, struct ct_cgroup_join *join, 
 	return 0;
 }
 
-int ct_cgroup_join_prepare(struct ct_cgroup *cgroup, struct ct_cgroup_join *ret_join, struct libct_error *err)
+int ct_cgroup_join_prepare(struct ct_cgroup *cgroup, enum ct_cgroup_part part, struct ct_cgroup_join *ret_join,
+			   struct libct_error *err)
 {
 	*ret_join = (struct ct_cgroup_join){.clone_fd = -1};
-	int r = open_join_fds(cgroup, ret_join, err);
+	int r = open_join_fds(cgroup, part, ret_join, err);
 	if (r < 0)
 		ct_cgroup_join_close(ret_join);
 	return r;

@@ -192,7 +192,9 @@ static int resolve_paths(struct create_job *job, struct libct_error *err)
 
 static int save_state(struct create_job *job, enum libct_status status, struct libct_error *err);
 
-static int create_cgroup(struct create_job *job, struct libct_error *err)
+/* Resolves the container's cgroup and saves the plan of the directories that
+ * make_cgroup() will create. */
+static int plan_cgroup(struct create_job *job, struct libct_error *err)
 {
 	struct ct_cgroup_params params = {
 		.cgroups_path = job->config->linux_config.cgroups_path,
@@ -234,13 +236,31 @@ static int create_cgroup(struct create_job *job, struct libct_error *err)
 	/* Set first, so that a create that fails halfway still removes the
 	 * directories it made (ct_cgroup_destroy removes only those). */
 	job->cgroup_created = true;
-	trace_start = ct_trace_begin(job->context);
-	r = ct_cgroup_create(job->cgroup, err);
+	return 0;
+}
+
+/* Creates the directories of part and, with limits, applies
+ * linux.resources to every hierarchy. */
+static int make_cgroup(struct create_job *job, enum ct_cgroup_part part, bool limits, struct libct_error *err)
+{
+	uint64_t trace_start = ct_trace_begin(job->context);
+	int r = ct_cgroup_create(job->cgroup, part, err);
 	ct_trace_end(job->context, "cgroup", "create", trace_start);
 	if (r < 0)
 		return ct_error_prefix(err, "cgroup");
+	/* If the caller dies from here on, delete finds the cgroup in the
+	 * state that plan_cgroup() saved, and the init dies with the caller
+	 * (parent death signal). That state needs another write only when the
+	 * plan missed a directory. */
+	if (ct_cgroup_created_beyond_plan(job->cgroup)) {
+		r = save_state(job, LIBCT_STATUS_CREATING, err);
+		if (r < 0)
+			return r;
+	}
+	if (!limits)
+		return 0;
 	trace_start = ct_trace_begin(job->context);
-	r = ct_cgroup_set_resources(job->cgroup, resources, err);
+	r = ct_cgroup_set_resources(job->cgroup, &job->config->linux_config.resources, err);
 	ct_trace_end(job->context, "cgroup", "limits", trace_start);
 	return r < 0 ? ct_error_prefix(err, "cgroup") : 0;
 }
@@ -539,12 +559,6 @@ static int record_state(struct create_job *job, struct libct_error *err)
 	if (r < 0)
 		return r;
 
-	/* delete and the poststop hooks must not depend on the bundle still
-	 * being there, so the config travels with the state. */
-	r = ct_state_write_file(job->dir_fd, "config.json", job->config_data, job->config_len, err);
-	if (r < 0)
-		return r;
-
 	if (job->options->pid_file != NULL) {
 		char pid[32];
 		int len = snprintf(pid, sizeof(pid), "%d", job->pid);
@@ -652,29 +666,36 @@ static int run_create(struct create_job *job, struct libct_error *err)
 	if (r < 0)
 		return r;
 	job->created = format_now();
-	r = create_cgroup(job, err);
+	r = plan_cgroup(job, err);
 	if (r < 0)
 		return r;
-	/* If the caller dies from here on, delete finds the cgroup in the
-	 * state that create_cgroup() saved, and the init dies with the caller
-	 * (parent death signal). That state needs another write only when the
-	 * plan missed a directory. */
-	if (ct_cgroup_created_beyond_plan(job->cgroup)) {
-		r = save_state(job, LIBCT_STATUS_CREATING, err);
-		if (r < 0)
-			return r;
-	}
+	/* clone3 places the init in the cgroup2 directory, which must exist by
+	 * then. The v1 directories are made after clone3, while the init
+	 * creates its network namespace (ct_ns_plan()), and the init joins
+	 * them itself after its release. */
+	bool v1_after_clone = ct_cgroup_has_v1(job->cgroup);
+	r = make_cgroup(job, v1_after_clone ? CT_CGROUP_PART_V2 : CT_CGROUP_PART_ALL, !v1_after_clone, err);
+	if (r < 0)
+		return r;
 	uint64_t trace_start = ct_trace_begin(job->context);
 	r = prepare_init(job, err);
 	ct_trace_end(job->context, "prepare", NULL, trace_start);
 	if (r < 0)
 		return r;
-	r = ct_cgroup_join_prepare(job->cgroup, &job->init.cgroup_join, err);
+	r = ct_cgroup_join_prepare(job->cgroup, v1_after_clone ? CT_CGROUP_PART_V2 : CT_CGROUP_PART_ALL,
+				   &job->init.cgroup_join, err);
 	if (r < 0)
 		return ct_error_prefix(err, "cgroup");
+	if (v1_after_clone)
+		job->init.cgroup_v1 = job->cgroup;
 	r = spawn_init(job, err);
 	if (r < 0)
 		return r;
+	if (v1_after_clone) {
+		r = make_cgroup(job, CT_CGROUP_PART_V1, true, err);
+		if (r < 0)
+			return r;
+	}
 	/* The clone made the network namespace; the init waits for its
 	 * release, so it sees the devices from its first step. */
 	r = ct_netdev_move(job->config, job->pid, err);
@@ -683,6 +704,15 @@ static int run_create(struct create_job *job, struct libct_error *err)
 	r = configure_init(job, err);
 	if (r < 0)
 		return r;
+	/* Done while the init sets up the container. delete and the poststop
+	 * hooks must not depend on the bundle still being there, so the config
+	 * travels with the state. */
+	r = ct_state_write_file(job->dir_fd, "config.json", job->config_data, job->config_len, err);
+	if (r < 0)
+		return r;
+	r = ct_pid_start_time(job->pid, &job->pid_start_time);
+	if (r < 0)
+		return ct_error_sys(err, -r, "read start time of container init %d", job->pid);
 	struct ct_seccomp_agent agent = {
 		.config = job->config, .id = job->id, .bundle = job->bundle, .pid = job->pid
 	};
@@ -695,9 +725,6 @@ static int run_create(struct create_job *job, struct libct_error *err)
 	ct_trace_end(job->context, "sync", "wait_ready", trace_start);
 	if (r < 0)
 		return r;
-	r = ct_pid_start_time(job->pid, &job->pid_start_time);
-	if (r < 0)
-		return ct_error_sys(err, -r, "read start time of container init %d", job->pid);
 	r = pass_terminal(job, err);
 	if (r < 0)
 		return r;

@@ -751,7 +751,7 @@ static int run_exec(struct exec_job *job, struct libct_error *err)
 		return r;
 	r = ct_cgroup_from_map(&job->state->cgroup_paths, &job->cgroup, err);
 	if (r >= 0 && !has_sub_cgroups(job->options))
-		r = ct_cgroup_join_prepare(job->cgroup, &job->init.cgroup_join, err);
+		r = ct_cgroup_join_prepare(job->cgroup, CT_CGROUP_PART_ALL, &job->init.cgroup_join, err);
 	if (r < 0)
 		return r;
 	r = plan_namespaces(job, err);

@@ -6,6 +6,7 @@
  * executes the user program.
  * docs/sync-protocol.md shows the messages it exchanges.
  */
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -61,6 +62,21 @@ static int setup_rootfs(struct ct_init *init, struct libct_error *err)
 	return r < 0 ? ct_error_prefix(err, "rootfs") : 0;
 }
 
+/* Joins the v1 hierarchies; clone3 placed the init in the cgroup2 one. */
+static int join_cgroups(struct ct_init *init, struct libct_error *err)
+{
+	if (init->cgroup_v1 != NULL) {
+		/* The runtime made the v1 directories after clone3, so the init
+		 * opens their "tasks" files now, still in the runtime's mount
+		 * namespace or a copy of it. */
+		ct_cgroup_join_close(&init->cgroup_join);
+		int r = ct_cgroup_join_prepare(init->cgroup_v1, CT_CGROUP_PART_V1, &init->cgroup_join, err);
+		if (r < 0)
+			return r;
+	}
+	return ct_cgroup_join_self(&init->cgroup_join, err);
+}
+
 static int setup_container(struct ct_init *init, char **ret_path, struct libct_error *err)
 {
 	uint64_t trace_start = ct_trace_begin(init->context);
@@ -73,7 +89,7 @@ static int setup_container(struct ct_init *init, char **ret_path, struct libct_e
 	 * the init is in when it unshares, and the processes of the
 	 * createContainer hooks must start inside the cgroup. */
 	trace_start = ct_trace_begin(init->context);
-	r = ct_cgroup_join_self(&init->cgroup_join, err);
+	r = join_cgroups(init, err);
 	ct_trace_end(init->context, "cgroup", "join", trace_start);
 	if (r < 0)
 		return ct_error_prefix(err, "cgroup");
@@ -152,6 +168,15 @@ void ct_init_run(struct ct_init *init, int runtime_sync_fd)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
 		ct_error_sys(&err, errno, "set parent death signal");
 		goto fail;
+	}
+	if (init->early_unshare_flags != 0) {
+		uint64_t trace_start = ct_trace_begin(init->context);
+		int r = unshare(init->early_unshare_flags);
+		ct_trace_end(init->context, "namespaces", "net", trace_start);
+		if (r < 0) {
+			ct_error_sys(&err, errno, "namespaces: create network namespace");
+			goto fail;
+		}
 	}
 
 	if (setup_container(init, &path, &err) < 0)

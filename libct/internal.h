@@ -193,6 +193,13 @@ struct ct_init {
 	struct ct_seccomp *seccomp; /* the compiled linux.seccomp filter, or NULL */
 	bool exec_process;        /* the child of libct_container_exec, not the init */
 	struct ct_cgroup_join cgroup_join; /* the init joins its v1 cgroups after the release */
+	/* When the runtime makes the v1 directories after clone3: the
+	 * container's cgroup, whose v1 "tasks" files the init opens itself after
+	 * its release. NULL otherwise. */
+	struct ct_cgroup *cgroup_v1;
+	/* CLONE_NEW* flags the init unshares first thing, before its release,
+	 * so that the work overlaps the runtime's (ct_ns_plan()). */
+	int early_unshare_flags;
 	/* "HOME=..." that ct_process_prepare() adds to the environment when
 	 * process.env has no HOME, else NULL. */
 	char *home_env;
@@ -438,9 +445,21 @@ int ct_cgroup_new(const struct ct_cgroup_params *params, struct ct_cgroup **ret_
 void ct_cgroup_free(struct ct_cgroup *cgroup);
 enum ct_cgroup_layout ct_cgroup_layout(const struct ct_cgroup *cgroup);
 
-/* Creates the container's directories; remembers which it created so that
- * ct_cgroup_destroy() removes exactly those. */
-int ct_cgroup_create(struct ct_cgroup *cgroup, struct libct_error *err);
+/* The set of hierarchies that ct_cgroup_create() and ct_cgroup_join_prepare()
+ * handle: all, only cgroup2, or only the v1 ones. create makes the cgroup2
+ * directory before clone3, which places the init there, and the v1
+ * directories while the init makes its network namespace. */
+enum ct_cgroup_part {
+	CT_CGROUP_PART_ALL,
+	CT_CGROUP_PART_V2,
+	CT_CGROUP_PART_V1,
+};
+
+/* Creates the container's directories in the hierarchies of part; remembers
+ * which it created so that ct_cgroup_destroy() removes exactly those. */
+int ct_cgroup_create(struct ct_cgroup *cgroup, enum ct_cgroup_part part, struct libct_error *err);
+/* Whether the container has a directory in a v1 hierarchy. */
+bool ct_cgroup_has_v1(const struct ct_cgroup *cgroup);
 /* Records, before ct_cgroup_create(), the top-most directory that it will
  * make in each hierarchy, so that a state saved first covers a create
  * killed halfway; ct_cgroup_destroy() tolerates directories never made. */
@@ -465,7 +484,8 @@ int ct_cgroup_clone_fd(struct ct_cgroup *cgroup);
  * single-threaded child may use it. The runtime calls ct_cgroup_join_close()
  * after clone3.
  */
-int ct_cgroup_join_prepare(struct ct_cgroup *cgroup, struct ct_cgroup_join *ret_join, struct libct_error *err);
+int ct_cgroup_join_prepare(struct ct_cgroup *cgroup, enum ct_cgroup_part part, struct ct_cgroup_join *ret_join,
+			   struct libct_error *err);
 /* In the child: joins the v1 hierarchies of join and closes its fds. */
 int ct_cgroup_join_self(struct ct_cgroup_join *join, struct libct_error *err);
 /* Closes the fds of join and frees it; join may be zeroed or prepared. */

@@ -254,7 +254,7 @@ static inline struct ct_cgroup *new_created(const struct fixture *fixture, const
 	struct libct_error err = {0};
 	int r = ct_cgroup_new(&params, &cgroup, &err);
 	if (r == 0)
-		r = ct_cgroup_create(cgroup, &err);
+		r = ct_cgroup_create(cgroup, CT_CGROUP_PART_ALL, &err);
 	if (!is_int(r, 0, "%s: create succeeds", name))
 		diag("%s", err.message);
 	return cgroup;
@@ -272,7 +272,7 @@ static inline struct ct_cgroup *new_real_created(const char *prefix, const char 
 	int r = ct_cgroup_new(&params, &cgroup, &err);
 	free(path);
 	if (r == 0)
-		r = ct_cgroup_create(cgroup, &err);
+		r = ct_cgroup_create(cgroup, CT_CGROUP_PART_ALL, &err);
 	if (!is_int(r, 0, "%s: create succeeds", name)) {
 		diag("%s", err.message);
 		ct_cgroup_free(cgroup);
