@@ -704,9 +704,11 @@ static int run_create(struct create_job *job, struct libct_error *err)
 	r = configure_init(job, err);
 	if (r < 0)
 		return r;
-	/* Done while the init sets up the container. delete and the poststop
-	 * hooks must not depend on the bundle still being there, so the config
-	 * travels with the state. */
+	/* Done while the init sets up the container; the init closed its
+	 * copies of the view's mounts first thing (ct_init_run()). */
+	ct_close_view_mounts(job->context->view_mounts);
+	/* delete and the poststop hooks must not depend on the bundle still
+	 * being there, so the config travels with the state. */
 	r = ct_state_write_file(job->dir_fd, "config.json", job->config_data, job->config_len, err);
 	if (r < 0)
 		return r;

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ctrun-config.h"
 #include "internal.h"
@@ -11,12 +12,20 @@
 int libct_context_new(const struct libct_context_config *config, struct libct_context **ret_context,
 		      struct libct_error *err)
 {
-	if (ret_context == NULL)
+	if (ret_context == NULL) {
+		int mounts[LIBCT_VIEW_MOUNTS] = { -1, -1 };
+		if (config != NULL && config->view_mounts != NULL)
+			memcpy(mounts, config->view_mounts, sizeof(mounts));
+		ct_close_view_mounts(mounts);
 		return ct_error_set(err, EINVAL, "create context: no result pointer");
+	}
 
 	struct libct_context *context = ct_calloc(1, sizeof(*context));
+	for (int i = 0; i < LIBCT_VIEW_MOUNTS; i++)
+		context->view_mounts[i] = config != NULL && config->view_mounts != NULL ? config->view_mounts[i] : -1;
 	const char *root = config != NULL && config->state_root != NULL ? config->state_root : DEFAULT_STATE_ROOT;
 	if (root[0] == '\0') {
+		ct_close_view_mounts(context->view_mounts);
 		free(context);
 		return ct_error_set(err, EINVAL, "create context: empty state root");
 	}
@@ -39,6 +48,7 @@ void libct_context_free(struct libct_context *context)
 {
 	if (context == NULL)
 		return;
+	ct_close_view_mounts(context->view_mounts);
 	free(context->state_root);
 	free(context);
 }

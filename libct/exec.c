@@ -546,6 +546,8 @@ __attribute__((noreturn)) static void run_child(struct exec_job *job)
 		close(job->console_fd);
 	ct_reset_signals();
 	ct_close_inherited_fds(job->init.preserve_fds);
+	/* The runtime holds the last references and dissolves the mounts. */
+	ct_close_view_mounts(job->context->view_mounts);
 	/* A filter with SCMP_ACT_NOTIFY sends its listener fd over this socket. */
 	job->init.sync_fd = job->child_sync_fd;
 	if (job->context->log != NULL) {
@@ -781,6 +783,8 @@ static int run_exec(struct exec_job *job, struct libct_error *err)
 	ct_trace_end(job->context, "configure", NULL, trace_start);
 	if (r < 0)
 		return r;
+	/* While the child sets itself up (run_child() closed its copies). */
+	ct_close_view_mounts(job->context->view_mounts);
 	trace_start = ct_trace_begin(job->context);
 	if (job->process->terminal)
 		r = forward_terminal(job, err);

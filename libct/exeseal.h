@@ -23,7 +23,9 @@ int ct_exeseal_overlay(int exe, int *ret_fd, struct libct_error *err);
 int ct_exeseal_memfd(int exe, int *ret_fd, struct libct_error *err);
 
 /* Opens a protected view of exe with the first method, from `first` on, that
- * works and that ct_exeseal_kind() recognises. Returns the method. */
-int ct_exeseal_open(int exe, enum ct_exeseal first, int *ret_fd, struct libct_error *err);
+ * works and that ct_exeseal_kind() recognises. Returns the method. With
+ * ret_mounts (LIBCT_VIEW_MOUNTS ints), the fds of the overlay's detached
+ * mounts stay open there (-1 for the memfd) instead of being closed. */
+int ct_exeseal_open(int exe, enum ct_exeseal first, int *ret_fd, int *ret_mounts, struct libct_error *err);
 
 #endif

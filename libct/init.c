@@ -162,6 +162,10 @@ void ct_init_run(struct ct_init *init, int runtime_sync_fd)
 	ct_trace_route_to_runtime(init->context, &init->sync_fd);
 	ct_reset_signals();
 	ct_close_inherited_fds(init->preserve_fds);
+	/* Before the runtime closes its own: the last close dissolves each
+	 * mount and waits for an RCU grace period, which the runtime spends
+	 * while it waits for READY. */
+	ct_close_view_mounts(init->context->view_mounts);
 
 	/* While the runtime waits for READY, its death kills the init; the
 	 * signal is cleared before READY because `create` exits afterwards. */

@@ -138,9 +138,16 @@ struct libct_context {
 	libct_trace_fn trace;
 	void *trace_userdata;
 	bool systemd_cgroup;
+	int view_mounts[LIBCT_VIEW_MOUNTS]; /* see libct_context_config; -1 once closed */
 	const char *trace_id; /* the container of the running call, for the records */
 	pid_t trace_pid;      /* the pid for the records, in the caller's pid namespace; 0 means getpid() */
 };
+
+/* Closes the LIBCT_VIEW_MOUNTS fds of mounts that are open and sets them to
+ * -1 (exeseal.c). Each close dissolves a detached mount of the view of the
+ * runtime's binary and waits for an RCU grace period, so the runtime calls
+ * it with context->view_mounts where it waits for a child anyway. */
+void ct_close_view_mounts(int *mounts);
 
 /* ------------------------------------------------- container init (child) */
 

@@ -81,7 +81,15 @@ struct libct_context_config {
 	 * without asking systemd (docs/cgroups.md). Later commands take the
 	 * driver from the saved state. */
 	bool systemd_cgroup;
+	/* NULL, or the LIBCT_VIEW_MOUNTS fds that libct_protect_runtime_binary()
+	 * left open. The context owns them from libct_context_new() on, even
+	 * when that fails, and closes them at the first wait for a process
+	 * that it starts, or when it is freed. */
+	const int *view_mounts;
 };
+
+/* The number of fds in libct_context_config.view_mounts. */
+#define LIBCT_VIEW_MOUNTS 2
 
 struct libct_context;
 
@@ -333,16 +341,27 @@ const char *libct_version(void);
 /* ---------------------------------------------- the runtime binary (exeseal.c) */
 
 /*
- * Re-executes the calling program from a view of its binary that cannot be
+ * Switches the calling program to a view of its binary that cannot be
  * written (a detached overlayfs without an upper layer, or else a sealed
- * memfd copy), with the same argv and environment, unless it already runs
- * from one. Call it first in main() of a program that creates containers or
+ * memfd copy), unless it already runs from one. It maps the program's
+ * segments from the view and makes the view its executable. Where Linux
+ * rejects that (no CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE), it executes
+ * the view with the same argv and environment instead. Call it first in main(),
+ * before any thread exists, in a program that creates containers or
  * executes processes in them: those processes start as its clones, and a
  * container must never reach the binary on the host (CVE-2019-5736).
- * Returns 0 when it already runs from such a view, and a negative errno
- * on failure; on success it does not return.
+ * Returns 0 when the program runs from such a view, and a negative errno
+ * on failure; when it executes the view, it does not return.
+ *
+ * ret_view_mounts is NULL or an array of LIBCT_VIEW_MOUNTS ints. After a
+ * switch in place to an overlay view, it receives the fds of the view's
+ * two detached mounts (else -1 each), which would otherwise be closed
+ * here. Closing one dissolves its mount, and Linux waits for an RCU grace
+ * period there: 0.1 ms or more, while another CPU is busy. Pass them in
+ * libct_context_config.view_mounts, and the context closes them while it
+ * waits for a container's init or exec'd process.
  */
-int libct_protect_runtime_binary(char **argv, struct libct_error *err);
+int libct_protect_runtime_binary(char **argv, int *ret_view_mounts, struct libct_error *err);
 
 #ifdef __cplusplus
 }

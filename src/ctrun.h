@@ -205,6 +205,13 @@ bool cli_trace_enabled(void);
 void cli_trace_libct(void *userdata, const struct libct_trace_record *record);
 /* Passes the start time to the process that a sealed re-exec starts. */
 void cli_trace_before_reexec(void);
+/* CLOCK_MONOTONIC in microseconds, the clock of the records. */
+uint64_t cli_trace_now(void);
+/* Drops what cli_trace_before_reexec() set, once the protection of the
+ * binary returned: the process switched to the view in place, or already
+ * ran from it. Records the `protect` phase from start_us, unless this
+ * image came from a re-execution. */
+void cli_trace_after_protect(uint64_t start_us);
 /* Appends the lines kept so far to the trace file with one write. */
 void cli_trace_flush(void);
 /* Adds the "command" record, which spans the whole command, and flushes. */

@@ -66,6 +66,10 @@ struct global_flags {
  * the option table can point at them. */
 static struct global_flags flags;
 
+/* The view's mounts that libct_protect_runtime_binary() left open, until the
+ * first context takes them. */
+static int view_mounts[LIBCT_VIEW_MOUNTS] = {-1, -1};
+
 static const struct cli_option global_options[] = {
 	{"root", 0, CLI_OPTION_STRING, &flags.globals.root, "DIR",
 	 "directory of the container state, best on a tmpfs (default: " DEFAULT_STATE_ROOT
@@ -252,8 +256,11 @@ static int protect_binary(int argc, char **argv, int first)
 		if (strcmp(argv[first], spawners[i]) != 0)
 			continue;
 		cli_trace_before_reexec();
-		if (libct_protect_runtime_binary(argv, &err) >= 0)
-			return -1; /* already running from a protected view */
+		uint64_t start = cli_trace_now();
+		if (libct_protect_runtime_binary(argv, view_mounts, &err) >= 0) {
+			cli_trace_after_protect(start); /* running from a protected view */
+			return -1;
+		}
 		cli_error("%s", err.message);
 		return CLI_EXIT_FAILURE;
 	}
@@ -315,6 +322,12 @@ struct libct_context *cli_context_new(const struct cli_globals *globals)
 		.trace = cli_trace_enabled() ? cli_trace_libct : NULL,
 		.systemd_cgroup = globals->systemd_cgroup,
 	};
+	int mounts[LIBCT_VIEW_MOUNTS];
+	memcpy(mounts, view_mounts, sizeof(mounts));
+	if (mounts[0] >= 0 || mounts[1] >= 0) {
+		config.view_mounts = mounts; /* the context owns them now */
+		view_mounts[0] = view_mounts[1] = -1;
+	}
 	struct libct_context *context = NULL;
 	struct libct_error err = {0};
 

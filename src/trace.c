@@ -34,6 +34,7 @@ static struct {
 	const char *command; /* "run", "create"... */
 	uint64_t origin_us;  /* CLOCK_MONOTONIC at the start of the command */
 	uint64_t main_us;    /* CLOCK_MONOTONIC when main() of this process began */
+	bool reexecuted;     /* this process is the image that a re-execution started */
 	char *lines;
 	size_t len;
 	size_t capacity;
@@ -118,6 +119,7 @@ static void take_origin(void)
 	unsigned long long origin = strtoull(value, &end, 10);
 	if (errno == 0 && *end == '\0' && origin > 0 && origin <= sink.main_us) {
 		sink.origin_us = origin;
+		sink.reexecuted = true;
 		record_phase("reexec", origin, sink.main_us);
 	}
 	(void)unsetenv(ORIGIN_VARIABLE);
@@ -184,6 +186,18 @@ void cli_trace_before_reexec(void)
 	char value[32];
 	snprintf(value, sizeof(value), "%" PRIu64, sink.origin_us);
 	(void)setenv(ORIGIN_VARIABLE, value, 1); /* without it, the trace only misses the re-exec */
+}
+
+uint64_t cli_trace_now(void)
+{
+	return now_us();
+}
+
+void cli_trace_after_protect(uint64_t start_us)
+{
+	(void)unsetenv(ORIGIN_VARIABLE); /* no re-execution took it */
+	if (sink.path != NULL && !sink.reexecuted)
+		record_phase("protect", start_us, now_us());
 }
 
 void cli_trace_flush(void)

@@ -80,7 +80,7 @@ start_of() {
 	jq -s -e '(.[-1].phase == "command") and (.[-1].duration_us as $total
 		| all(.[]; .start_us + .duration_us <= $total))' "$TRACE" >/dev/null ||
 		fail "a record ends after the command: $(cat "$TRACE")"
-	jq -s -e --arg id "$CT_ID" 'all(.[] | select(.phase != "command" and .phase != "reexec"); .container == $id)' \
+	jq -s -e --arg id "$CT_ID" 'all(.[] | select(.phase != "command" and .phase != "reexec" and .phase != "protect"); .container == $id)' \
 		"$TRACE" >/dev/null || fail "a record lacks the container id: $(cat "$TRACE")"
 }
 
@@ -235,7 +235,8 @@ start_of() {
 	expect_valid_trace
 	expect_phase run parse
 	run jq -r '.phase' "$TRACE"
-	[ "${lines[*]}" = "reexec parse command" ] || [ "${lines[*]}" = "parse command" ] ||
+	[ "${lines[*]}" = "protect parse command" ] || [ "${lines[*]}" = "reexec parse command" ] ||
+		[ "${lines[*]}" = "parse command" ] ||
 		fail "phases of a rejected config: ${lines[*]}"
 }
 

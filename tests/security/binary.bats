@@ -157,18 +157,44 @@ release_waiting_runtime() {
 	wait "$waiting_pid" || true
 }
 
-@test "binary runtime re-executes from a detached overlay" {
+@test "binary runtime switches in place to a detached overlay" {
 	start_waiting_runtime "$CT_TMP/log.fifo" "$CTRUN" --root "$CT_ROOT" --log "$CT_TMP/log.fifo" \
-		create --bundle "$CT_TMP/none" "$CT_ID"
-	local exe type
+		--trace "$CT_TMP/trace.jsonl" create --bundle "$CT_TMP/none" "$CT_ID"
+	local exe type maps
 	for _ in $(seq 100); do
 		exe=$(readlink "/proc/$waiting_pid/exe") && [ "$exe" = "/$(basename "$CTRUN")" ] && break
 		sleep 0.05
 	done
 	type=$(stat -L -f -c %T "/proc/$waiting_pid/exe")
+	# No mapping of the process may name the host binary any more.
+	maps=$(grep -c -F "$CTRUN" "/proc/$waiting_pid/maps" || true)
 	release_waiting_runtime "$CT_TMP/log.fifo"
 	[ "$exe" = "/$(basename "$CTRUN")" ] || fail "the runtime runs $exe"
 	[ "$type" = overlayfs ] || fail "the runtime's binary is on $type"
+	[ "$maps" = 0 ] || fail "$maps mappings of $CTRUN are left"
+	run jq -r .phase "$CT_TMP/trace.jsonl"
+	expect_output_has protect
+	expect_output_lacks reexec
+}
+
+@test "binary runtime without CAP_SYS_ADMIN executes the view" {
+	# Without CAP_SYS_ADMIN and CAP_CHECKPOINT_RESTORE Linux refuses to
+	# change the executable in place, and the overlay cannot be made, so
+	# ctrun executes a sealed memfd copy. create fails later for the lack
+	# of the capability; only the protection is looked at.
+	start_waiting_runtime "$CT_TMP/log.fifo" setpriv --inh-caps=-sys_admin,-checkpoint_restore \
+		--bounding-set=-sys_admin,-checkpoint_restore -- "$CTRUN" --root "$CT_ROOT" \
+		--log "$CT_TMP/log.fifo" --trace "$CT_TMP/trace.jsonl" create --bundle "$CT_TMP/none" "$CT_ID"
+	local exe
+	for _ in $(seq 100); do
+		exe=$(readlink "/proc/$waiting_pid/exe") && [[ "$exe" == /memfd:* ]] && break
+		sleep 0.05
+	done
+	release_waiting_runtime "$CT_TMP/log.fifo"
+	[[ "$exe" == /memfd:ctrun* ]] || fail "the runtime runs $exe"
+	run jq -r .phase "$CT_TMP/trace.jsonl"
+	expect_output_has reexec
+	expect_output_lacks protect
 }
 
 @test "binary fallback in a user namespace is a sealed memfd" {

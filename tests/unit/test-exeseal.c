@@ -106,6 +106,42 @@ static void test_overlay(int exe)
 	close(fd);
 }
 
+static bool is_detached_mount(int fd)
+{
+	struct statx stx;
+	return fd >= 0 && statx(fd, "", AT_EMPTY_PATH, 0, &stx) == 0 && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
+/* Asked for them, ct_exeseal_open() leaves the two detached mounts of an
+ * overlay view open: the overlay and its empty layer. The view works
+ * without them. */
+static void test_kept_mounts(int exe)
+{
+	struct libct_error err = { 0 };
+	int fd = -1;
+	int mounts[LIBCT_VIEW_MOUNTS] = { -2, -2 };
+
+	int method = ct_exeseal_open(exe, CT_EXESEAL_OVERLAY, &fd, mounts, &err);
+	if (method != CT_EXESEAL_OVERLAY) {
+		diag("%s", err.message);
+		skip("overlay view cannot be made here");
+		if (method >= 0)
+			close(fd);
+		return;
+	}
+	ok(is_detached_mount(mounts[0]) && is_detached_mount(mounts[1]), "both mounts of the view are kept");
+	ct_close_view_mounts(mounts);
+	ok(mounts[0] == -1 && mounts[1] == -1, "closed mounts read -1");
+	ok(same_content(fd), "view holds the file's bytes once its mounts are closed");
+	close(fd);
+
+	method = ct_exeseal_open(exe, CT_EXESEAL_MEMFD, &fd, mounts, &err);
+	is_int(method, CT_EXESEAL_MEMFD, "memfd view made");
+	ok(mounts[0] == -1 && mounts[1] == -1, "memfd view has no mounts");
+	if (method >= 0)
+		close(fd);
+}
+
 /* A binary replaced after it was opened has no name to mount an overlay
  * of, so ct_exeseal_open() copies the open file instead. */
 static void test_replaced_file(void)
@@ -122,7 +158,7 @@ static void test_replaced_file(void)
 		exit(1);
 	}
 	ok(ct_exeseal_overlay(stale, &fd, &err) < 0, "overlay of a replaced binary fails");
-	int method = ct_exeseal_open(stale, CT_EXESEAL_OVERLAY, &fd, &err);
+	int method = ct_exeseal_open(stale, CT_EXESEAL_OVERLAY, &fd, NULL, &err);
 	is_int(method, CT_EXESEAL_MEMFD, "replaced binary falls back to the memfd");
 	if (method >= 0) {
 		ok(same_content(fd), "fallback copy holds the opened file's bytes");
@@ -142,7 +178,7 @@ static void test_fallback_in_user_namespace(int exe)
 
 		if (unshare(CLONE_NEWUSER) < 0)
 			_exit(100);
-		int method = ct_exeseal_open(exe, CT_EXESEAL_OVERLAY, &fd, &err);
+		int method = ct_exeseal_open(exe, CT_EXESEAL_OVERLAY, &fd, NULL, &err);
 		_exit(method == CT_EXESEAL_MEMFD && same_content(fd) ? 0 : 1);
 	}
 	int status = 0;
@@ -162,7 +198,7 @@ static void test_no_method_left(int exe)
 	struct libct_error err = { 0 };
 	int fd = -1;
 
-	is_int(ct_exeseal_open(exe, CT_EXESEAL_MEMFD + 1, &fd, &err), -EINVAL, "no method after the memfd");
+	is_int(ct_exeseal_open(exe, CT_EXESEAL_MEMFD + 1, &fd, NULL, &err), -EINVAL, "no method after the memfd");
 	ok(strstr(err.message, "protect runtime binary") != NULL, "error names the operation");
 }
 
@@ -178,6 +214,7 @@ int main(void)
 	test_plain_file(exe);
 	test_memfd(exe);
 	test_overlay(exe);
+	test_kept_mounts(exe);
 	test_fallback_in_user_namespace(exe);
 	test_no_method_left(exe);
 	close(exe);
