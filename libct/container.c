@@ -555,7 +555,9 @@ static int save_state(struct create_job *job, enum libct_status status, struct l
 
 static int record_state(struct create_job *job, struct libct_error *err)
 {
-	int r = save_state(job, LIBCT_STATUS_CREATED, err);
+	/* run writes it in libct_run_start(), while the init executes the
+	 * program. */
+	int r = job->for_run ? 0 : save_state(job, LIBCT_STATUS_CREATED, err);
 	if (r < 0)
 		return r;
 
@@ -1349,10 +1351,11 @@ pid_t libct_run_pid(const struct libct_run *run)
 }
 
 /*
- * Starts the init over the sync socket. The state on disk stays "created":
- * ct_state_status() reports a live init that has executed the program as
- * running, so a second state.json write would change nothing that another
- * command can observe. The poststart hooks get "running" from memory.
+ * Starts the init over the sync socket and writes the created state, the
+ * only state.json of run after the "creating" one. ct_state_status()
+ * reports a live init that has executed the program as running, so a
+ * "running" write would change nothing that another command can observe.
+ * The poststart hooks get "running" from memory.
  */
 int libct_run_start(struct libct_run *run, struct libct_error *err)
 {
@@ -1373,6 +1376,16 @@ int libct_run_start(struct libct_run *run, struct libct_error *err)
 
 	uint64_t trace_start = ct_trace_begin(context);
 	r = ct_sync_send_start(run->job.sync_fd, err);
+	/* The created state goes to disk while the init executes the program.
+	 * Until then state.json names this process as "creating", and the lock
+	 * keeps every command but state and list away. */
+	if (r >= 0) {
+		uint64_t save_start = ct_trace_begin(context);
+		r = ct_state_save(dir_fd, &run->state, err);
+		ct_trace_end(context, "state", "save", save_start);
+		if (r < 0)
+			(void)kill(run->job.pid, SIGKILL); /* our unreaped child */
+	}
 	if (r >= 0)
 		r = ct_sync_wait_exec(run->job.sync_fd, context, err);
 	ct_trace_end(context, "exec", NULL, trace_start);
