@@ -45,6 +45,7 @@ static int set_hostname(const struct spec_config *config, struct libct_error *er
 static int setup_rootfs(struct ct_init *init, struct libct_error *err)
 {
 	int r = ct_rootfs_prepare(init, err);
+	ct_closep(&init->rootfs_fd); /* also without a mount namespace (bind_rootfs()) */
 	if (r < 0)
 		return ct_error_prefix(err, "rootfs");
 	/* The runtime spec runs the create hooks after the mounts and before

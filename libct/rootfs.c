@@ -129,6 +129,10 @@ static int bind_rootfs(struct ct_init *init, struct libct_error *err)
 		return ct_error_set(err, EXDEV, "the rootfs \"%s\" changed while the container was created",
 				    init->rootfs);
 	}
+	/* No fd of a host directory may stay in the init: a container process
+	 * with CAP_SYS_PTRACE could open it through /proc/1/fd and walk ".."
+	 * out of the rootfs until start. */
+	ct_closep(&init->rootfs_fd);
 	return fd;
 }
 
