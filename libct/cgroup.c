@@ -889,7 +889,11 @@ int ct_cgroup_create(struct ct_cgroup *cgroup, enum ct_cgroup_part part, struct 
 		if (r == 0)
 			continue;
 
-		/* A failed create leaves nothing behind. */
+		/* A failed create leaves nothing behind. Creating one part, the
+		 * caller undoes the whole cgroup: after clone3 the init is in the
+		 * cgroup2 directory, and only the caller can kill it first. */
+		if (part != CT_CGROUP_PART_ALL)
+			return r;
 		struct libct_error cleanup = {0};
 		if (ct_cgroup_destroy(cgroup, &cleanup) < 0)
 			ct_error_append_cleanup(err, &cleanup);

@@ -463,7 +463,9 @@ enum ct_cgroup_part {
 };
 
 /* Creates the container's directories in the hierarchies of part; remembers
- * which it created so that ct_cgroup_destroy() removes exactly those. */
+ * which it created so that ct_cgroup_destroy() removes exactly those. On
+ * failure it removes what it made, for CT_CGROUP_PART_ALL only; for one part
+ * that is the caller's work. */
 int ct_cgroup_create(struct ct_cgroup *cgroup, enum ct_cgroup_part part, struct libct_error *err);
 /* Whether the container has a directory in a v1 hierarchy. */
 bool ct_cgroup_has_v1(const struct ct_cgroup *cgroup);
