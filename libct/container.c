@@ -514,6 +514,11 @@ static int snapshot_state(struct create_job *job, enum libct_status status, stru
 		.poststart_hooks = { .set = true, .value = job->config->hooks.poststart.n_hooks > 0 },
 	};
 	state.created = job->created;
+	/* run names the init in its creating state (ct_state_load()). */
+	if (creating && job->pid > 0 && job->pid_start_time > 0) {
+		state.init_pid = job->pid;
+		state.init_pid_start_time = job->pid_start_time;
+	}
 	/* The init, a clone of this process, runs our executable until it
 	 * executes the program: ct_state_status() compares the two. */
 	struct stat own_exe;
@@ -717,6 +722,13 @@ static int run_create(struct create_job *job, struct libct_error *err)
 	r = ct_pid_start_time(job->pid, &job->pid_start_time);
 	if (r < 0)
 		return ct_error_sys(err, -r, "read start time of container init %d", job->pid);
+	/* run writes the created state only after START (libct_run_start()):
+	 * a run killed in between must leave a state that names the init. */
+	if (job->for_run) {
+		r = save_state(job, LIBCT_STATUS_CREATING, err);
+		if (r < 0)
+			return r;
+	}
 	struct ct_seccomp_agent agent = {
 		.config = job->config, .id = job->id, .bundle = job->bundle, .pid = job->pid
 	};

@@ -261,6 +261,10 @@ struct ct_state {
 	 * own, often a protected view. Both 0 in a state.json of an older ctrun. */
 	uint64_t init_exe_dev;
 	uint64_t init_exe_ino;
+	/* In the "creating" state that run writes while the init sets up: the
+	 * init and its start time, else 0. */
+	pid_t init_pid;
+	unsigned long long init_pid_start_time;
 };
 void ct_state_free(struct ct_state *state);
 
@@ -291,7 +295,9 @@ int ct_state_dir_relock(const char *id, int dir_fd, struct libct_error *err);
 int ct_state_dir_unlock(int dir_fd);
 /* Removes the state directory and the files in it. */
 int ct_state_dir_remove(struct libct_context *context, const char *id, int dir_fd, struct libct_error *err);
-/* Reads state.json; -ENOENT when it does not exist (a create that crashed). */
+/* Reads state.json; -ENOENT when it does not exist (a create that crashed).
+ * A "creating" state whose runtime is gone but which names an init reads
+ * as the created state of that init. */
 int ct_state_load(int dir_fd, const char *id, struct ct_state **ret_state, struct libct_error *err);
 /* Replaces a file in the state directory atomically, without fsync: a
  * reader never sees a partial file, and a failed write leaves the old one. */

@@ -335,6 +335,22 @@ int ct_state_write_file(int dir_fd, const char *name, const char *data, size_t l
 	return ct_replace_owned_file(dir_fd, name, data, len, 0600, err);
 }
 
+/* run writes its created state only after it has sent START, so a run
+ * killed in between leaves a "creating" state while the program runs. That
+ * state also names the init, and once the run that wrote it is gone, it
+ * reads as the created state of the init. */
+static void adopt_recorded_init(struct ct_state *state)
+{
+	unsigned long long start_time;
+	if (state->status != LIBCT_STATUS_CREATING || state->init_pid <= 0)
+		return;
+	if (ct_pid_start_time(state->pid, &start_time) == 0 && start_time == state->pid_start_time)
+		return; /* run is still at work */
+	state->status = LIBCT_STATUS_CREATED;
+	state->pid = state->init_pid;
+	state->pid_start_time = state->init_pid_start_time;
+}
+
 int ct_state_load(int dir_fd, const char *id, struct ct_state **ret_state, struct libct_error *err)
 {
 	_cleanup_free_ char *data = NULL;
@@ -365,7 +381,10 @@ int ct_state_load(int dir_fd, const char *id, struct ct_state **ret_state, struc
 	state->poststart_hooks = file->poststart_hooks;
 	state->init_exe_dev = file->init_exe_dev;
 	state->init_exe_ino = file->init_exe_ino;
+	state->init_pid = (pid_t)file->init_pid;
+	state->init_pid_start_time = file->init_pid_start_time;
 	spec_state_free(file);
+	adopt_recorded_init(state);
 	*ret_state = state;
 	return 0;
 }
@@ -387,6 +406,8 @@ int ct_state_save(int dir_fd, const struct ct_state *state, struct libct_error *
 		.poststart_hooks = state->poststart_hooks,
 		.init_exe_dev = state->init_exe_dev,
 		.init_exe_ino = state->init_exe_ino,
+		.init_pid = state->init_pid,
+		.init_pid_start_time = state->init_pid_start_time,
 	};
 	_cleanup_free_ char *json = NULL;
 	size_t len = 0;

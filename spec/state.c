@@ -43,6 +43,14 @@ static const struct spec_field private_fields[] = {
 	  .offset = offsetof(struct spec_state, poststart_hooks) },
 	{ .key = "initExeDev", .kind = SPEC_FIELD_U64, .offset = offsetof(struct spec_state, init_exe_dev) },
 	{ .key = "initExeIno", .kind = SPEC_FIELD_U64, .offset = offsetof(struct spec_state, init_exe_ino) },
+	{ .key = "initPid",
+	  .kind = SPEC_FIELD_I32,
+	  .offset = offsetof(struct spec_state, init_pid),
+	  .min = 0,
+	  .max = INT32_MAX },
+	{ .key = "initStartTime",
+	  .kind = SPEC_FIELD_U64,
+	  .offset = offsetof(struct spec_state, init_pid_start_time) },
 	{ .key = NULL },
 };
 
@@ -101,6 +109,10 @@ static void write_private_fields(struct spec_json_writer *writer, const struct s
 	if (state->init_exe_ino != 0) {
 		spec_json_writer_key_uint(writer, "initExeDev", state->init_exe_dev);
 		spec_json_writer_key_uint(writer, "initExeIno", state->init_exe_ino);
+	}
+	if (state->init_pid > 0) {
+		spec_json_writer_key_int(writer, "initPid", state->init_pid);
+		spec_json_writer_key_uint(writer, "initStartTime", state->init_pid_start_time);
 	}
 	spec_json_writer_end_object(writer);
 }

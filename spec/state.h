@@ -37,6 +37,10 @@ struct spec_state {
 	 * program (the runtime's own), or 0 in the state of older versions. */
 	uint64_t init_exe_dev;
 	uint64_t init_exe_ino;
+	/* In the "creating" state of run: the init and its start time, once
+	 * it exists, or 0. */
+	int init_pid;
+	uint64_t init_pid_start_time;
 };
 
 /* Returns "creating", "created", "running", "stopped" or "paused". */

@@ -101,8 +101,9 @@ fill_state_root() {
 }
 
 @test "run killed at each state rename" {
-	# run renames the same three files as create, and nothing when the
-	# program starts: its fourth rename never comes.
+	# run renames state.json ("creating"), config.json, state.json again
+	# ("creating", naming the init) and, after START, state.json
+	# ("created"). Its fifth rename never comes.
 	local n
 	for n in 1 2 3; do
 		local id=$CT_ID-$n
@@ -118,8 +119,25 @@ fill_state_root() {
 	done
 	expect_nothing_left
 
+	# Killed after START, before the created state: the program runs, and
+	# state must name it, so that kill and delete see a running container.
+	local id=$CT_ID-4
+	record_id "$id"
+	run ctrun_killed_at renameat2 4 run --detach --bundle "$CT_BUNDLE" "$id"
+	expect_status 137
+	ct_record_init "$id"
+	wait_for_status "$id" running
+	run ctrun delete "$id"
+	expect_failure
+	run ctrun kill "$id" KILL
+	expect_success
+	wait_for_status "$id" stopped
+	run ctrun delete "$id"
+	expect_success
+	expect_nothing_left
+
 	record_id "$CT_ID"
-	run ctrun_killed_at renameat2 4 run --detach --bundle "$CT_BUNDLE" "$CT_ID"
+	run ctrun_killed_at renameat2 5 run --detach --bundle "$CT_BUNDLE" "$CT_ID"
 	expect_success
 	ct_record_init "$CT_ID"
 	[ "$(container_state "$CT_ID")" = running ] || fail "the container does not run"
