@@ -303,21 +303,19 @@ static int find_program(struct dl_phdr_info *info, size_t size, void *data)
 	return 1;
 }
 
-/* Maps the file pages [offset, offset + length) of view over the writable
- * segment at start, keeping the contents of memory: relocated pointers,
- * variables and the start of .bss. A page that still equals the file is
- * not copied, so it stays a clean page of the page cache. mremap() then
- * replaces the old mapping in one step, which matters because this code
- * reads the old one (its GOT) until then. */
-static int replace_writable(int view, uintptr_t start, size_t length, off_t offset, size_t page)
+/* Replaces the writable segment at start with anonymous memory of the same
+ * contents: relocated pointers, variables and the start of .bss. Nearly
+ * every page of it was written at start-up, so a private mapping of the
+ * file would save no memory, and populating the copy at once is cheaper
+ * than a fault per page. mremap() then replaces the old mapping in one
+ * step, which matters because this code reads the old one (its GOT) until
+ * then. */
+static int replace_writable(uintptr_t start, size_t length)
 {
-	unsigned char *copy = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_PRIVATE, view, offset);
+	void *copy = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (copy == MAP_FAILED)
 		return -errno;
-	const unsigned char *old = (const unsigned char *)start;
-	for (size_t at = 0; at < length; at += page)
-		if (memcmp(copy + at, old + at, page) != 0)
-			memcpy(copy + at, old + at, page);
+	memcpy(copy, (const void *)start, length);
 	if (mremap(copy, length, length, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)start) == MAP_FAILED) {
 		int r = -errno;
 		munmap(copy, length);
@@ -410,7 +408,7 @@ static int switch_in_place(int view, struct libct_error *err)
 			return ct_error_set(err, ENOTSUP, "protect runtime binary: segments share a page");
 		previous_end = end;
 		if (header->p_flags & PF_W) {
-			int r = replace_writable(view, start, end - start, offset, page);
+			int r = replace_writable(start, end - start);
 			if (r < 0)
 				return ct_error_sys(err, -r, "protect runtime binary: map the writable segment");
 		} else if (mmap((void *)start, end - start, protect_for(header), MAP_PRIVATE | MAP_FIXED, view,
