@@ -746,7 +746,8 @@ static int run_create(struct create_job *job, struct libct_error *err)
 		return r;
 	trace_start = ct_trace_begin(job->context);
 	r = record_state(job, err);
-	ct_trace_end(job->context, "state", "save", trace_start);
+	if (!job->for_run) /* run's save comes with its start */
+		ct_trace_end(job->context, "state", "save", trace_start);
 	if (r < 0)
 		return r;
 	/* The init waits for this last release before it accepts start; for
