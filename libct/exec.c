@@ -65,6 +65,7 @@ struct exec_job {
 	struct ct_cgroup *cgroup;
 	int init_pidfd;
 	int root_fd;  /* O_PATH fd of the init's root directory */
+	int host_pid_ns; /* the runtime's own pid namespace while it joins the init's, or -1 */
 	int ns_flags; /* namespaces other than pid that differ from the runtime's */
 	bool join_pid;
 	int console_fd;
@@ -521,6 +522,7 @@ static int setup_child(struct exec_job *job, char **ret_path, struct libct_error
 	ct_trace_end(job->context, "namespaces", NULL, trace_start);
 	if (r < 0)
 		return r;
+	ct_closep(&job->init_pidfd);
 
 	if (job->process->terminal) {
 		r = ct_terminal_setup_and_send(job->process, false, &job->child_tty_fd, err);
@@ -548,6 +550,9 @@ __attribute__((noreturn)) static void run_child(struct exec_job *job)
 	ct_close_inherited_fds(job->init.preserve_fds);
 	/* The runtime holds the last references and dissolves the mounts. */
 	ct_close_view_mounts(job->context->view_mounts);
+	/* A container process with CAP_SYS_PTRACE could take it with
+	 * pidfd_getfd() until execve. */
+	ct_closep(&job->host_pid_ns);
 	/* A filter with SCMP_ACT_NOTIFY sends its listener fd over this socket. */
 	job->init.sync_fd = job->child_sync_fd;
 	if (job->context->log != NULL) {
@@ -621,10 +626,10 @@ static pid_t clone_child(struct exec_job *job, struct libct_error *err)
 
 static int spawn_child(struct exec_job *job, struct libct_error *err)
 {
-	_cleanup_close_ int own_pid_ns = -1;
 	if (job->join_pid) {
-		own_pid_ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-		if (own_pid_ns < 0)
+		/* In the job, so that the child closes its copy at once. */
+		job->host_pid_ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+		if (job->host_pid_ns < 0)
 			return ct_error_sys(err, errno, "open own pid namespace");
 		if (setns(job->init_pidfd, CLONE_NEWPID) < 0)
 			return ct_error_sys(err, errno, "join pid namespace of container init %d", (int)job->state->pid);
@@ -633,8 +638,9 @@ static int spawn_child(struct exec_job *job, struct libct_error *err)
 	int r = clone_child(job, err);
 	if (r > 0)
 		job->pid = r;
-	if (own_pid_ns >= 0 && setns(own_pid_ns, CLONE_NEWPID) < 0 && r >= 0)
+	if (job->host_pid_ns >= 0 && setns(job->host_pid_ns, CLONE_NEWPID) < 0 && r >= 0)
 		r = ct_error_sys(err, errno, "return to own pid namespace");
+	ct_closep(&job->host_pid_ns);
 
 	ct_closep(&job->child_sync_fd);
 	ct_closep(&job->child_tty_fd);
@@ -823,6 +829,7 @@ int libct_container_exec(struct libct_context *context, const char *id, const st
 		.options = options,
 		.dir_fd = -1,
 		.init_pidfd = -1,
+		.host_pid_ns = -1,
 		.root_fd = -1,
 		.console_fd = -1,
 		.sync_fd = -1,

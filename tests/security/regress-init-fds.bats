@@ -27,3 +27,30 @@ teardown() { ct_teardown; }
 	expect_success
 	expect_output_lacks "dir "
 }
+
+# The exec process joins the init's pid namespace through the runtime, which
+# keeps an fd of its own pid namespace meanwhile. The process must not keep
+# a copy until its execve, where a container process with CAP_SYS_PTRACE
+# could take it with pidfd_getfd(). strace holds its execve for a while.
+@test "exec process holds no host pid namespace fd" {
+	command -v strace >/dev/null || skip "needs strace"
+	start_sleeper
+	local host_ns runtime child fds
+	host_ns=$(readlink /proc/self/ns/pid)
+	strace -f -o /dev/null -e inject=execve:delay_enter=1500000 \
+		"$CTRUN" --root "$CT_ROOT" exec "$CT_ID" /bin/true &
+	runtime=$!
+	record_pid "$runtime"
+	for _ in $(seq 100); do
+		child=$(cat /proc/"$runtime"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . | head -1)
+		[ -n "$child" ] && child=$(cat /proc/"$child"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . | head -1)
+		[ -n "$child" ] && [ "$(readlink "/proc/$child/ns/pid")" != "$host_ns" ] && break
+		child=
+		sleep 0.05
+	done
+	[ -n "$child" ] || fail "no exec process appeared"
+	fds=$(for f in /proc/"$child"/fd/*; do readlink "$f"; done)
+	wait "$runtime" || true
+	echo "$fds" | grep -qxF "$host_ns" && fail "the exec process holds $host_ns: $fds"
+	true
+}
