@@ -1050,8 +1050,9 @@ static int collect_pids(const char *dir, pid_t **pids, size_t *count, struct lib
 	_cleanup_free_ char *data = NULL;
 	struct libct_error local = {0};
 	int r = ct_cgroup_read(dir, "cgroup.procs", &data, &local);
-	/* A cgroup removed meanwhile contains no process. */
-	if (r == -ENOENT)
+	/* A cgroup that does not exist, removed meanwhile or named below a
+	 * file, contains no process; create then reports the path. */
+	if (r == -ENOENT || r == -ENOTDIR)
 		return 0;
 	if (r < 0) {
 		copy_error(err, &local);

@@ -45,3 +45,16 @@ teardown() { ct_teardown; }
 		expect_output_lacks "cleanup also failed"
 	fi
 }
+
+# Below a control file of a cgroup that exists (the runner's own, for a
+# relative path), the check for processes already in the cgroup reads a
+# path under a file. It must not fail there with its own message.
+@test "cgroup path below an existing control file names the create" {
+	update_config ".linux.cgroupsPath = \"cgroup.procs/$CT_ID\""
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_failure
+	if is_ctrun; then
+		expect_output_has 'create cgroup "'
+		expect_output_has "cgroup.procs/$CT_ID\": Not a directory"
+	fi
+}
