@@ -50,6 +50,7 @@ struct create_job {
 	int terminal_fd; /* the runtime's end of the terminal socket pair, or -1 */
 	int sync_fd;
 	pid_t pid;
+	bool init_reaped; /* describe_init_end() collected the init */
 	unsigned long long pid_start_time;
 	char *created; /* RFC 3339, taken once so that the hooks and state.json agree */
 	/* For run: no start socket, and the init stays waiting for a
@@ -614,12 +615,40 @@ static void run_abort_hooks(struct create_job *job)
 	ct_hooks_run_warn(job->context, &job->config->hooks, CT_HOOK_POSTSTOP, &state);
 }
 
+/* Adds how the init ended to the error about its exit before READY: an
+ * OOM kill during the setup, for one, shows only as SIGKILL. Waits at most
+ * a second for it; the end of its socket means that it is exiting. */
+static void describe_init_end(struct create_job *job, struct libct_error *err)
+{
+	int status = 0;
+	pid_t r = 0;
+	for (int i = 0; i < 100 && r == 0; i++) {
+		r = waitpid(job->pid, &status, WNOHANG);
+		if (r == 0) {
+			struct timespec pause = { .tv_nsec = 10 * 1000 * 1000 };
+			nanosleep(&pause, NULL);
+		}
+	}
+	if (r != job->pid)
+		return;
+	job->init_reaped = true;
+	size_t len = strlen(err->message);
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		snprintf(err->message + len, sizeof(err->message) - len,
+			 " (killed by SIGKILL: the OOM killer does that when linux.resources.memory.limit "
+			 "is too small for the setup)");
+	else if (WIFSIGNALED(status))
+		snprintf(err->message + len, sizeof(err->message) - len, " (killed by signal %d)", WTERMSIG(status));
+	else if (WIFEXITED(status))
+		snprintf(err->message + len, sizeof(err->message) - len, " (exit status %d)", WEXITSTATUS(status));
+}
+
 /* Undoes a failed create: nothing of the container may survive it. The
  * first error stays in err; a cleanup failure is appended to it. */
 static void abort_create(struct create_job *job, struct libct_error *err)
 {
 	struct libct_error cleanup = { 0 };
-	if (job->pid > 0) {
+	if (job->pid > 0 && !job->init_reaped) {
 		(void)kill(job->pid, SIGKILL); /* our unreaped child: the pid cannot be reused */
 		while (waitpid(job->pid, NULL, 0) < 0 && errno == EINTR)
 			;
@@ -739,6 +768,8 @@ static int run_create(struct create_job *job, struct libct_error *err)
 			return r;
 	}
 	ct_trace_end(job->context, "sync", "wait_ready", trace_start);
+	if (r == -EPIPE)
+		describe_init_end(job, err);
 	if (r < 0)
 		return r;
 	r = pass_terminal(job, err);
@@ -1365,7 +1396,7 @@ pid_t libct_run_pid(const struct libct_run *run)
 
 /*
  * Starts the init over the sync socket and writes the created state, the
- * only state.json of run after the "creating" one. ct_state_status()
+ * only state.json of run after the "creating" ones. ct_state_status()
  * reports a live init that has executed the program as running, so a
  * "running" write would change nothing that another command can observe.
  * The poststart hooks get "running" from memory.

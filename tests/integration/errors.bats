@@ -237,3 +237,10 @@ expect_create_fails() {
 	done
 	expect_nothing_left
 }
+
+@test "errors init killed during setup" {
+	# A memory limit of one page: the OOM killer ends the init while it
+	# sets up the container, and the message says how it ended.
+	update_config '.linux.resources.memory = {"limit": 4096}'
+	expect_create_fails "container init exited before reporting ready" "killed by SIGKILL"
+}
