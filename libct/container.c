@@ -748,12 +748,14 @@ static int run_create(struct create_job *job, struct libct_error *err)
 	r = ct_state_write_file(job->dir_fd, "config.json", job->config_data, job->config_len, err);
 	if (r < 0)
 		return r;
+	/* An init that failed early may be gone already; its error waits on
+	 * the sync socket, and ct_sync_wait_ready() returns it. */
 	r = ct_pid_start_time(job->pid, &job->pid_start_time);
-	if (r < 0)
+	if (r < 0 && r != -ESRCH)
 		return ct_error_sys(err, -r, "read start time of container init %d", job->pid);
 	/* run writes the created state only after START (libct_run_start()):
 	 * a run killed in between must leave a state that names the init. */
-	if (job->for_run) {
+	if (job->for_run && r >= 0) {
 		r = save_state(job, LIBCT_STATUS_CREATING, err);
 		if (r < 0)
 			return r;
@@ -772,6 +774,11 @@ static int run_create(struct create_job *job, struct libct_error *err)
 		describe_init_end(job, err);
 	if (r < 0)
 		return r;
+	if (job->pid_start_time == 0) {
+		r = ct_pid_start_time(job->pid, &job->pid_start_time);
+		if (r < 0)
+			return ct_error_sys(err, -r, "read start time of container init %d", job->pid);
+	}
 	r = pass_terminal(job, err);
 	if (r < 0)
 		return r;
