@@ -414,9 +414,13 @@ container_processes() {
 	done
 }
 
-# Waits up to 3 seconds for the processes of this test's containers to exit.
+# Waits up to 10 seconds for the processes of this test's containers to
+# exit. The init of a create killed early exits on its own, once the system
+# call it is in returns (most likely the creation of its network namespace).
+# In one full CI run, with many namespaces torn down at once, such inits
+# were still there after 3 seconds and gone right after.
 wait_for_no_processes() {
-	for _ in $(seq 30); do
+	for _ in $(seq 100); do
 		[ -z "$(container_processes)" ] && return 0
 		sleep 0.1
 	done
