@@ -324,7 +324,8 @@ static int replace_writable(uintptr_t start, size_t length)
 	return 0;
 }
 
-static int protect_for(const ElfW(Phdr) *header)
+/* Returns the mmap() protection that the flags of a segment give. */
+static int segment_protection(const ElfW(Phdr) *header)
 {
 	return ((header->p_flags & PF_R) ? PROT_READ : 0) | ((header->p_flags & PF_W) ? PROT_WRITE : 0) |
 	       ((header->p_flags & PF_X) ? PROT_EXEC : 0);
@@ -379,10 +380,9 @@ static int set_exe_file(int view, struct libct_error *err)
  * Switches the running program to view without executing it again: maps
  * each segment of the program from view at the same address, then makes
  * view the process's executable, which Linux allows once no mapping of the
- * old one is left. The view has the same bytes, so the code runs on.
- * Without the capability that set_exe_file() needs, the caller executes
- * the view instead. Half-way failures leave mappings of view,
- * which hold the same bytes, and the caller then executes the view.
+ * old one is left. The view has the same bytes, so the code runs on. On a
+ * failure, also half-way or for lack of the capability that set_exe_file()
+ * needs, the caller executes the view instead.
  */
 static int switch_in_place(int view, struct libct_error *err)
 {
@@ -411,8 +411,8 @@ static int switch_in_place(int view, struct libct_error *err)
 			int r = replace_writable(start, end - start);
 			if (r < 0)
 				return ct_error_sys(err, -r, "protect runtime binary: map the writable segment");
-		} else if (mmap((void *)start, end - start, protect_for(header), MAP_PRIVATE | MAP_FIXED, view,
-				offset) == MAP_FAILED) {
+		} else if (mmap((void *)start, end - start, segment_protection(header), MAP_PRIVATE | MAP_FIXED,
+				view, offset) == MAP_FAILED) {
 			return ct_error_sys(err, errno, "protect runtime binary: map a segment");
 		}
 	}
@@ -426,13 +426,12 @@ static int switch_in_place(int view, struct libct_error *err)
 	return set_exe_file(view, err);
 }
 
-static int execute_view(int exe, enum ct_exeseal first, char **argv, struct libct_error *err)
-{
-	_cleanup_close_ int view = -1;
+static int execute_view(int exe, enum ct_exeseal first, char **argv, struct libct_error *err);
 
-	int method = ct_exeseal_open(exe, first, &view, NULL, err);
-	if (method < 0)
-		return method;
+/* Executes view, made with method; after a failure with the overlay, a
+ * memfd view of exe. Returns only on failure. */
+static int execute_opened_view(int exe, int view, int method, char **argv, struct libct_error *err)
+{
 	/* The view is close-on-exec, which execveat allows for a binary
 	 * (not for a script), so it does not leak into the new image. */
 	syscall(SYS_execveat, view, "", argv, environ, AT_EMPTY_PATH);
@@ -440,6 +439,15 @@ static int execute_view(int exe, enum ct_exeseal first, char **argv, struct libc
 	if (method == CT_EXESEAL_OVERLAY)
 		return execute_view(exe, CT_EXESEAL_MEMFD, argv, err);
 	return r;
+}
+
+static int execute_view(int exe, enum ct_exeseal first, char **argv, struct libct_error *err)
+{
+	_cleanup_close_ int view = -1;
+	int method = ct_exeseal_open(exe, first, &view, NULL, err);
+	if (method < 0)
+		return method;
+	return execute_opened_view(exe, view, method, argv, err);
 }
 
 void ct_close_view_mounts(int *mounts)
@@ -474,12 +482,6 @@ int libct_protect_runtime_binary(char **argv, int *ret_view_mounts, struct libct
 			return 0;
 		}
 	}
-	/* The view is close-on-exec, which execveat allows for a binary
-	 * (not for a script), so it does not leak into the new image. */
 	ct_close_view_mounts(mounts);
-	syscall(SYS_execveat, view, "", argv, environ, AT_EMPTY_PATH);
-	int r = ct_error_sys(err, errno, "protect runtime binary: execute the protected view");
-	if (method == CT_EXESEAL_OVERLAY)
-		return execute_view(self, CT_EXESEAL_MEMFD, argv, err);
-	return r;
+	return execute_opened_view(self, view, method, argv, err);
 }
