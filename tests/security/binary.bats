@@ -151,6 +151,17 @@ start_waiting_runtime() {
 	record_pid "$waiting_pid"
 }
 
+# Prints the executable of the waiting runtime once it matches the glob
+# pattern, or the last one read after 5 seconds.
+waiting_runtime_exe() {
+	local pattern=$1 exe=
+	for _ in $(seq 100); do
+		exe=$(readlink "/proc/$waiting_pid/exe") && [[ "$exe" == $pattern ]] && break
+		sleep 0.05
+	done
+	echo "$exe"
+}
+
 # Lets the waiting runtime go on and waits for it.
 release_waiting_runtime() {
 	timeout 10 cat "$1" >/dev/null || true
@@ -161,10 +172,7 @@ release_waiting_runtime() {
 	start_waiting_runtime "$CT_TMP/log.fifo" "$CTRUN" --root "$CT_ROOT" --log "$CT_TMP/log.fifo" \
 		--trace "$CT_TMP/trace.jsonl" create --bundle "$CT_TMP/none" "$CT_ID"
 	local exe type maps
-	for _ in $(seq 100); do
-		exe=$(readlink "/proc/$waiting_pid/exe") && [ "$exe" = "/$(basename "$CTRUN")" ] && break
-		sleep 0.05
-	done
+	exe=$(waiting_runtime_exe "/$(basename "$CTRUN")")
 	type=$(stat -L -f -c %T "/proc/$waiting_pid/exe")
 	# No mapping of the process may name the host binary any more.
 	maps=$(grep -c -F "$CTRUN" "/proc/$waiting_pid/maps" || true)
@@ -186,10 +194,7 @@ release_waiting_runtime() {
 		--bounding-set=-sys_admin,-checkpoint_restore -- "$CTRUN" --root "$CT_ROOT" \
 		--log "$CT_TMP/log.fifo" --trace "$CT_TMP/trace.jsonl" create --bundle "$CT_TMP/none" "$CT_ID"
 	local exe
-	for _ in $(seq 100); do
-		exe=$(readlink "/proc/$waiting_pid/exe") && [[ "$exe" == /memfd:* ]] && break
-		sleep 0.05
-	done
+	exe=$(waiting_runtime_exe "/memfd:*")
 	release_waiting_runtime "$CT_TMP/log.fifo"
 	[[ "$exe" == /memfd:ctrun* ]] || fail "the runtime runs $exe"
 	run jq -r .phase "$CT_TMP/trace.jsonl"
@@ -204,10 +209,7 @@ release_waiting_runtime() {
 	start_waiting_runtime "$CT_TMP/log.fifo" unshare --user --map-root-user \
 		"$CTRUN" --root "$CT_ROOT" --log "$CT_TMP/log.fifo" create --bundle "$CT_TMP/none" "$CT_ID"
 	local exe
-	for _ in $(seq 100); do
-		exe=$(readlink "/proc/$waiting_pid/exe") && [[ "$exe" == /memfd:* ]] && break
-		sleep 0.05
-	done
+	exe=$(waiting_runtime_exe "/memfd:*")
 	release_waiting_runtime "$CT_TMP/log.fifo"
 	[[ "$exe" == /memfd:ctrun* ]] || fail "the runtime runs $exe"
 }
