@@ -615,21 +615,42 @@ static void run_abort_hooks(struct create_job *job)
 	ct_hooks_run_warn(job->context, &job->config->hooks, CT_HOOK_POSTSTOP, &state);
 }
 
+/* Does the runtime's work that needs nothing from the init, while the init
+ * sets up the container. */
+static int work_during_setup(struct create_job *job, struct libct_error *err)
+{
+	/* The init closed its copies of the view's mounts first thing
+	 * (ct_init_run()), so these closes dissolve the mounts. */
+	ct_close_view_mounts(job->context->view_mounts);
+	/* delete and the poststop hooks must not depend on the bundle still
+	 * being there, so the config travels with the state. */
+	int r = ct_state_write_file(job->dir_fd, "config.json", job->config_data, job->config_len, err);
+	if (r < 0)
+		return r;
+	/* An init that failed early may be gone already. Its error waits on
+	 * the sync socket, and ct_sync_wait_ready() returns it. */
+	r = ct_pid_start_time(job->pid, &job->pid_start_time);
+	if (r == -ESRCH)
+		return 0;
+	if (r < 0)
+		return ct_error_sys(err, -r, "read start time of container init %d", job->pid);
+	/* run writes the created state only after START (libct_run_start()),
+	 * so a run killed in between must leave a state that names the init. */
+	return job->for_run ? save_state(job, LIBCT_STATUS_CREATING, err) : 0;
+}
+
 /* Adds how the init ended to the error about its exit before READY: an
  * OOM kill during the setup, for one, shows only as SIGKILL. Waits at most
- * a second for it; the end of its socket means that it is exiting. */
+ * a second for it, because the end of its socket means that it is exiting. */
 static void describe_init_end(struct create_job *job, struct libct_error *err)
 {
-	int status = 0;
-	pid_t r = 0;
-	for (int i = 0; i < 100 && r == 0; i++) {
-		r = waitpid(job->pid, &status, WNOHANG);
-		if (r == 0) {
-			struct timespec pause = { .tv_nsec = 10 * 1000 * 1000 };
-			nanosleep(&pause, NULL);
-		}
+	_cleanup_close_ int pidfd = pidfd_open(job->pid, 0);
+	if (pidfd >= 0) {
+		struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+		(void)poll(&pfd, 1, 1000);
 	}
-	if (r != job->pid)
+	int status = 0;
+	if (waitpid(job->pid, &status, WNOHANG) != job->pid)
 		return;
 	job->init_reaped = true;
 	size_t len = strlen(err->message);
@@ -738,28 +759,10 @@ static int run_create(struct create_job *job, struct libct_error *err)
 	if (r < 0)
 		return r;
 	r = configure_init(job, err);
+	if (r >= 0)
+		r = work_during_setup(job, err);
 	if (r < 0)
 		return r;
-	/* Done while the init sets up the container; the init closed its
-	 * copies of the view's mounts first thing (ct_init_run()). */
-	ct_close_view_mounts(job->context->view_mounts);
-	/* delete and the poststop hooks must not depend on the bundle still
-	 * being there, so the config travels with the state. */
-	r = ct_state_write_file(job->dir_fd, "config.json", job->config_data, job->config_len, err);
-	if (r < 0)
-		return r;
-	/* An init that failed early may be gone already; its error waits on
-	 * the sync socket, and ct_sync_wait_ready() returns it. */
-	r = ct_pid_start_time(job->pid, &job->pid_start_time);
-	if (r < 0 && r != -ESRCH)
-		return ct_error_sys(err, -r, "read start time of container init %d", job->pid);
-	/* run writes the created state only after START (libct_run_start()):
-	 * a run killed in between must leave a state that names the init. */
-	if (job->for_run && r >= 0) {
-		r = save_state(job, LIBCT_STATUS_CREATING, err);
-		if (r < 0)
-			return r;
-	}
 	struct ct_seccomp_agent agent = {
 		.config = job->config, .id = job->id, .bundle = job->bundle, .pid = job->pid
 	};
