@@ -16,9 +16,10 @@
  *    and never attached, so no mount event reaches the host and nothing
  *    is left behind. Without an upper layer the overlay's superblock is
  *    read-only for good: Linux refuses to reconfigure it read-write
- *    (EROFS), even for its owner. The fd of the mount is closed once the
- *    file is open, which dissolves the mount; the file keeps it alive but no
- *    namespace holds it. A container process that reaches the file
+ *    (EROFS), even for its owner. The fds of its mounts are closed once the
+ *    file is open, or after a switch in place while the runtime waits for
+ *    its child, which dissolves the mounts. The file keeps them alive, but
+ *    no namespace contains them. A container process that reaches the file
  *    through /proc/PID/exe, or through an O_PATH fd of it reopened with
  *    /proc/self/fd/N after the runtime is gone, gets the overlay's file:
  *    - opening it for writing fails with EROFS from the superblock;
@@ -346,8 +347,8 @@ static int set_exe_file(int view, struct libct_error *err)
 	if (n <= 0)
 		return ct_error_sys(err, n < 0 ? errno : EIO, "protect runtime binary: read /proc/self/stat");
 	buffer[n] = '\0';
-	/* Fields 26 to 28 and 45 to 51 (proc(5)); the name, field 2, ends
-	 * at the last ')'. */
+	/* Fields 26 to 28 and 45 to 51, as proc(5) numbers them. The name,
+	 * field 2, ends at the last ')'. */
 	unsigned long long field[52] = { 0 };
 	char *cursor = strrchr(buffer, ')');
 	for (int i = 3; cursor != NULL && i <= 51; i++) {
@@ -467,8 +468,8 @@ int libct_protect_runtime_binary(char **argv, int *ret_view_mounts, struct libct
 	if (ct_exeseal_kind(self) != CT_EXESEAL_NONE)
 		return 0;
 
-	/* Switching in place saves executing the program a second time, about
-	 * 0.4 ms of a `run`. */
+	/* Switching in place saves executing the program a second time: 0.6
+	 * to 0.7 ms of a `run` in A/B runs on the development VM. */
 	_cleanup_close_ int view = -1;
 	int method = ct_exeseal_open(self, CT_EXESEAL_OVERLAY, &view, ret_view_mounts != NULL ? mounts : NULL, err);
 	if (method < 0)

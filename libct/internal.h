@@ -473,7 +473,7 @@ enum ct_cgroup_part {
  * failure it removes what it made, for CT_CGROUP_PART_ALL only; for one part
  * that is the caller's work. */
 int ct_cgroup_create(struct ct_cgroup *cgroup, enum ct_cgroup_part part, struct libct_error *err);
-/* Whether the container has a directory in a v1 hierarchy. */
+/* Returns whether the container has a directory in a v1 hierarchy. */
 bool ct_cgroup_has_v1(const struct ct_cgroup *cgroup);
 /* Records, before ct_cgroup_create(), the top-most directory that it will
  * make in each hierarchy, so that a state saved first covers a create

@@ -101,9 +101,9 @@ int ct_ns_plan(const struct spec_config *config, struct ct_init *init, uint64_t 
 	}
 
 	/* A new network namespace costs more than the rest of clone3 (0.35 ms
-	 * against 0.1 ms here), so the init makes it first thing while the
-	 * runtime makes the cgroups. With linux.netDevices the runtime moves
-	 * devices in right after clone3, and clone3 makes it. */
+	 * against 0.1 ms on the development VM), so the init makes it first
+	 * thing while the runtime makes the cgroups. With linux.netDevices the
+	 * runtime moves devices in right after clone3, so clone3 makes it. */
 	if ((clone_flags & CLONE_NEWNET) && linux_config->n_net_devices == 0) {
 		clone_flags &= ~(uint64_t)CLONE_NEWNET;
 		init->early_unshare_flags = CLONE_NEWNET;
