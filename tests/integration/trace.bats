@@ -62,6 +62,8 @@ start_of() {
 		expect_phase run "$phase"
 	done
 	expect_phase run mount rootfs
+	# The init makes the new network namespace itself, after the clone.
+	expect_phase run namespaces net
 	expect_phase run mount /proc
 	expect_phase run mount maskedPaths
 	expect_phase run sync wait_ready
