@@ -31,10 +31,14 @@ static struct {
 	int fd; /* the --log file, or -1 */
 	enum cli_log_format format;
 	bool debug;
-	/* The last error reported before the log file was open, such as an
-	 * invalid global flag; cli_log_open() writes it to the file. */
-	char early_error[MESSAGE_MAX];
 } sink = {.fd = -1};
+
+/* The last error reported before the log file was open, such as an invalid
+ * global flag; cli_log_open() writes it to the file. Kept out of sink, whose
+ * initialiser would place these 8 KiB of zeros in .data, where they are part
+ * of the writable segment that the binary protection copies at every start
+ * (exeseal.c); in .bss they take no page until written. */
+static char early_error[MESSAGE_MAX];
 
 static void write_file_line(enum libct_log_level level, const char *message);
 
@@ -67,9 +71,10 @@ bool cli_log_open(const char *path, enum cli_log_format format, bool debug)
 		return false;
 	}
 	sink.fd = fd;
-	if (sink.early_error[0] != '\0')
-		write_file_line(LIBCT_LOG_ERROR, sink.early_error);
-	sink.early_error[0] = '\0';
+	if (early_error[0] != '\0') {
+		write_file_line(LIBCT_LOG_ERROR, early_error);
+		early_error[0] = '\0';
+	}
 	return true;
 }
 
@@ -184,7 +189,7 @@ static void log_message(enum libct_log_level level, const char *message)
 	if (level == LIBCT_LOG_DEBUG && !sink.debug)
 		return;
 	if (level == LIBCT_LOG_ERROR && sink.fd < 0)
-		snprintf(sink.early_error, sizeof(sink.early_error), "%s", message);
+		snprintf(early_error, sizeof(early_error), "%s", message);
 	if (sink.fd >= 0)
 		write_file_line(level, message);
 	if (sink.fd < 0 || level == LIBCT_LOG_ERROR)
