@@ -192,7 +192,7 @@ struct ct_init {
 	 * that ct_notify_prepare() made before clone, else -1. */
 	int notify_tree_fd;
 
-	/* Filled by the lifecycle code (container.c, namespaces.c, init.c). */
+	/* Filled by the lifecycle code (create.c, namespaces.c, init.c). */
 	int start_fd;             /* listening start socket in the state directory; -1 for run */
 	int join_fds[SPEC_NS_COUNT]; /* namespaces to setns() into in the child, or -1 */
 	int unshare_flags;        /* CLONE_NEW* flags the child unshares itself */
