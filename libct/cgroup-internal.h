@@ -27,6 +27,8 @@
 #define CT_CGROUP_DESTROY_TIMEOUT_MS 5000
 /* How long a freeze may take before the processes are signalled anyway. */
 #define CT_CGROUP_FREEZE_TIMEOUT_MS 2000
+/* Upper bound for control files such as cgroup.procs of a large cgroup. */
+#define CT_CGROUP_CONTROL_FILE_MAX (16u << 20)
 
 /* One hierarchy, and the container's directory in it. */
 struct ct_cgroup_hierarchy {
@@ -71,9 +73,26 @@ int ct_cgroup_write(const char *dir, const char *file, const char *value, struct
  * dir is NULL or the file, the key or a number is missing. */
 bool ct_cgroup_read_counter(const char *dir, const char *file, const char *key, uint64_t *ret_value);
 
+/* Joins dir and name with one slash; an empty name gives dir. */
+char *ct_cgroup_join_path(const char *dir, const char *name);
+/* Returns whether path is ancestor itself or lies below it. */
+bool ct_cgroup_path_is_below(const char *path, const char *ancestor);
+
+/* --------------------------------------------------- cgroup-hierarchy.c */
+
 /* Returns the hierarchy that contains controller (or "name=..." or
  * CT_CGROUP_UNIFIED), or NULL. */
 struct ct_cgroup_hierarchy *ct_cgroup_find(const struct ct_cgroup *cgroup, const char *controller);
+/* Returns the hierarchy of that name ("memory", "cpu,cpuacct",
+ * CT_CGROUP_UNIFIED), or NULL. */
+struct ct_cgroup_hierarchy *ct_cgroup_find_by_name(const struct ct_cgroup *cgroup, const char *name);
+/* Adds hierarchy, whose strings cgroup then owns. */
+void ct_cgroup_append_hierarchy(struct ct_cgroup *cgroup, const struct ct_cgroup_hierarchy *hierarchy);
+/* Lists the controllers of a v1 hierarchy from its name ("cpu,cpuacct").
+ * "name=..." is not a controller. */
+char **ct_cgroup_split_v1_controllers(const char *name);
+void ct_cgroup_freep(struct ct_cgroup **cgroup);
+#define _cleanup_cgroup_ __attribute__((cleanup(ct_cgroup_freep)))
 
 /* Milliseconds of CLOCK_MONOTONIC, and a sleep that doubles the previous
  * delay up to a cap, for polling loops. */

@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Places a container in the cgroup hierarchies of the host: finds them (v1,
- * pure v2 or hybrid), resolves linux.cgroupsPath in each, creates, enters,
- * lists, signals and removes the container's cgroups, and saves the result
- * in state.json. docs/cgroups.md describes the behaviour.
+ * Places a container in the cgroup hierarchies of the host: creates,
+ * enters, lists, signals and removes the container's cgroups, and saves
+ * them in state.json. cgroup-hierarchy.c finds the hierarchies and the
+ * container's directory in each. docs/cgroups.md describes the behaviour.
  */
 #include <dirent.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,40 +14,11 @@
 
 #include "cgroup-internal.h"
 
-/* Parent of the relative cgroupsPath used when the config has none.
- * docs/cgroups.md explains the choice. */
-#define DEFAULT_PARENT "ctrun"
-/* Upper bound for control files such as cgroup.procs of a large cgroup. */
-#define CONTROL_FILE_MAX (16u << 20)
-#define MKDIR_ATTEMPTS   4
+#define MKDIR_ATTEMPTS 4
 
 /* ------------------------------------------------------------ helpers */
 
-static size_t strv_length(char *const *v)
-{
-	size_t n = 0;
-	while (v != NULL && v[n] != NULL)
-		n++;
-	return n;
-}
-
-static void strv_push(char ***v, char *s)
-{
-	size_t n = strv_length(*v);
-	*v = ct_realloc(*v, (n + 2) * sizeof(char *));
-	(*v)[n] = s;
-	(*v)[n + 1] = NULL;
-}
-
-static bool strv_contains(char *const *v, const char *s)
-{
-	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
-		if (strcmp(v[i], s) == 0)
-			return true;
-	return false;
-}
-
-static char *join_path(const char *dir, const char *name)
+char *ct_cgroup_join_path(const char *dir, const char *name)
 {
 	size_t len = strlen(dir);
 	while (len > 1 && dir[len - 1] == '/')
@@ -60,8 +30,7 @@ static char *join_path(const char *dir, const char *name)
 	return ct_asprintf("%.*s/%s", (int)len, dir, name);
 }
 
-/* Returns whether path is ancestor itself or lies below it. */
-static bool path_is_below(const char *path, const char *ancestor)
+bool ct_cgroup_path_is_below(const char *path, const char *ancestor)
 {
 	size_t len = strlen(ancestor);
 	return strncmp(path, ancestor, len) == 0 && (path[len] == '\0' || path[len] == '/');
@@ -75,8 +44,8 @@ static void copy_error(struct libct_error *err, const struct libct_error *local)
 
 int ct_cgroup_read(const char *dir, const char *file, char **ret_data, struct libct_error *err)
 {
-	_cleanup_free_ char *path = join_path(dir, file);
-	int r = ct_read_file_at(AT_FDCWD, path, CONTROL_FILE_MAX, ret_data, NULL, NULL);
+	_cleanup_free_ char *path = ct_cgroup_join_path(dir, file);
+	int r = ct_read_file_at(AT_FDCWD, path, CT_CGROUP_CONTROL_FILE_MAX, ret_data, NULL, NULL);
 	if (r < 0)
 		return ct_error_sys(err, -r, "read \"%s\"", path);
 	return 0;
@@ -113,7 +82,7 @@ bool ct_cgroup_read_counter(const char *dir, const char *file, const char *key, 
 
 int ct_cgroup_write(const char *dir, const char *file, const char *value, struct libct_error *err)
 {
-	_cleanup_free_ char *path = join_path(dir, file);
+	_cleanup_free_ char *path = ct_cgroup_join_path(dir, file);
 	int r = ct_write_file_at(AT_FDCWD, path, value, strlen(value), NULL);
 	if (r < 0)
 		return ct_error_sys(err, -r, "write \"%s\" to \"%s\"", value, path);
@@ -159,7 +128,7 @@ static int list_subdirs(const char *dir, char ***ret_names, struct libct_error *
 		if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
 			continue;
 		if (is_directory(dirfd(stream), entry))
-			strv_push(&names, ct_strdup(entry->d_name));
+			ct_strv_push(&names, ct_strdup(entry->d_name));
 		errno = 0;
 	}
 	int saved_errno = errno;
@@ -169,539 +138,6 @@ static int list_subdirs(const char *dir, char ***ret_names, struct libct_error *
 		return ct_error_sys(err, saved_errno, "list cgroup \"%s\"", dir);
 	*ret_names = ct_steal_pointer(&names);
 	return 0;
-}
-
-/* -------------------------------------------------- linux.cgroupsPath */
-
-/* Joins the components of path with "/", skipping "." and empty ones and
- * rejecting "..", so that the result cannot leave its starting directory. */
-static int normalize_cgroups_path(const char *path, char **ret_path, struct libct_error *err)
-{
-	_cleanup_free_ char *copy = ct_strdup(path);
-	_cleanup_free_ char *result = ct_calloc(1, strlen(path) + 1);
-	size_t len = 0;
-	char *save = NULL;
-
-	for (char *item = strtok_r(copy, "/", &save); item != NULL; item = strtok_r(NULL, "/", &save)) {
-		if (strcmp(item, ".") == 0)
-			continue;
-		if (strcmp(item, "..") == 0)
-			return ct_error_set(err, EINVAL,
-			                    "linux.cgroupsPath: \"%s\" must not contain \"..\" components",
-			                    path);
-		if (len > 0)
-			result[len++] = '/';
-		memcpy(result + len, item, strlen(item));
-		len += strlen(item);
-	}
-	result[len] = '\0';
-	*ret_path = ct_steal_pointer(&result);
-	return 0;
-}
-
-/* The systemd cgroup driver of runc takes "slice:prefix:name". */
-static bool is_systemd_unit_path(const char *path)
-{
-	if (strchr(path, '/') != NULL)
-		return false;
-	const char *first = strchr(path, ':');
-	return first != NULL && strchr(first + 1, ':') != NULL;
-}
-
-static int resolve_default_path(const char *id, char **ret_relative, struct libct_error *err)
-{
-	if (id == NULL || id[0] == '\0' || strchr(id, '/') != NULL || strcmp(id, ".") == 0 ||
-	    strcmp(id, "..") == 0)
-		return ct_error_set(err, EINVAL,
-		                    "cgroup of container \"%s\": the id cannot be a directory name",
-		                    id != NULL ? id : "");
-	*ret_relative = ct_asprintf("%s/%s", DEFAULT_PARENT, id);
-	return 0;
-}
-
-/*
- * Resolves linux.cgroupsPath (or the default) to a path without "." or ".."
- * and whether it starts at the hierarchy root (absolute) or at the
- * runtime's own cgroup (relative).
- */
-static int resolve_cgroups_path(const struct ct_cgroup_params *params, char **ret_relative,
-                                bool *ret_absolute, struct libct_error *err)
-{
-	const char *path = params->cgroups_path;
-	*ret_absolute = false;
-	/* The systemd tree starts at the cgroup of PID 1, which the caller
-	 * reads instead of its own. */
-	if (params->systemd)
-		return ct_cgroup_systemd_path(path, params->id, ret_relative, err);
-	/* Go callers write an absent string as "". */
-	if (path == NULL || path[0] == '\0')
-		return resolve_default_path(params->id, ret_relative, err);
-
-	if (is_systemd_unit_path(path))
-		return ct_error_set(
-		    err, ENOTSUP,
-		    "linux.cgroupsPath: \"%s\" has the systemd form \"slice:prefix:name\", which "
-		    "needs the systemd cgroup driver (--systemd-cgroup)",
-		    path);
-
-	_cleanup_free_ char *relative = NULL;
-	int r = normalize_cgroups_path(path, &relative, err);
-	if (r < 0)
-		return r;
-
-	bool absolute = path[0] == '/';
-	if (relative[0] == '\0')
-		return ct_error_set(err, EINVAL,
-		                    "linux.cgroupsPath: \"%s\" names %s, but a container needs a cgroup "
-		                    "of its own",
-		                    path, absolute ? "the root cgroup" : "the runtime's own cgroup");
-	*ret_relative = ct_steal_pointer(&relative);
-	*ret_absolute = absolute;
-	return 0;
-}
-
-/* ---------------------------------------------------- /proc/self/cgroup */
-
-/* Reads the lines "ID:NAMES:PATH". names[i] is a hierarchy ("" for
- * cgroup2) and paths[i] the runtime's cgroup in it. */
-static int read_self_cgroup(const char *file, char ***ret_names, char ***ret_paths, struct libct_error *err)
-{
-	_cleanup_free_ char *data = NULL;
-	int r = ct_read_file_at(AT_FDCWD, file, CONTROL_FILE_MAX, &data, NULL, NULL);
-	if (r < 0)
-		return ct_error_sys(err, -r, "read \"%s\"", file);
-
-	_cleanup_strv_ char **names = NULL;
-	_cleanup_strv_ char **paths = NULL;
-	char *save = NULL;
-	for (char *line = strtok_r(data, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
-		char *first = strchr(line, ':');
-		char *second = first != NULL ? strchr(first + 1, ':') : NULL;
-		if (second == NULL || second[1] != '/')
-			return ct_error_set(err, EINVAL, "parse \"%s\": invalid line \"%s\"", file, line);
-		strv_push(&names, ct_strndup(first + 1, (size_t)(second - first - 1)));
-		strv_push(&paths, ct_strdup(second + 1));
-	}
-	*ret_names = ct_steal_pointer(&names);
-	*ret_paths = ct_steal_pointer(&paths);
-	return 0;
-}
-
-/* ------------------------------------------------------------ mountinfo */
-
-struct mount_entry {
-	const char *root; /* the directory of the hierarchy that is mounted */
-	const char *mount_point;
-	const char *fstype;
-	const char *super_options;
-	bool readonly;
-};
-
-/* The mounts that matter: the one at mount_root and the cgroup ones right
- * below it. The strings point into the mountinfo buffer. */
-struct mount_scan {
-	struct mount_entry root;
-	bool has_root;
-	struct mount_entry *children;
-	size_t n_children;
-};
-
-/* Decodes the "\040" escapes that mountinfo uses for space, tab, newline
- * and backslash, in place. */
-static void unescape_octal(char *s)
-{
-	char *out = s;
-	for (const char *in = s; *in != '\0'; in++) {
-		if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] >= '0' && in[2] <= '7' &&
-		    in[3] >= '0' && in[3] <= '7') {
-			*out++ = (char)((in[1] - '0') * 64 + (in[2] - '0') * 8 + (in[3] - '0'));
-			in += 3;
-		} else {
-			*out++ = *in;
-		}
-	}
-	*out = '\0';
-}
-
-/* Parses "ID PARENT MAJ:MIN ROOT MOUNT-POINT OPTIONS [OPTIONAL...] - FSTYPE
- * SOURCE SUPER-OPTIONS" (proc(5)) in place. */
-static bool parse_mountinfo_line(char *line, struct mount_entry *ret_entry)
-{
-	char *fields[6];
-	char *save = NULL;
-	for (size_t i = 0; i < 6; i++) {
-		fields[i] = strtok_r(i == 0 ? line : NULL, " ", &save);
-		if (fields[i] == NULL)
-			return false;
-	}
-	char *item;
-	while ((item = strtok_r(NULL, " ", &save)) != NULL && strcmp(item, "-") != 0)
-		;
-	char *fstype = item != NULL ? strtok_r(NULL, " ", &save) : NULL;
-	char *source = fstype != NULL ? strtok_r(NULL, " ", &save) : NULL;
-	char *super_options = source != NULL ? strtok_r(NULL, " ", &save) : NULL;
-	if (super_options == NULL)
-		return false;
-
-	unescape_octal(fields[3]);
-	unescape_octal(fields[4]);
-	*ret_entry = (struct mount_entry){
-	    .root = fields[3],
-	    .mount_point = fields[4],
-	    .fstype = fstype,
-	    .super_options = super_options,
-	    .readonly = strcmp(fields[5], "ro") == 0 || strncmp(fields[5], "ro,", 3) == 0,
-	};
-	return true;
-}
-
-static bool is_direct_child(const char *path, const char *parent)
-{
-	size_t len = strlen(parent);
-	if (strcmp(parent, "/") == 0)
-		len = 0;
-	return strncmp(path, parent, len) == 0 && path[len] == '/' && path[len + 1] != '\0' &&
-	       strchr(path + len + 1, '/') == NULL;
-}
-
-static void record_child(struct mount_scan *scan, const struct mount_entry *entry)
-{
-	/* A later mount on the same point hides the earlier one. */
-	for (size_t i = 0; i < scan->n_children; i++) {
-		if (strcmp(scan->children[i].mount_point, entry->mount_point) == 0) {
-			scan->children[i] = *entry;
-			return;
-		}
-	}
-	scan->children = ct_realloc(scan->children, (scan->n_children + 1) * sizeof(*scan->children));
-	scan->children[scan->n_children++] = *entry;
-}
-
-static int scan_mountinfo(char *data, const char *file, const char *mount_root, struct mount_scan *scan,
-                          struct libct_error *err)
-{
-	char *save = NULL;
-	for (char *line = strtok_r(data, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
-		struct mount_entry entry;
-		if (!parse_mountinfo_line(line, &entry))
-			return ct_error_set(err, EINVAL, "parse \"%s\": invalid line", file);
-
-		if (strcmp(entry.mount_point, mount_root) == 0) {
-			/* A new mount at the root hides everything mounted below the old one. */
-			scan->root = entry;
-			scan->has_root = true;
-			scan->n_children = 0;
-		} else if (is_direct_child(entry.mount_point, mount_root) &&
-		           (strcmp(entry.fstype, "cgroup") == 0 || strcmp(entry.fstype, "cgroup2") == 0)) {
-			record_child(scan, &entry);
-		}
-	}
-	return 0;
-}
-
-/* ---------------------------------------------------------- hierarchies */
-
-/* The container's cgroup path and the runtime's own cgroups, the same for
- * every hierarchy. */
-struct placement {
-	const char *relative; /* normalized cgroupsPath */
-	bool absolute;
-	const char *self_file;
-	char **self_names;
-	char **self_paths;
-};
-
-/* Returns the part of the hierarchy path below the mounted directory root
- * ("" for root itself), or NULL when path is not visible in the mount. */
-static const char *strip_mount_root(const char *root, const char *path)
-{
-	if (strcmp(root, "/") == 0)
-		return path + 1;
-	if (!path_is_below(path, root))
-		return NULL;
-	path += strlen(root);
-	return path[0] == '/' ? path + 1 : path;
-}
-
-static void hierarchy_clear(struct ct_cgroup_hierarchy *hierarchy)
-{
-	free(hierarchy->name);
-	free(hierarchy->mount_point);
-	free(hierarchy->dir);
-	free(hierarchy->created);
-	ct_strvfreep(&hierarchy->controllers);
-}
-
-static void append_hierarchy(struct ct_cgroup *cgroup, const struct ct_cgroup_hierarchy *hierarchy)
-{
-	cgroup->hierarchies =
-	    ct_realloc(cgroup->hierarchies, (cgroup->n_hierarchies + 1) * sizeof(*cgroup->hierarchies));
-	cgroup->hierarchies[cgroup->n_hierarchies++] = *hierarchy;
-}
-
-/* Lists the controllers of a v1 hierarchy from its name ("cpu,cpuacct").
- * "name=..." is not a controller. */
-static char **split_v1_controllers(const char *name)
-{
-	_cleanup_free_ char *copy = ct_strdup(name);
-	char **controllers = ct_calloc(1, sizeof(char *));
-	char *save = NULL;
-	for (char *item = strtok_r(copy, ",", &save); item != NULL; item = strtok_r(NULL, ",", &save))
-		if (strncmp(item, "name=", 5) != 0)
-			strv_push(&controllers, ct_strdup(item));
-	return controllers;
-}
-
-static int find_self_path(const struct placement *placement, const char *self_name, const char *name,
-                          const char **ret_path, struct libct_error *err)
-{
-	for (size_t i = 0; placement->self_names[i] != NULL; i++) {
-		if (strcmp(placement->self_names[i], self_name) == 0) {
-			*ret_path = placement->self_paths[i];
-			return 0;
-		}
-	}
-	return ct_error_set(err, ENOENT,
-	                    "find the runtime's cgroup in hierarchy \"%s\": \"%s\" has no line for it", name,
-	                    placement->self_file);
-}
-
-/* Adds the hierarchy mounted by mount, with the container's directory in
- * it. self_name is its name in /proc/self/cgroup ("" for cgroup2). */
-static int add_hierarchy(struct ct_cgroup *cgroup, const struct mount_entry *mount, const char *name,
-                         const char *self_name, const struct placement *placement, struct libct_error *err)
-{
-	if (mount->readonly) {
-		ct_debug(cgroup->context, "skip cgroup hierarchy \"%s\" at \"%s\": it is mounted read-only",
-		         name, mount->mount_point);
-		return 0;
-	}
-
-	_cleanup_free_ char *full = NULL;
-	if (placement->absolute) {
-		full = ct_asprintf("/%s", placement->relative);
-	} else {
-		const char *self = NULL;
-		int r = find_self_path(placement, self_name, name, &self, err);
-		if (r < 0)
-			return r;
-		full = join_path(self, placement->relative);
-	}
-
-	const char *inside = strip_mount_root(mount->root, full);
-	if (inside == NULL)
-		return ct_error_set(err, ENOENT,
-		                    "cgroup \"%s\" of hierarchy \"%s\" is outside the part \"%s\" "
-		                    "mounted at \"%s\"",
-		                    full, name, mount->root, mount->mount_point);
-
-	struct ct_cgroup_hierarchy hierarchy = {
-	    .name = ct_strdup(name),
-	    .unified = strcmp(mount->fstype, "cgroup2") == 0,
-	    .mount_point = ct_strdup(mount->mount_point),
-	    .dir = join_path(mount->mount_point, inside),
-	};
-	int r = 0;
-	if (hierarchy.unified)
-		r = ct_cgroup_v2_read_controllers(mount->mount_point, &hierarchy.controllers, err);
-	else
-		hierarchy.controllers = split_v1_controllers(name);
-	if (r < 0) {
-		hierarchy_clear(&hierarchy);
-		return r;
-	}
-	append_hierarchy(cgroup, &hierarchy);
-	return 0;
-}
-
-static struct ct_cgroup_hierarchy *find_by_name(const struct ct_cgroup *cgroup, const char *name)
-{
-	for (size_t i = 0; i < cgroup->n_hierarchies; i++)
-		if (strcmp(cgroup->hierarchies[i].name, name) == 0)
-			return &cgroup->hierarchies[i];
-	return NULL;
-}
-
-struct ct_cgroup_hierarchy *ct_cgroup_find(const struct ct_cgroup *cgroup, const char *controller)
-{
-	struct ct_cgroup_hierarchy *hierarchy = find_by_name(cgroup, controller);
-	if (hierarchy != NULL)
-		return hierarchy;
-	for (size_t i = 0; i < cgroup->n_hierarchies; i++)
-		if (strv_contains(cgroup->hierarchies[i].controllers, controller))
-			return &cgroup->hierarchies[i];
-	return NULL;
-}
-
-static int add_v1_and_hybrid(struct ct_cgroup *cgroup, const struct mount_scan *scan, const char *mount_root,
-                             const struct placement *placement, struct libct_error *err)
-{
-	bool found_v1 = false;
-	bool found_unified = false;
-	for (size_t i = 0; i < scan->n_children; i++) {
-		const struct mount_entry *mount = &scan->children[i];
-		int r;
-		if (strcmp(mount->fstype, "cgroup2") == 0) {
-			if (found_unified)
-				continue;
-			found_unified = true;
-			r = add_hierarchy(cgroup, mount, CT_CGROUP_UNIFIED, "", placement, err);
-		} else {
-			int index = ct_cgroup_v1_match(placement->self_names, mount->super_options);
-			if (index < 0)
-				return ct_error_set(err, ENOENT,
-				                    "find cgroup hierarchy mounted at \"%s\" (options "
-				                    "\"%s\") in \"%s\": no line matches",
-				                    mount->mount_point, mount->super_options,
-				                    placement->self_file);
-			const char *name = placement->self_names[index];
-			/* A hierarchy mounted at two places is used once. */
-			if (find_by_name(cgroup, name) != NULL)
-				continue;
-			found_v1 = true;
-			r = add_hierarchy(cgroup, mount, name, name, placement, err);
-		}
-		if (r < 0)
-			return r;
-	}
-
-	if (!found_v1 && !found_unified)
-		return ct_error_set(
-		    err, ENOENT, "find cgroup hierarchies: none is mounted at or below \"%s\"", mount_root);
-	cgroup->layout = found_unified ? CT_CGROUP_LAYOUT_HYBRID : CT_CGROUP_LAYOUT_V1;
-	return 0;
-}
-
-/* ------------------------------------------------- systemd driver root */
-
-/*
- * Turns the cgroups of PID 1 into the tops of the systemd tree in each
- * hierarchy. systemd runs itself in "init.scope" below the top. A systemd
- * in a container without a cgroup namespace keeps its tree below the
- * container's cgroup, where PID 1 is. A path outside the caller's cgroup
- * namespace shows as "/.." and has no directory the caller can use.
- */
-static int find_systemd_roots(const char *file, char **paths, struct libct_error *err)
-{
-	for (size_t i = 0; paths != NULL && paths[i] != NULL; i++) {
-		char *path = paths[i];
-		if (strcmp(path, "/..") == 0 || strncmp(path, "/../", 4) == 0)
-			return ct_error_set(err, ENOENT,
-			                    "find the systemd cgroup tree: PID 1 is in \"%s\" (\"%s\"), outside "
-			                    "the runtime's cgroup namespace",
-			                    path, file);
-		size_t len = strlen(path);
-		size_t suffix = strlen("/init.scope");
-		if (len >= suffix && strcmp(path + len - suffix, "/init.scope") == 0)
-			path[len - suffix > 0 ? len - suffix : 1] = '\0';
-	}
-	return 0;
-}
-
-/* -------------------------------------------------- new, free, layout */
-
-static void cgroup_freep(struct ct_cgroup **cgroup)
-{
-	ct_cgroup_free(*cgroup);
-}
-#define _cleanup_cgroup_ __attribute__((cleanup(cgroup_freep)))
-
-static char *normalize_mount_root(const char *mount_root)
-{
-	size_t len = strlen(mount_root);
-	while (len > 1 && mount_root[len - 1] == '/')
-		len--;
-	return ct_strndup(mount_root, len);
-}
-
-static int find_hierarchies(struct ct_cgroup *cgroup, const char *mountinfo_file, const char *mount_root,
-                            const struct placement *placement, struct libct_error *err)
-{
-	_cleanup_free_ char *data = NULL;
-	int r = ct_read_file_at(AT_FDCWD, mountinfo_file, CONTROL_FILE_MAX, &data, NULL, NULL);
-	if (r < 0)
-		return ct_error_sys(err, -r, "read \"%s\"", mountinfo_file);
-
-	struct mount_scan scan = {0};
-	r = scan_mountinfo(data, mountinfo_file, mount_root, &scan, err);
-	if (r == 0 && scan.has_root && strcmp(scan.root.fstype, "cgroup2") == 0) {
-		cgroup->layout = CT_CGROUP_LAYOUT_V2;
-		r = add_hierarchy(cgroup, &scan.root, CT_CGROUP_UNIFIED, "", placement, err);
-	} else if (r == 0) {
-		r = add_v1_and_hybrid(cgroup, &scan, mount_root, placement, err);
-	}
-	free(scan.children);
-	if (r < 0)
-		return r;
-
-	if (cgroup->n_hierarchies == 0)
-		return ct_error_set(err, EROFS,
-		                    "find cgroup hierarchies: every one below \"%s\" is mounted read-only",
-		                    mount_root);
-	return 0;
-}
-
-int ct_cgroup_new(const struct ct_cgroup_params *params, struct ct_cgroup **ret_cgroup,
-                  struct libct_error *err)
-{
-	_cleanup_free_ char *relative = NULL;
-	bool absolute = false;
-	int r = resolve_cgroups_path(params, &relative, &absolute, err);
-	if (r < 0)
-		return r;
-
-	const char *self_file =
-	    params->proc_self_cgroup != NULL ? params->proc_self_cgroup : "/proc/self/cgroup";
-	if (params->systemd)
-		self_file = params->proc_init_cgroup != NULL ? params->proc_init_cgroup : "/proc/1/cgroup";
-	_cleanup_strv_ char **self_names = NULL;
-	_cleanup_strv_ char **self_paths = NULL;
-	r = read_self_cgroup(self_file, &self_names, &self_paths, err);
-	if (r == 0 && params->systemd)
-		r = find_systemd_roots(self_file, self_paths, err);
-	if (r < 0)
-		return r;
-
-	struct placement placement = {
-	    .relative = relative,
-	    .absolute = absolute,
-	    .self_file = self_file,
-	    .self_names = self_names != NULL ? self_names : (char *[]){NULL},
-	    .self_paths = self_paths,
-	};
-	_cleanup_free_ char *mount_root =
-	    normalize_mount_root(params->mount_root != NULL ? params->mount_root : CT_CGROUP_MOUNT_ROOT);
-	const char *mountinfo = params->mountinfo != NULL ? params->mountinfo : "/proc/self/mountinfo";
-
-	_cleanup_cgroup_ struct ct_cgroup *cgroup = ct_calloc(1, sizeof(*cgroup));
-	cgroup->clone_fd = -1;
-	cgroup->context = params->context;
-	cgroup->systemd = params->systemd;
-	r = find_hierarchies(cgroup, mountinfo, mount_root, &placement, err);
-	if (r < 0)
-		return r;
-	if (params->systemd)
-		ct_debug(params->context, "systemd cgroup driver: unit cgroup \"%s\" below the cgroup of PID 1",
-		         relative);
-
-	*ret_cgroup = ct_steal_pointer(&cgroup);
-	return 0;
-}
-
-void ct_cgroup_free(struct ct_cgroup *cgroup)
-{
-	if (cgroup == NULL)
-		return;
-	for (size_t i = 0; i < cgroup->n_hierarchies; i++)
-		hierarchy_clear(&cgroup->hierarchies[i]);
-	free(cgroup->hierarchies);
-	ct_closep(&cgroup->clone_fd);
-	free(cgroup);
-}
-
-enum ct_cgroup_layout ct_cgroup_layout(const struct ct_cgroup *cgroup)
-{
-	return cgroup->layout;
 }
 
 /* --------------------------------------------------------------- create */
@@ -818,7 +254,7 @@ static int make_dirs(struct ct_cgroup_hierarchy *hierarchy, struct libct_error *
 
 	/* Up: find the deepest directory that mkdir makes or finds. */
 	size_t len = full_len;
-	if (hierarchy->created != NULL && path_is_below(path, hierarchy->created) &&
+	if (hierarchy->created != NULL && ct_cgroup_path_is_below(path, hierarchy->created) &&
 	    strlen(hierarchy->created) > root_len)
 		len = strlen(hierarchy->created);
 	int r;
@@ -851,7 +287,7 @@ static int make_dirs(struct ct_cgroup_hierarchy *hierarchy, struct libct_error *
 	if (hierarchy->created == NULL || first_made < strlen(hierarchy->created))
 		hierarchy->beyond_plan = true;
 	note_created(hierarchy, top);
-	if (hierarchy->unified || !strv_contains(hierarchy->controllers, "cpuset"))
+	if (hierarchy->unified || !ct_strv_contains(hierarchy->controllers, "cpuset"))
 		return 0;
 	return ct_cgroup_v1_init_cpusets(path, first_made, err);
 }
@@ -919,7 +355,7 @@ int ct_cgroup_enter(struct ct_cgroup *cgroup, pid_t pid, struct libct_error *err
 			    "enabled in cgroup.subtree_control, and cgroup2 puts processes only in "
 			    "cgroups without them",
 			    (int)pid, hierarchy->dir);
-		if (r == -ENOSPC && strv_contains(hierarchy->controllers, "cpuset"))
+		if (r == -ENOSPC && ct_strv_contains(hierarchy->controllers, "cpuset"))
 			return ct_error_set(
 			    err, ENOSPC,
 			    "add process %d to cgroup \"%s\": its cpuset.cpus or cpuset.mems is empty",
@@ -954,7 +390,7 @@ static int open_join_fds(struct ct_cgroup *cgroup, enum ct_cgroup_part part, str
 				return ct_error_sys(err, errno, "open cgroup \"%s\"", hierarchy->dir);
 			continue;
 		}
-		_cleanup_free_ char *path = join_path(hierarchy->dir, "tasks");
+		_cleanup_free_ char *path = ct_cgroup_join_path(hierarchy->dir, "tasks");
 		int fd = open(path, O_WRONLY | O_CLOEXEC);
 		if (fd < 0)
 			return ct_error_sys(err, errno, "open \"%s\"", path);
@@ -1020,7 +456,7 @@ static const struct ct_cgroup_hierarchy *primary_hierarchy(const struct ct_cgrou
 {
 	const struct ct_cgroup_hierarchy *hierarchy = find_v1_freezer(cgroup);
 	if (hierarchy == NULL)
-		hierarchy = find_by_name(cgroup, CT_CGROUP_UNIFIED);
+		hierarchy = ct_cgroup_find_by_name(cgroup, CT_CGROUP_UNIFIED);
 	if (hierarchy == NULL && cgroup->n_hierarchies > 0)
 		hierarchy = &cgroup->hierarchies[0];
 	return hierarchy;
@@ -1065,7 +501,7 @@ static int collect_pids(const char *dir, pid_t **pids, size_t *count, struct lib
 	_cleanup_strv_ char **children = NULL;
 	r = list_subdirs(dir, &children, err);
 	for (size_t i = 0; r == 0 && children != NULL && children[i] != NULL; i++) {
-		_cleanup_free_ char *child = join_path(dir, children[i]);
+		_cleanup_free_ char *child = ct_cgroup_join_path(dir, children[i]);
 		r = collect_pids(child, pids, count, err);
 	}
 	return r;
@@ -1104,7 +540,7 @@ static bool freeze_container(struct ct_cgroup *cgroup, struct frozen *ret_frozen
 {
 	const struct ct_cgroup_hierarchy *candidates[] = {
 	    find_v1_freezer(cgroup),
-	    find_by_name(cgroup, CT_CGROUP_UNIFIED),
+	    ct_cgroup_find_by_name(cgroup, CT_CGROUP_UNIFIED),
 	};
 
 	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
@@ -1158,7 +594,7 @@ int ct_cgroup_kill(struct ct_cgroup *cgroup, int sig, struct libct_error *err)
 	/* cgroup.kill (Linux 5.14) kills the whole subtree at once, so no fork
 	 * can escape. It exists in the cgroup2 hierarchy of hybrid hosts too,
 	 * which contains the same processes. */
-	const struct ct_cgroup_hierarchy *unified = find_by_name(cgroup, CT_CGROUP_UNIFIED);
+	const struct ct_cgroup_hierarchy *unified = ct_cgroup_find_by_name(cgroup, CT_CGROUP_UNIFIED);
 	if (sig == SIGKILL && unified != NULL) {
 		int r = ct_cgroup_v2_kill(unified->dir, err);
 		/* On a hybrid host a task frozen by the v1 freezer acts on the
@@ -1195,7 +631,7 @@ int ct_cgroup_freeze(struct ct_cgroup *cgroup, bool frozen, struct libct_error *
 	 * paused container sees it paused. */
 	const struct ct_cgroup_hierarchy *candidates[] = {
 	    find_v1_freezer(cgroup),
-	    find_by_name(cgroup, CT_CGROUP_UNIFIED),
+	    ct_cgroup_find_by_name(cgroup, CT_CGROUP_UNIFIED),
 	};
 	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
 		const struct ct_cgroup_hierarchy *hierarchy = candidates[i];
@@ -1223,7 +659,7 @@ int ct_cgroup_freeze(struct ct_cgroup *cgroup, bool frozen, struct libct_error *
  * only its parent is thawed. */
 static int thaw_tree(const struct ct_cgroup_hierarchy *hierarchy, const char *dir, struct libct_error *err)
 {
-	if (!hierarchy->unified && !strv_contains(hierarchy->controllers, "freezer"))
+	if (!hierarchy->unified && !ct_strv_contains(hierarchy->controllers, "freezer"))
 		return 0;
 	int r = hierarchy->unified ? ct_cgroup_v2_thaw(dir, err) : ct_cgroup_v1_thaw(dir, err);
 	if (r < 0)
@@ -1232,7 +668,7 @@ static int thaw_tree(const struct ct_cgroup_hierarchy *hierarchy, const char *di
 	_cleanup_strv_ char **children = NULL;
 	r = list_subdirs(dir, &children, err);
 	for (size_t i = 0; r == 0 && children != NULL && children[i] != NULL; i++) {
-		_cleanup_free_ char *child = join_path(dir, children[i]);
+		_cleanup_free_ char *child = ct_cgroup_join_path(dir, children[i]);
 		r = thaw_tree(hierarchy, child, err);
 	}
 	return r;
@@ -1261,7 +697,7 @@ static int remove_tree(const char *dir, long long deadline, struct libct_error *
 		_cleanup_strv_ char **children = NULL;
 		int r = list_subdirs(dir, &children, err);
 		for (size_t i = 0; r == 0 && children != NULL && children[i] != NULL; i++) {
-			_cleanup_free_ char *child = join_path(dir, children[i]);
+			_cleanup_free_ char *child = ct_cgroup_join_path(dir, children[i]);
 			r = remove_tree(child, deadline, err);
 		}
 		if (r < 0)
@@ -1455,7 +891,7 @@ static int restore_entry(struct ct_cgroup *cgroup, const struct spec_map_entry *
 
 	size_t prefix = strlen(CT_CGROUP_CREATED_PREFIX);
 	if (strncmp(entry->key, CT_CGROUP_CREATED_PREFIX, prefix) != 0) {
-		if (find_by_name(cgroup, entry->key) != NULL)
+		if (ct_cgroup_find_by_name(cgroup, entry->key) != NULL)
 			return ct_error_set(err, EINVAL, "restore cgroups: hierarchy \"%s\" appears twice",
 			                    entry->key);
 		struct ct_cgroup_hierarchy hierarchy = {
@@ -1463,7 +899,7 @@ static int restore_entry(struct ct_cgroup *cgroup, const struct spec_map_entry *
 		    .unified = strcmp(entry->key, CT_CGROUP_UNIFIED) == 0,
 		    .dir = ct_strdup(entry->value),
 		    .controllers = entry->key[0] != '\0' && strcmp(entry->key, CT_CGROUP_UNIFIED) != 0
-		                       ? split_v1_controllers(entry->key)
+		                       ? ct_cgroup_split_v1_controllers(entry->key)
 		                       : NULL,
 		};
 		/* The cgroup2 controllers that update may use are those enabled
@@ -1471,12 +907,12 @@ static int restore_entry(struct ct_cgroup *cgroup, const struct spec_map_entry *
 		if (hierarchy.controllers == NULL &&
 		    ct_cgroup_v2_read_controllers(hierarchy.dir, &hierarchy.controllers, NULL) < 0)
 			hierarchy.controllers = ct_calloc(1, sizeof(char *));
-		append_hierarchy(cgroup, &hierarchy);
+		ct_cgroup_append_hierarchy(cgroup, &hierarchy);
 		return 0;
 	}
 
-	struct ct_cgroup_hierarchy *hierarchy = find_by_name(cgroup, entry->key + prefix);
-	if (hierarchy == NULL || !path_is_below(hierarchy->dir, entry->value))
+	struct ct_cgroup_hierarchy *hierarchy = ct_cgroup_find_by_name(cgroup, entry->key + prefix);
+	if (hierarchy == NULL || !ct_cgroup_path_is_below(hierarchy->dir, entry->value))
 		return ct_error_set(err, EINVAL,
 		                    "restore cgroups: \"%s\": \"%s\" is not the cgroup of hierarchy "
 		                    "\"%s\" or one of its parents",
@@ -1511,7 +947,7 @@ int ct_cgroup_from_map(const struct spec_map *map, struct ct_cgroup **ret_cgroup
 	if (cgroup->n_hierarchies == 0)
 		return ct_error_set(err, EINVAL, "restore cgroups: the saved state names no hierarchy");
 
-	bool unified = find_by_name(cgroup, CT_CGROUP_UNIFIED) != NULL;
+	bool unified = ct_cgroup_find_by_name(cgroup, CT_CGROUP_UNIFIED) != NULL;
 	if (unified && cgroup->n_hierarchies == 1)
 		cgroup->layout = CT_CGROUP_LAYOUT_V2;
 	else

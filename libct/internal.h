@@ -69,6 +69,11 @@ void ct_freep(void *p);
 void ct_closep(int *fd);
 void ct_fclosep(FILE **f);
 void ct_strvfreep(char ***v);
+/* Counts, appends to (taking s) and searches a NULL-terminated string
+ * array; a NULL array is empty. */
+size_t ct_strv_length(char *const *v);
+void ct_strv_push(char ***v, char *s);
+bool ct_strv_contains(char *const *v, const char *s);
 #define _cleanup_free_ __attribute__((cleanup(ct_freep)))
 #define _cleanup_close_ __attribute__((cleanup(ct_closep)))
 #define _cleanup_fclose_ __attribute__((cleanup(ct_fclosep)))

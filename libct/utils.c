@@ -56,6 +56,30 @@ void ct_strvfreep(char ***v)
 	*v = NULL;
 }
 
+size_t ct_strv_length(char *const *v)
+{
+	size_t n = 0;
+	while (v != NULL && v[n] != NULL)
+		n++;
+	return n;
+}
+
+void ct_strv_push(char ***v, char *s)
+{
+	size_t n = ct_strv_length(*v);
+	*v = ct_realloc(*v, (n + 2) * sizeof(char *));
+	(*v)[n] = s;
+	(*v)[n + 1] = NULL;
+}
+
+bool ct_strv_contains(char *const *v, const char *s)
+{
+	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
 /* --------------------------------------------------------- file helpers */
 
 static const char *describe_path(const char *path)
