@@ -61,8 +61,10 @@ int ct_error_prefix(struct libct_error *err, const char *fmt, ...)
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
 
+	/* A joined message longer than the buffer is cut, like any other. */
 	char joined[LIBCT_ERROR_MESSAGE_MAX];
-	snprintf(joined, sizeof(joined), "%s: %s", prefix, err->message);
+	if (snprintf(joined, sizeof(joined), "%s: %s", prefix, err->message) < 0)
+		return -err->code; /* an encoding error keeps the message unprefixed */
 	memcpy(err->message, joined, sizeof(joined));
 	return -err->code;
 }
