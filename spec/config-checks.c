@@ -579,6 +579,38 @@ static int check_map_keys(const struct spec_config *config, struct libct_error *
 	return 0;
 }
 
+/* Returns whether key names a file below /proc/sys: its components, split
+ * at "/" when it has one and at "." otherwise, are neither empty nor "." or
+ * "..". */
+static bool is_sysctl_key(const char *key)
+{
+	char separator = strchr(key, '/') != NULL ? '/' : '.';
+	const char *start = key;
+	for (;;) {
+		const char *end = strchr(start, separator);
+		size_t len = end != NULL ? (size_t)(end - start) : strlen(start);
+		if (len == 0 || (len == 1 && start[0] == '.') || (len == 2 && start[0] == '.' && start[1] == '.'))
+			return false;
+		if (end == NULL)
+			return true;
+		start = end + 1;
+	}
+}
+
+/* A key such as "net/../kernel/core_pattern" would pass the check of its
+ * namespace and then write a file of the whole host. */
+static int check_sysctl_keys(const struct spec_config *config, struct libct_error *err)
+{
+	const struct spec_map *sysctl = &config->linux_config.sysctl;
+	for (size_t i = 0; i < sysctl->n_entries; i++)
+		if (!is_sysctl_key(sysctl->entries[i].key))
+			return invalid(err,
+				       "linux.sysctl: invalid key \"%s\": use a name such as \"net.ipv4.ip_forward\", "
+				       "without empty, \".\" or \"..\" components",
+				       sysctl->entries[i].key);
+	return 0;
+}
+
 /* Without its own UTS namespace, the container would rename the host. An
  * empty name changes nothing, and some callers write one. */
 static int check_hostname(const struct spec_config *config, struct libct_error *err)
@@ -621,6 +653,7 @@ static const struct config_check config_checks[] = {
 	{ "personality", check_personality },
 	{ "masked and read-only paths", check_path_lists },
 	{ "map keys", check_map_keys },
+	{ "sysctl keys", check_sysctl_keys },
 	{ "hostname", check_hostname },
 };
 

@@ -56,3 +56,16 @@ teardown() {
 	expect_output_has "kernel.no_such_parameter"
 	expect_nothing_left
 }
+
+@test "sysctl key with dot-dot rejected" {
+	# The namespace check reads only the prefix: "net/../kernel/..." would
+	# pass it and then open a file of the whole host.
+	for key in "net/../kernel/printk_ratelimit_burst" "fs/mqueue/../../kernel/printk_ratelimit_burst" \
+		"net..ipv4.ip_forward" "net/./ipv4/ip_forward"; do
+		update_config ".linux.sysctl = {\"$key\": \"abc\"}"
+		run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+		expect_failure
+		expect_output_has "invalid key \"$key\""
+		expect_nothing_left
+	done
+}
