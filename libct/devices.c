@@ -77,11 +77,24 @@ static int make_node_at(int parent_fd, const struct device_node *node, struct li
 		return ct_error_sys(err, errno, "create device \"%s\"", node->path);
 	}
 
-	if (fchownat(parent_fd, name, node->uid, node->gid, AT_SYMLINK_NOFOLLOW) < 0)
+	/* Another process that can write the image may have put a symlink in
+	 * place of the node by now, and before pivot_root an absolute one
+	 * reaches the host. So the owner and mode are set through an fd of
+	 * the name itself, after checking that it is still the node. */
+	_cleanup_close_ int fd = openat(parent_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return ct_error_sys(err, errno, "open device \"%s\"", node->path);
+	struct stat created;
+	if (fstat(fd, &created) < 0)
+		return ct_error_sys(err, errno, "stat device \"%s\"", node->path);
+	if ((created.st_mode & S_IFMT) != node->type || (node->type != S_IFIFO && created.st_rdev != rdev))
+		return ct_error_set(err, EBUSY, "device \"%s\" was replaced while it was created", node->path);
+	if (fchownat(fd, "", node->uid, node->gid, AT_EMPTY_PATH) < 0)
 		return ct_error_sys(err, errno, "change owner of \"%s\" to %u:%u", node->path, (unsigned)node->uid,
 				    (unsigned)node->gid);
 	/* mknod applied the umask, so the requested mode is set here. */
-	if (fchmodat(parent_fd, name, node->mode & 07777, 0) < 0)
+	char path[CT_FD_PATH_MAX];
+	if (chmod(ct_fd_path(fd, path), node->mode & 07777) < 0)
 		return ct_error_sys(err, errno, "change mode of \"%s\"", node->path);
 	return 0;
 }

@@ -603,9 +603,21 @@ static int copy_metadata(int dst_dir_fd, const char *name, const struct stat *st
 {
 	if (fchownat(dst_dir_fd, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0)
 		return ct_error_sys(err, errno, "tmpcopyup: change owner of \"%s\"", name);
-	/* chown clears the set-user-ID and set-group-ID bits of a file. */
-	if (!S_ISLNK(st->st_mode) && fchmodat(dst_dir_fd, name, st->st_mode & 07777, 0) < 0)
-		return ct_error_sys(err, errno, "tmpcopyup: change mode of \"%s\"", name);
+	/* chown clears the set-user-ID and set-group-ID bits of a file, so the
+	 * mode is set again. A process that can write the image may have put
+	 * a symlink at name by now, which before pivot_root can reach the
+	 * host, so the mode goes through an fd of the entry itself. */
+	if (!S_ISLNK(st->st_mode)) {
+		_cleanup_close_ int fd = openat(dst_dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		struct stat copied;
+		if (fd < 0 || fstat(fd, &copied) < 0)
+			return ct_error_sys(err, errno, "tmpcopyup: open \"%s\"", name);
+		if ((copied.st_mode & S_IFMT) != (st->st_mode & S_IFMT))
+			return ct_error_set(err, EBUSY, "tmpcopyup: \"%s\" was replaced while it was copied", name);
+		char path[CT_FD_PATH_MAX];
+		if (chmod(ct_fd_path(fd, path), st->st_mode & 07777) < 0)
+			return ct_error_sys(err, errno, "tmpcopyup: change mode of \"%s\"", name);
+	}
 	struct timespec times[2] = {st->st_atim, st->st_mtim};
 	if (utimensat(dst_dir_fd, name, times, AT_SYMLINK_NOFOLLOW) < 0)
 		return ct_error_sys(err, errno, "tmpcopyup: set times of \"%s\"", name);
