@@ -379,6 +379,13 @@ static int check_devices(const struct spec_config *config, struct libct_error *e
 			return invalid(err, "%s.%s: must not be negative, got %" PRId64, where.text,
 				       device->major < 0 ? "major" : "minor",
 				       device->major < 0 ? device->major : device->minor);
+		/* Linux device numbers have a 12-bit major and a 20-bit minor;
+		 * a larger value would be cut to another device's number. */
+		if (device->type[0] != 'p' && (device->major > 0xfff || device->minor > 0xfffff))
+			return invalid(err, "%s.%s: %" PRId64 " is larger than Linux device numbers allow (%s)",
+				       where.text, device->major > 0xfff ? "major" : "minor",
+				       device->major > 0xfff ? device->major : device->minor,
+				       device->major > 0xfff ? "4095" : "1048575");
 		snprintf(path, sizeof(path), "%s.uid", where.text);
 		r = device->uid.set ? check_id(err, path, (uint32_t)device->uid.value) : 0;
 		snprintf(path, sizeof(path), "%s.gid", where.text);

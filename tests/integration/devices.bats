@@ -173,3 +173,16 @@ stat_in_container() {
 		expect_output_has "linux.devices[0].type"
 	fi
 }
+
+@test "devices number too large fails" {
+	# 2^32 + 1 would be cut to 1, and the node would be /dev/mem's 1:1.
+	for field in '"major": 4294967297, "minor": 1' '"major": 1, "minor": 1048576'; do
+		update_config ".linux.devices = [{\"path\": \"/dev/big\", \"type\": \"c\", $field}]"
+		run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+		expect_failure
+		if is_ctrun; then
+			expect_output_has "larger than Linux device numbers allow"
+		fi
+		expect_nothing_left
+	done
+}
