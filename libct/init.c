@@ -44,7 +44,8 @@ static int set_hostname(const struct spec_config *config, struct libct_error *er
 
 static int setup_rootfs(struct ct_init *init, struct libct_error *err)
 {
-	int r = ct_rootfs_prepare(init, err);
+	_cleanup_close_ int root_fd = -1;
+	int r = ct_rootfs_prepare(init, &root_fd, err);
 	ct_closep(&init->rootfs_fd); /* also without a mount namespace (bind_rootfs()) */
 	if (r < 0)
 		return ct_error_prefix(err, "rootfs");
@@ -54,7 +55,8 @@ static int setup_rootfs(struct ct_init *init, struct libct_error *err)
 	if (r < 0)
 		return r;
 	uint64_t trace_start = ct_trace_begin(init->context);
-	r = ct_rootfs_pivot(init, err);
+	r = ct_rootfs_pivot(init, root_fd, err);
+	ct_closep(&root_fd); /* after pivot_root it is the container's "/" */
 	ct_trace_end(init->context, "pivot_root", NULL, trace_start);
 	if (r >= 0)
 		r = set_hostname(init->config, err);

@@ -410,9 +410,10 @@ __attribute__((noreturn)) void ct_init_run(struct ct_init *init, int runtime_syn
  * ct_rootfs_prepare: sets the propagation of "/" (rslave unless
  *   rootfsPropagation says otherwise), bind-mounts the rootfs onto itself,
  *   performs config.mounts in order, then creates /dev: the default devices,
- *   linux.devices, the standard symlinks, /dev/pts/ptmx.
- * ct_rootfs_pivot: pivot_root into the rootfs (or MS_MOVE plus chroot with
- *   --no-pivot) and detaches the old root.
+ *   linux.devices, the standard symlinks, /dev/pts/ptmx. Returns an fd of
+ *   that bind mount in *ret_root_fd (-1 without a mount namespace).
+ * ct_rootfs_pivot: pivot_root into the bind mount root_fd (or MS_MOVE plus
+ *   chroot with --no-pivot) and detaches the old root.
  * ct_rootfs_finalize: writes linux.sysctl, then masks maskedPaths, makes
  *   readonlyPaths read-only, remounts / read-only when root.readonly, and
  *   applies rootfsPropagation to "/" last, because an unbindable tree could
@@ -428,8 +429,8 @@ __attribute__((noreturn)) void ct_init_run(struct ct_init *init, int runtime_syn
 int ct_mounts_prepare_idmap(struct ct_init *init, struct libct_error *err);
 void ct_mounts_close_idmap(struct ct_init *init);
 
-int ct_rootfs_prepare(struct ct_init *init, struct libct_error *err);
-int ct_rootfs_pivot(struct ct_init *init, struct libct_error *err);
+int ct_rootfs_prepare(struct ct_init *init, int *ret_root_fd, struct libct_error *err);
+int ct_rootfs_pivot(struct ct_init *init, int root_fd, struct libct_error *err);
 int ct_rootfs_finalize(struct ct_init *init, struct libct_error *err);
 
 /* -------------------------------------------------------------- cgroups */

@@ -157,8 +157,9 @@ static bool has_mount_namespace(const struct ct_init *init)
 	return init->new_mount_ns;
 }
 
-int ct_rootfs_prepare(struct ct_init *init, struct libct_error *err)
+int ct_rootfs_prepare(struct ct_init *init, int *ret_root_fd, struct libct_error *err)
 {
+	*ret_root_fd = -1;
 	if (!has_mount_namespace(init)) {
 		ct_debug(init->context, "no new mount namespace: the rootfs is used as it is");
 		return 0;
@@ -198,6 +199,8 @@ int ct_rootfs_prepare(struct ct_init *init, struct libct_error *err)
 	trace_start = ct_trace_begin(init->context);
 	r = ct_devices_create(init, root_fd, dev_bind_mounted, err);
 	ct_trace_end(init->context, "devices", NULL, trace_start);
+	if (r == 0)
+		*ret_root_fd = ct_steal_fd(&root_fd);
 	return r;
 }
 
@@ -209,14 +212,11 @@ int ct_rootfs_prepare(struct ct_init *init, struct libct_error *err)
  * directory behind inside the container. The old root is made a slave
  * first, so that the unmount does not propagate to the host.
  */
-static int pivot_into(const char *rootfs, struct libct_error *err)
+static int pivot_into(int new_root, const char *rootfs, struct libct_error *err)
 {
 	_cleanup_close_ int old_root = open("/", O_DIRECTORY | O_PATH | O_CLOEXEC);
 	if (old_root < 0)
 		return ct_error_sys(err, errno, "open the old root");
-	_cleanup_close_ int new_root = open(rootfs, O_DIRECTORY | O_PATH | O_CLOEXEC);
-	if (new_root < 0)
-		return ct_error_sys(err, errno, "open the rootfs \"%s\"", rootfs);
 
 	if (fchdir(new_root) < 0)
 		return ct_error_sys(err, errno, "change directory to the rootfs \"%s\"", rootfs);
@@ -240,9 +240,9 @@ static int pivot_into(const char *rootfs, struct libct_error *err)
  * rootfs is moved over "/" and the process chroots into it. The host's
  * mounts stay reachable below it in this namespace, which is why pivot_root
  * is the default. */
-static int move_into(const char *rootfs, struct libct_error *err)
+static int move_into(int new_root, const char *rootfs, struct libct_error *err)
 {
-	if (chdir(rootfs) < 0)
+	if (fchdir(new_root) < 0)
 		return ct_error_sys(err, errno, "change directory to the rootfs \"%s\"", rootfs);
 	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 		return ct_error_sys(err, errno, "move the rootfs \"%s\" onto \"/\"", rootfs);
@@ -253,11 +253,13 @@ static int move_into(const char *rootfs, struct libct_error *err)
 	return 0;
 }
 
-int ct_rootfs_pivot(struct ct_init *init, struct libct_error *err)
+int ct_rootfs_pivot(struct ct_init *init, int root_fd, struct libct_error *err)
 {
 	if (!has_mount_namespace(init))
 		return 0;
-	return init->no_pivot ? move_into(init->rootfs, err) : pivot_into(init->rootfs, err);
+	/* By fd: the path may name another directory by now, and the one that
+	 * bind_rootfs() checked and mounted on is the container's. */
+	return init->no_pivot ? move_into(root_fd, init->rootfs, err) : pivot_into(root_fd, init->rootfs, err);
 }
 
 /* Applies linux.rootfsPropagation to the new "/". This comes last, because
