@@ -583,6 +583,44 @@ static int make_cwd(int root_fd, const struct spec_process *process, struct libc
 	return 0;
 }
 
+/*
+ * A process that can rename entries of the image from another mount
+ * namespace can move the name of a proc or sysfs mount point away while
+ * the container is set up, and put a plain directory in its place. The
+ * masks look their paths up by name and skip missing ones, so they would
+ * miss that mount, which would stay reachable under its new name. So each
+ * proc and sysfs destination must still be the root of such a mount.
+ */
+static int check_kernel_mounts(const struct spec_config *config, int root_fd, struct libct_error *err)
+{
+	for (size_t i = 0; i < config->n_mounts; i++) {
+		const struct spec_mount *m = &config->mounts[i];
+		long magic;
+		if (m->type != NULL && strcmp(m->type, "proc") == 0)
+			magic = PROC_SUPER_MAGIC;
+		else if (m->type != NULL && strcmp(m->type, "sysfs") == 0)
+			magic = SYSFS_MAGIC;
+		else
+			continue;
+
+		struct open_how how = {
+			.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+		};
+		_cleanup_close_ int fd = (int)syscall(SYS_openat2, root_fd, m->destination, &how, sizeof(how));
+		struct statfs st;
+		struct statx stx;
+		bool kept = fd >= 0 && fstatfs(fd, &st) == 0 && (long)st.f_type == magic &&
+			    statx(fd, "", AT_EMPTY_PATH, 0, &stx) == 0 && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+		if (!kept)
+			return ct_error_set(err, EBUSY,
+					    "mounts[%zu]: \"%s\" is no longer the %s mount made there; something "
+					    "renamed it while the container was set up",
+					    i, m->destination, m->type);
+	}
+	return 0;
+}
+
 int ct_rootfs_finalize(struct ct_init *init, struct libct_error *err)
 {
 	const struct spec_linux *linux_config = &init->config->linux_config;
@@ -596,6 +634,9 @@ int ct_rootfs_finalize(struct ct_init *init, struct libct_error *err)
 	_cleanup_close_ int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root_fd < 0)
 		return ct_error_sys(err, errno, "open \"/\"");
+	r = check_kernel_mounts(init->config, root_fd, err);
+	if (r < 0)
+		return r;
 	r = make_cwd(root_fd, init->config->process, err);
 	if (r < 0)
 		return r;

@@ -26,3 +26,17 @@ teardown() { ct_teardown; }
 	expect_line original
 	[ -L "$CT_BUNDLE/rootfs" ] || fail "the hook did not swap the rootfs"
 }
+
+# The masks look their paths up by name. A process outside the container's
+# mount namespace may rename the proc mount point away (it is no mount
+# point in its own namespace) and leave a plain directory at /proc.
+@test "proc mount point renamed before the masks fails" {
+	update_config ".hooks.createRuntime = [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\",
+		\"mv $CT_BUNDLE/rootfs/proc $CT_BUNDLE/rootfs/.procalt && mkdir $CT_BUNDLE/rootfs/proc\"]}]
+		| .process.args = [\"/bin/sh\", \"-c\", \"[ -e /.procalt/self/status ] && echo unmasked; true\"]"
+	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_failure
+	expect_output_lacks unmasked
+	expect_output_has "is no longer the proc mount"
+	expect_nothing_left
+}
