@@ -509,7 +509,9 @@ static int setup_child(struct exec_job *job, char **ret_path, struct libct_error
 
 	/* Processes already in the container must not ptrace this one or open
 	 * its /proc files while it still holds the runtime's fds. execve
-	 * resets it. */
+	 * resets it. NOTE: a container process with CAP_SYS_PTRACE in this
+	 * user namespace passes that check, and until setns below this
+	 * process has the host's root (docs/security.md). */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return ct_error_sys(err, errno, "make exec process non-dumpable");
 
