@@ -12,13 +12,17 @@
  *   runtime                                   child
  *   lock state, check status, pidfd of init,
  *   parse config.json (once)
- *   setns(pid), clone3, setns(own pid) -----> born in the container's pid ns
+ *   setns(pid), and without a user namespace
+ *   setns(mnt) and chroot to the init's root,
+ *   clone3, then back to its own ------------> born in the container's pid ns
+ *                                             (and mounts and root)
  *   exec --cgroup only: cgroup.procs of
  *   the sub-cgroups, CT_SYNC_RELEASE -------> (waits for it with --cgroup only)
  *                                             oom_score_adj,
  *                                             joins the v1 cgroups (tasks),
  *                                             setns(pidfd, every other ns),
- *                                             chroot to the init's root,
+ *                                             chroot to the init's root
+ *                                             (with a user namespace),
  *                                             terminal, process attributes
  *                  <------------------------  terminal master (SCM_RIGHTS)
  *   to the seccomp agent <------------------  seccomp listener (SCM_RIGHTS),
@@ -29,8 +33,10 @@
  *
  * Without --cgroup the runtime has nothing to do between clone3 and the
  * child's setup, so no message goes from the runtime to the child. The
- * child writes its own oom_score_adj, with the runtime's credentials. It
- * checks after PR_SET_PDEATHSIG that the runtime is still there.
+ * child writes its own oom_score_adj with the runtime's credentials, or,
+ * born with the container's root, inherits it from the runtime, which sets
+ * its own around clone3. It checks after PR_SET_PDEATHSIG that the runtime
+ * is still there.
  */
 #include <fcntl.h>
 #include <linux/sched.h>
@@ -66,6 +72,12 @@ struct exec_job {
 	int init_pidfd;
 	int root_fd;  /* O_PATH fd of the init's root directory */
 	int host_pid_ns; /* the runtime's own pid namespace while it joins the init's, or -1 */
+	/* The runtime's own mount namespace, root and cwd while it is in the
+	 * container's around clone3 (see enter_container_root()), or -1. */
+	int host_mnt_ns;
+	int host_root;
+	int host_cwd;
+	bool root_entered; /* the child is born with the container's mounts and root */
 	int ns_flags; /* namespaces other than pid that differ from the runtime's */
 	bool join_pid;
 	int console_fd;
@@ -497,9 +509,11 @@ static int setup_child(struct exec_job *job, char **ret_path, struct libct_error
 	}
 	if (r < 0)
 		return r;
-	r = set_oom_score_adj(job->process, err);
-	if (r < 0)
-		return r;
+	if (!job->root_entered) { /* else inherited from the runtime */
+		r = set_oom_score_adj(job->process, err);
+		if (r < 0)
+			return r;
+	}
 
 	trace_start = ct_trace_begin(job->context);
 	r = ct_cgroup_join_self(&job->init.cgroup_join, err);
@@ -509,18 +523,18 @@ static int setup_child(struct exec_job *job, char **ret_path, struct libct_error
 
 	/* Processes already in the container must not ptrace this one or open
 	 * its /proc files while it still holds the runtime's fds. execve
-	 * resets it. NOTE: a container process with CAP_SYS_PTRACE in this
-	 * user namespace passes that check, and until setns below this
-	 * process has the host's root (docs/security.md). */
+	 * resets it. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return ct_error_sys(err, errno, "make exec process non-dumpable");
 
 	/* With a pidfd, setns joins every namespace in flags at once, the user
 	 * namespace first (Linux 5.8). */
 	trace_start = ct_trace_begin(job->context);
-	if (job->ns_flags != 0 && setns(job->init_pidfd, job->ns_flags) < 0)
+	int ns_flags = job->root_entered ? job->ns_flags & ~CLONE_NEWNS : job->ns_flags;
+	if (ns_flags != 0 && setns(job->init_pidfd, ns_flags) < 0)
 		return ct_error_sys(err, errno, "join the namespaces of container init %d", (int)job->state->pid);
-	r = enter_root(job, err);
+	r = job->root_entered ? 0 : enter_root(job, err);
+	ct_closep(&job->root_fd);
 	ct_trace_end(job->context, "namespaces", NULL, trace_start);
 	if (r < 0)
 		return r;
@@ -552,9 +566,12 @@ __attribute__((noreturn)) static void run_child(struct exec_job *job)
 	ct_close_inherited_fds(job->init.preserve_fds);
 	/* The runtime holds the last references and dissolves the mounts. */
 	ct_close_view_mounts(job->context->view_mounts);
-	/* A container process with CAP_SYS_PTRACE could take it with
+	/* A container process with CAP_SYS_PTRACE could take these with
 	 * pidfd_getfd() until execve. */
 	ct_closep(&job->host_pid_ns);
+	ct_closep(&job->host_mnt_ns);
+	ct_closep(&job->host_root);
+	ct_closep(&job->host_cwd);
 	/* A filter with SCMP_ACT_NOTIFY sends its listener fd over this socket. */
 	job->init.sync_fd = job->child_sync_fd;
 	if (job->context->log != NULL) {
@@ -626,7 +643,63 @@ static pid_t clone_child(struct exec_job *job, struct libct_error *err)
 	return pid;
 }
 
-static int spawn_child(struct exec_job *job, struct libct_error *err)
+/* Reads the runtime's own oom_score_adj into *ret_saved and writes the
+ * process's, which the child inherits. */
+static int swap_oom_score_adj(const struct spec_process *process, char ret_saved[32], struct libct_error *err)
+{
+	ret_saved[0] = '\0';
+	if (!process->oom_score_adj.set)
+		return 0;
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	int r = ct_read_file_at(AT_FDCWD, "/proc/self/oom_score_adj", 31, &data, &len, err);
+	if (r < 0)
+		return r;
+	snprintf(ret_saved, 32, "%.*s", (int)len, data);
+	return set_oom_score_adj(process, err);
+}
+
+/*
+ * Puts the runtime in the container's mount namespace and root for the
+ * clone3 of the child, so that the child is born there. Born with the
+ * host's root, it would be visible in the container's pid namespace with
+ * that root, and a container process with CAP_SYS_PTRACE (which passes
+ * the check of a process that is not dumpable) could open
+ * /proc/PID/root. Only without a user namespace to join: there the
+ * child's mounts are owned by it, and the container's capabilities do not
+ * cover the runtime's processes anyway. leave_container_root() returns.
+ */
+static int enter_container_root(struct exec_job *job, struct libct_error *err)
+{
+	job->host_mnt_ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	job->host_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	job->host_cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (job->host_mnt_ns < 0 || job->host_root < 0 || job->host_cwd < 0)
+		return ct_error_sys(err, errno, "open own mount namespace, root and working directory");
+	if (setns(job->init_pidfd, CLONE_NEWNS) < 0)
+		return ct_error_sys(err, errno, "join mount namespace of container init %d", (int)job->state->pid);
+	job->root_entered = true;
+	if (fchdir(job->root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		return ct_error_sys(err, errno, "enter the root of container init %d", (int)job->state->pid);
+	return 0;
+}
+
+static int leave_container_root(struct exec_job *job, struct libct_error *err)
+{
+	int r = 0;
+	if (job->root_entered &&
+	    (setns(job->host_mnt_ns, CLONE_NEWNS) < 0 || fchdir(job->host_root) < 0 || chroot(".") < 0 ||
+	     fchdir(job->host_cwd) < 0))
+		r = ct_error_sys(err, errno, "return to own mount namespace and root");
+	ct_closep(&job->host_mnt_ns);
+	ct_closep(&job->host_root);
+	ct_closep(&job->host_cwd);
+	return r;
+}
+
+/* Enters what the child must be born in: the container's pid namespace,
+ * and its mount namespace and root (enter_container_root()). */
+static int enter_for_clone(struct exec_job *job, bool in_root, char saved_oom[32], struct libct_error *err)
 {
 	if (job->join_pid) {
 		/* In the job, so that the child closes its copy at once. */
@@ -636,13 +709,45 @@ static int spawn_child(struct exec_job *job, struct libct_error *err)
 		if (setns(job->init_pidfd, CLONE_NEWPID) < 0)
 			return ct_error_sys(err, errno, "join pid namespace of container init %d", (int)job->state->pid);
 	}
+	if (!in_root)
+		return 0;
+	/* Through the host's /proc, so before the mount namespace changes. */
+	int r = swap_oom_score_adj(job->process, saved_oom, err);
+	return r < 0 ? r : enter_container_root(job, err);
+}
 
-	int r = clone_child(job, err);
-	if (r > 0)
-		job->pid = r;
-	if (job->host_pid_ns >= 0 && setns(job->host_pid_ns, CLONE_NEWPID) < 0 && r >= 0)
+/* Undoes enter_for_clone(), also after a failure half-way. */
+static int leave_after_clone(struct exec_job *job, bool in_root, const char *saved_oom, struct libct_error *err)
+{
+	int r = 0;
+	if (in_root)
+		r = leave_container_root(job, err);
+	/* The runtime's own oom_score_adj, through the host's /proc again. */
+	if (r == 0 && saved_oom[0] != '\0' &&
+	    ct_write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", saved_oom, strlen(saved_oom), NULL) < 0)
+		ct_debug(job->context, "restore own oom_score_adj %s failed", saved_oom);
+	if (job->host_pid_ns >= 0 && setns(job->host_pid_ns, CLONE_NEWPID) < 0 && r == 0)
 		r = ct_error_sys(err, errno, "return to own pid namespace");
 	ct_closep(&job->host_pid_ns);
+	return r;
+}
+
+static int spawn_child(struct exec_job *job, struct libct_error *err)
+{
+	char saved_oom[32] = "";
+	bool in_root = (job->ns_flags & CLONE_NEWNS) && !(job->ns_flags & CLONE_NEWUSER);
+	int r = enter_for_clone(job, in_root, saved_oom, err);
+	if (r >= 0) {
+		r = clone_child(job, err);
+		if (r > 0)
+			job->pid = r;
+	}
+	struct libct_error leave_err = { 0 };
+	int left = leave_after_clone(job, in_root, saved_oom, &leave_err);
+	if (left < 0 && r >= 0) {
+		*err = leave_err;
+		r = left;
+	}
 
 	ct_closep(&job->child_sync_fd);
 	ct_closep(&job->child_tty_fd);
@@ -832,6 +937,9 @@ int libct_container_exec(struct libct_context *context, const char *id, const st
 		.dir_fd = -1,
 		.init_pidfd = -1,
 		.host_pid_ns = -1,
+		.host_mnt_ns = -1,
+		.host_root = -1,
+		.host_cwd = -1,
 		.root_fd = -1,
 		.console_fd = -1,
 		.sync_fd = -1,

@@ -54,3 +54,25 @@ teardown() { ct_teardown; }
 	echo "$fds" | grep -qxF "$host_ns" && fail "the exec process holds $host_ns: $fds"
 	true
 }
+
+# The exec process is visible in the container's pid namespace from its
+# clone3. A container process with CAP_SYS_PTRACE passes the check of a
+# process that is not dumpable, so the exec process must be born with the
+# container's mounts and root, not the host's. strace holds it at each
+# setns; a loop in the container reads a host file through /proc/PID/root.
+@test "exec process is born with the container's root" {
+	command -v strace >/dev/null || skip "needs strace"
+	local mark=$CT_TMP/hostmark
+	echo host-secret >"$mark"
+	update_config ".process.args = [\"/bin/sh\", \"-c\",
+		\"while :; do for d in /proc/[0-9]*; do cat \$d/root$mark 2>/dev/null; done; done >/dev/shm/hits\"]"
+	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	run ctrun start "$CT_ID"
+	expect_success
+	strace -f -o /dev/null -e trace=setns -e inject=setns:delay_exit=500000 \
+		"$CTRUN" --root "$CT_ROOT" exec "$CT_ID" /bin/true
+	run ctrun exec "$CT_ID" cat /dev/shm/hits
+	expect_success
+	expect_output_lacks host-secret
+}
