@@ -466,7 +466,8 @@ static int stop_creator(struct libct_context *context, const char *id)
 	if (r < 0)
 		return r;
 	if (state->status == LIBCT_STATUS_CREATING) {
-		ct_debug(context, "delete container \"%s\": stopping its create, pid %d", id, state->pid);
+		ct_warn(context, "delete container \"%s\": killing the create or run of it that has not finished, pid %d",
+			id, state->pid);
 		_cleanup_close_ int pidfd = kill_init(state, &ignored);
 		r = pidfd >= 0 ? wait_init_gone(pidfd, state, &ignored) : pidfd;
 	} else {

@@ -31,7 +31,8 @@ int cmd_delete(const struct cli_globals *globals, int argc, char **argv)
 	bool force = false;
 	const struct cli_option options[] = {
 		{"force", 'f', CLI_OPTION_FLAG, &force, NULL,
-		 "kill the container with SIGKILL first if it is running, and succeed if it does not exist"},
+		 "kill the container with SIGKILL first if it is running, also killing a create or run of it "
+		 "that has not finished, and succeed if it does not exist"},
 		{NULL, 0, 0, NULL, NULL, NULL},
 	};
 	const struct cli_syntax syntax = {

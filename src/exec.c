@@ -199,7 +199,7 @@ int cmd_exec(const struct cli_globals *globals, int argc, char **argv)
 		 "put the process in PATH below the container's cgroup, for every hierarchy or for the "
 		 "named v1 controllers; repeat the flag for more"},
 		{"ignore-paused", 0, CLI_OPTION_FLAG, &flags.ignore_paused, NULL,
-		 "start the process even when the container is paused"},
+		 "start the process even when the container is paused; it stays frozen until resume"},
 		{NULL, 0, 0, NULL, NULL, NULL},
 	};
 	const struct cli_syntax syntax = {

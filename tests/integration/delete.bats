@@ -141,3 +141,28 @@ descendants() {
 		[ -z "$cgroups" ] || fail "kill $i: cgroups remain: $cgroups"
 	done
 }
+
+@test "delete force stops a create waiting for a hook" {
+	# A create that waits for a hook without a timeout holds the container;
+	# delete --force kills it and removes what it made.
+	requires ctrun
+	update_config ".hooks.prestart = [{\"path\": \"/bin/sh\",
+		\"args\": [\"sh\", \"-c\", \"echo \$\$ >$CT_TMP/hook.pid; exec sleep 60\"]}]"
+	"$CTRUN" --root "$CT_ROOT" create --bundle "$CT_BUNDLE" "$CT_ID" </dev/null >"$CT_TMP/create.out" 2>&1 &
+	local create_pid=$! create_status=0
+	record_pid "$create_pid"
+	record_id "$CT_ID"
+	for _ in $(seq 100); do
+		[ -s "$CT_TMP/hook.pid" ] && break
+		sleep 0.05
+	done
+	[ -s "$CT_TMP/hook.pid" ] || fail "the hook did not start"
+	record_pid "$(cat "$CT_TMP/hook.pid")"
+
+	run ctrun delete --force "$CT_ID"
+	expect_success
+	expect_output_has "killing the create or run of it that has not finished"
+	wait "$create_pid" || create_status=$?
+	[ "$create_status" -eq 137 ] || fail "create exited with $create_status, expected 137 (SIGKILL)"
+	expect_nothing_left
+}
