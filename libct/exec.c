@@ -551,27 +551,72 @@ static int setup_child(struct exec_job *job, char **ret_path, struct libct_error
 	return r;
 }
 
+/* Adds fd to the sorted list keep of *n entries, unless it is -1. */
+static void keep_fd(int *keep, size_t *n, size_t max, int fd)
+{
+	if (fd < 0 || *n >= max)
+		return;
+	size_t i = *n;
+	while (i > 0 && keep[i - 1] > fd) {
+		keep[i] = keep[i - 1];
+		i--;
+	}
+	keep[i] = fd;
+	(*n)++;
+}
+
+/*
+ * Closes every fd of the runtime that the setup does not use, as the
+ * child's first action. This process is visible in the container's pid
+ * namespace from its clone3, and a container process that can open its
+ * /proc/PID/fd entries (CAP_SYS_PTRACE without a user namespace) would
+ * walk out of a directory fd such as the state directory, the host's root
+ * or a cgroup directory. Kept: the preserved fds, the sync and terminal
+ * sockets, the init's pidfd, the v1 tasks files and, unless the child was
+ * born with the container's root, the fd of that root.
+ */
+static void close_unneeded_fds(struct exec_job *job)
+{
+	int keep[64];
+	size_t n = 0;
+	size_t max = sizeof(keep) / sizeof(keep[0]);
+	keep_fd(keep, &n, max, job->child_sync_fd);
+	keep_fd(keep, &n, max, job->child_tty_fd);
+	keep_fd(keep, &n, max, job->init_pidfd);
+	if (!job->root_entered)
+		keep_fd(keep, &n, max, job->root_fd);
+	for (size_t i = 0; i < job->init.cgroup_join.n_tasks; i++)
+		keep_fd(keep, &n, max, job->init.cgroup_join.task_fds[i]);
+
+	unsigned int next = 3 + (unsigned int)job->init.preserve_fds;
+	for (size_t i = 0; i < n; i++) {
+		unsigned int fd = (unsigned int)keep[i];
+		if (fd < next)
+			continue;
+		if (fd > next)
+			(void)close_range(next, fd - 1, 0);
+		next = fd + 1;
+	}
+	(void)close_range(next, ~0U, 0);
+
+	/* Closed above; their numbers may be reused from here on. */
+	job->sync_fd = job->tty_fd = job->console_fd = job->dir_fd = -1;
+	job->host_pid_ns = job->host_mnt_ns = job->host_root = job->host_cwd = -1;
+	job->init.cgroup_join.clone_fd = -1;
+	if (job->root_entered)
+		job->root_fd = -1;
+	for (int i = 0; i < LIBCT_VIEW_MOUNTS; i++)
+		job->context->view_mounts[i] = -1;
+}
+
 __attribute__((noreturn)) static void run_child(struct exec_job *job)
 {
 	struct libct_error err = { 0 };
 	_cleanup_free_ char *path = NULL;
 
-	/* The other ends belong to the runtime. */
-	close(job->sync_fd);
-	if (job->tty_fd >= 0)
-		close(job->tty_fd);
-	if (job->console_fd >= 0)
-		close(job->console_fd);
+	close_unneeded_fds(job);
 	ct_reset_signals();
 	ct_close_inherited_fds(job->init.preserve_fds);
-	/* The runtime holds the last references and dissolves the mounts. */
-	ct_close_view_mounts(job->context->view_mounts);
-	/* A container process with CAP_SYS_PTRACE could take these with
-	 * pidfd_getfd() until execve. */
-	ct_closep(&job->host_pid_ns);
-	ct_closep(&job->host_mnt_ns);
-	ct_closep(&job->host_root);
-	ct_closep(&job->host_cwd);
 	/* A filter with SCMP_ACT_NOTIFY sends its listener fd over this socket. */
 	job->init.sync_fd = job->child_sync_fd;
 	if (job->context->log != NULL) {

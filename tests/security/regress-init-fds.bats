@@ -49,6 +49,9 @@ teardown() { ct_teardown; }
 		sleep 0.05
 	done
 	[ -n "$child" ] || fail "no exec process appeared"
+	# strace stops each new process at its birth, before its first
+	# instruction closes the runtime's fds; by now it waits in execve.
+	sleep 0.3
 	fds=$(for f in /proc/"$child"/fd/*; do readlink "$f"; done)
 	wait "$runtime" || true
 	echo "$fds" | grep -qxF "$host_ns" && fail "the exec process holds $host_ns: $fds"
@@ -58,14 +61,15 @@ teardown() { ct_teardown; }
 # The exec process is visible in the container's pid namespace from its
 # clone3. A container process with CAP_SYS_PTRACE passes the check of a
 # process that is not dumpable, so the exec process must be born with the
-# container's mounts and root, not the host's. strace holds it at each
-# setns; a loop in the container reads a host file through /proc/PID/root.
+# container's mounts and root, not the host's, and hold no directory fd of
+# the host. strace holds it at each setns; a loop in the container reads a
+# host file through /proc/PID/root and through each /proc/PID/fd entry.
 @test "exec process is born with the container's root" {
 	command -v strace >/dev/null || skip "needs strace"
 	local mark=$CT_TMP/hostmark
 	echo host-secret >"$mark"
 	update_config ".process.args = [\"/bin/sh\", \"-c\",
-		\"while :; do for d in /proc/[0-9]*; do cat \$d/root$mark 2>/dev/null; done; done >/dev/shm/hits\"]"
+		\"while :; do for d in /proc/[0-9]*; do cat \$d/root$mark \$d/fd/*$mark 2>/dev/null; done; done >/dev/shm/hits\"]"
 	run ctrun create --bundle "$CT_BUNDLE" "$CT_ID"
 	expect_success
 	run ctrun start "$CT_ID"
