@@ -411,12 +411,62 @@ static int attach(int tree_fd, int target_fd, const char *what, struct libct_err
 	return 0;
 }
 
-/* Opens path inside the root, or returns -ENOENT without touching err,
- * because a missing masked or read-only path is skipped. */
-static int open_existing(int root_fd, const char *path, struct libct_error *err)
+/* The proc and sysfs mounts of the config, as check_kernel_mounts() found
+ * them: each destination with an fd of the mount's root. */
+#define KERNEL_MOUNTS_MAX 8
+struct kernel_mounts {
+	const char *destinations[KERNEL_MOUNTS_MAX];
+	int fds[KERNEL_MOUNTS_MAX];
+	size_t count;
+};
+
+static void kernel_mounts_clear(struct kernel_mounts *mounts)
 {
+	for (size_t i = 0; i < mounts->count; i++)
+		ct_closep(&mounts->fds[i]);
+	mounts->count = 0;
+}
+
+/* Returns the part of path below destination, without leading slashes, or
+ * NULL when path is not destination or below it. */
+static const char *path_below(const char *path, const char *destination)
+{
+	while (*path == '/')
+		path++;
+	while (*destination == '/')
+		destination++;
+	size_t len = strlen(destination);
+	while (len > 0 && destination[len - 1] == '/')
+		len--;
+	if (len == 0 || strncmp(path, destination, len) != 0 || (path[len] != '\0' && path[len] != '/'))
+		return NULL;
+	path += len;
+	while (*path == '/')
+		path++;
+	return path;
+}
+
+/* Opens path inside the root, or returns -ENOENT without touching err,
+ * because a missing masked or read-only path is skipped. A path below a
+ * proc or sysfs mount is looked up from that mount's fd: a name on the way
+ * there could have been renamed since the check. */
+static int open_existing(int root_fd, const struct kernel_mounts *mounts, const char *path,
+			 struct libct_error *err)
+{
+	int base_fd = root_fd;
+	const char *rest = path;
+	size_t best = 0;
+	for (size_t i = 0; i < mounts->count; i++) {
+		const char *below = path_below(path, mounts->destinations[i]);
+		size_t len = strlen(mounts->destinations[i]);
+		if (below != NULL && len > best) {
+			best = len;
+			base_fd = mounts->fds[i];
+			rest = *below == '\0' ? "." : below;
+		}
+	}
 	struct libct_error lookup_err = {0};
-	int fd = ct_open_in_root(root_fd, path, O_PATH, 0, &lookup_err);
+	int fd = ct_open_in_root(base_fd, rest, O_PATH, 0, &lookup_err);
 	if (fd < 0 && fd != -ENOENT && err != NULL)
 		*err = lookup_err;
 	return fd;
@@ -511,9 +561,10 @@ static int is_container_root(const struct mask_cache *cache, int fd, const char 
 /* A mount attached over the root is stacked above the process's root, so
  * the process would never see it. A path that resolves to the root, such
  * as "/", a symlink to "/" or "/bin/..", therefore needs its own handling. */
-static int mask_path(int root_fd, const char *path, struct mask_cache *cache, struct libct_error *err)
+static int mask_path(int root_fd, const struct kernel_mounts *mounts, const char *path, struct mask_cache *cache,
+		     struct libct_error *err)
 {
-	_cleanup_close_ int target = open_existing(root_fd, path, err);
+	_cleanup_close_ int target = open_existing(root_fd, mounts, path, err);
 	if (target < 0)
 		return target == -ENOENT ? 0 : target;
 	bool is_root = false;
@@ -535,9 +586,10 @@ static int mask_path(int root_fd, const char *path, struct mask_cache *cache, st
  * a mount such as binfmt_misc under /proc/sys cannot stay writable.
  * mount_setattr() only adds MOUNT_ATTR_RDONLY, so nosuid, nodev and noexec
  * stay as they were, which a user namespace requires when they are locked. */
-static int make_readonly(int root_fd, const char *path, const struct mask_cache *cache, struct libct_error *err)
+static int make_readonly(int root_fd, const struct kernel_mounts *mounts, const char *path,
+			 const struct mask_cache *cache, struct libct_error *err)
 {
-	_cleanup_close_ int target = open_existing(root_fd, path, err);
+	_cleanup_close_ int target = open_existing(root_fd, mounts, path, err);
 	if (target < 0)
 		return target == -ENOENT ? 0 : target;
 	bool is_root = false;
@@ -591,7 +643,8 @@ static int make_cwd(int root_fd, const struct spec_process *process, struct libc
  * miss that mount, which would stay reachable under its new name. So each
  * proc and sysfs destination must still be the root of such a mount.
  */
-static int check_kernel_mounts(const struct spec_config *config, int root_fd, struct libct_error *err)
+static int check_kernel_mounts(const struct spec_config *config, int root_fd, struct kernel_mounts *ret_mounts,
+			       struct libct_error *err)
 {
 	for (size_t i = 0; i < config->n_mounts; i++) {
 		const struct spec_mount *m = &config->mounts[i];
@@ -617,6 +670,10 @@ static int check_kernel_mounts(const struct spec_config *config, int root_fd, st
 					    "mounts[%zu]: \"%s\" is no longer the %s mount made there; something "
 					    "renamed it while the container was set up",
 					    i, m->destination, m->type);
+		if (ret_mounts->count < KERNEL_MOUNTS_MAX) {
+			ret_mounts->destinations[ret_mounts->count] = m->destination;
+			ret_mounts->fds[ret_mounts->count++] = ct_steal_fd(&fd);
+		}
 	}
 	return 0;
 }
@@ -634,7 +691,8 @@ int ct_rootfs_finalize(struct ct_init *init, struct libct_error *err)
 	_cleanup_close_ int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root_fd < 0)
 		return ct_error_sys(err, errno, "open \"/\"");
-	r = check_kernel_mounts(init->config, root_fd, err);
+	__attribute__((cleanup(kernel_mounts_clear))) struct kernel_mounts mounts = {0};
+	r = check_kernel_mounts(init->config, root_fd, &mounts, err);
 	if (r < 0)
 		return r;
 	r = make_cwd(root_fd, init->config->process, err);
@@ -645,7 +703,7 @@ int ct_rootfs_finalize(struct ct_init *init, struct libct_error *err)
 	__attribute__((cleanup(mask_cache_clear))) struct mask_cache cache = {.null_fd = -1};
 	r = mask_cache_init(root_fd, &cache, err);
 	for (size_t i = 0; r == 0 && i < linux_config->n_masked_paths; i++) {
-		r = mask_path(root_fd, linux_config->masked_paths[i], &cache, err);
+		r = mask_path(root_fd, &mounts, linux_config->masked_paths[i], &cache, err);
 		if (r < 0)
 			return ct_error_prefix(err, "linux.maskedPaths[%zu]", i);
 	}
@@ -654,7 +712,7 @@ int ct_rootfs_finalize(struct ct_init *init, struct libct_error *err)
 		return r;
 	trace_start = ct_trace_begin(init->context);
 	for (size_t i = 0; i < linux_config->n_readonly_paths; i++) {
-		r = make_readonly(root_fd, linux_config->readonly_paths[i], &cache, err);
+		r = make_readonly(root_fd, &mounts, linux_config->readonly_paths[i], &cache, err);
 		if (r < 0)
 			return ct_error_prefix(err, "linux.readonlyPaths[%zu]", i);
 	}
