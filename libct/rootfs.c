@@ -638,10 +638,11 @@ static int make_cwd(int root_fd, const struct spec_process *process, struct libc
 /*
  * A process that can rename entries of the image from another mount
  * namespace can move the name of a proc or sysfs mount point away while
- * the container is set up, and put a plain directory in its place. The
- * masks look their paths up by name and skip missing ones, so they would
- * miss that mount, which would stay reachable under its new name. So each
- * proc and sysfs destination must still be the root of such a mount.
+ * the container is set up, and put a plain directory in its place. Masks
+ * looked up by name would then miss that mount, because a missing path is
+ * skipped. So each proc and sysfs destination must still be the root of
+ * such a mount, and *ret_mounts gets its fd, from which open_existing()
+ * looks up the masks below it.
  */
 static int check_kernel_mounts(const struct spec_config *config, int root_fd, struct kernel_mounts *ret_mounts,
 			       struct libct_error *err)
