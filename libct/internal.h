@@ -202,6 +202,9 @@ struct ct_init {
 	int join_fds[SPEC_NS_COUNT]; /* namespaces to setns() into in the child, or -1 */
 	int unshare_flags;        /* CLONE_NEW* flags the child unshares itself */
 	bool new_time_ns;         /* unshare a time namespace and write linux.timeOffsets */
+	/* Bit 1 << type for each ipc, network or uts namespace path that names
+	 * the runtime's own namespace, whose sysctls are the host's. */
+	unsigned int joins_own_ns;
 	struct ct_seccomp *seccomp; /* the compiled linux.seccomp filter, or NULL */
 	bool exec_process;        /* the child of libct_container_exec, not the init */
 	struct ct_cgroup_join cgroup_join; /* the init joins its v1 cgroups after the release */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -54,6 +55,26 @@ static int open_namespace(size_t index, const struct spec_namespace *ns, struct 
 	return ct_steal_fd(&fd);
 }
 
+/* Returns whether fd is the runtime's own namespace of type, for the types
+ * whose sysctls linux.sysctl may set. */
+static bool is_own_namespace(enum spec_namespace_type type, int fd)
+{
+	const char *name = NULL;
+	if (type == SPEC_NS_IPC)
+		name = "ipc";
+	else if (type == SPEC_NS_NETWORK)
+		name = "net";
+	else if (type == SPEC_NS_UTS)
+		name = "uts";
+	else
+		return false;
+	char path[32];
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	struct stat own, joined;
+	return stat(path, &own) == 0 && fstat(fd, &joined) == 0 && own.st_dev == joined.st_dev &&
+	       own.st_ino == joined.st_ino;
+}
+
 int ct_ns_plan(const struct spec_config *config, struct ct_init *init, uint64_t *ret_clone_flags,
 	       int *ret_pid_fd, struct libct_error *err)
 {
@@ -73,6 +94,8 @@ int ct_ns_plan(const struct spec_config *config, struct ct_init *init, uint64_t 
 		int fd = open_namespace(i, ns, err);
 		if (fd < 0)
 			return fd;
+		if (is_own_namespace(ns->type, fd))
+			init->joins_own_ns |= 1u << ns->type;
 		if (ns->type == SPEC_NS_PID)
 			pid_fd = fd;
 		else

@@ -292,8 +292,9 @@ static bool has_namespace(const struct spec_config *config, enum spec_namespace_
  * need an IPC namespace, net.* needs a network namespace, and the host and
  * domain names need a UTS namespace.
  */
-static int check_sysctl_namespaced(const struct spec_config *config, const char *key, struct libct_error *err)
+static int check_sysctl_namespaced(const struct ct_init *init, const char *key, struct libct_error *err)
 {
+	const struct spec_config *config = init->config;
 	static const char *const ipc_keys[] = {
 		"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
 		"kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
@@ -320,6 +321,11 @@ static int check_sysctl_namespaced(const struct spec_config *config, const char 
 	if (!has_namespace(config, needed))
 		return ct_error_set(err, EINVAL, "sysctl \"%s\" needs a %s namespace in linux.namespaces", key,
 				    spec_namespace_type_name(needed));
+	if (init->joins_own_ns & (1u << needed))
+		return ct_error_set(err, EINVAL,
+				    "sysctl \"%s\": the %s namespace that linux.namespaces joins is the runtime's own, "
+				    "so setting it would change the host",
+				    key, spec_namespace_type_name(needed));
 	return 0;
 }
 
@@ -388,7 +394,7 @@ static int write_sysctls(struct ct_init *init, struct libct_error *err)
 		return ct_error_prefix(err, "linux.sysctl");
 	for (size_t i = 0; i < sysctl->n_entries; i++) {
 		const struct spec_map_entry *entry = &sysctl->entries[i];
-		int r = check_sysctl_namespaced(init->config, entry->key, err);
+		int r = check_sysctl_namespaced(init, entry->key, err);
 		if (r == 0)
 			r = write_sysctl(proc_fd, entry->key, entry->value, err);
 		if (r < 0)

@@ -69,3 +69,15 @@ teardown() {
 		expect_nothing_left
 	done
 }
+
+@test "sysctl in the host's joined network namespace rejected" {
+	# A network namespace entry whose path is the runtime's own namespace
+	# passes the presence check, and its sysctls are the host's.
+	host_forward=$(cat /proc/sys/net/ipv4/ip_forward)
+	update_config ".linux.namespaces |= map(if .type == \"network\" then .path = \"/proc/$$/ns/net\" else . end)
+		| .linux.sysctl = {\"net.ipv4.ip_forward\": \"$host_forward\"}"
+	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_failure
+	expect_output_has "is the runtime's own"
+	expect_nothing_left
+}
