@@ -58,6 +58,12 @@ static int open_parent(int root_fd, const char *path, struct libct_error *err)
 	return ct_mkdir_p_in_root(root_fd, parent, 0755, err);
 }
 
+static bool is_same_node(const struct stat *st, const struct device_node *node)
+{
+	return (st->st_mode & S_IFMT) == node->type &&
+	       (node->type == S_IFIFO || st->st_rdev == makedev(node->major, node->minor));
+}
+
 /* Creates the node with mknod in parent_fd, the directory of node->path,
  * replacing whatever the image had at that path unless it is already the
  * same node. */
@@ -68,7 +74,7 @@ static int make_node_at(int parent_fd, const struct device_node *node, struct li
 
 	struct stat st;
 	if (fstatat(parent_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		bool same = (st.st_mode & S_IFMT) == node->type && (node->type == S_IFIFO || st.st_rdev == rdev);
+		bool same = is_same_node(&st, node);
 		if (!same && unlinkat(parent_fd, name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0)
 			return ct_error_sys(err, errno, "remove \"%s\" to create a device there", node->path);
 		if (!same && mknodat(parent_fd, name, node->type | (node->mode & 07777), rdev) < 0)
@@ -87,7 +93,7 @@ static int make_node_at(int parent_fd, const struct device_node *node, struct li
 	struct stat created;
 	if (fstat(fd, &created) < 0)
 		return ct_error_sys(err, errno, "stat device \"%s\"", node->path);
-	if ((created.st_mode & S_IFMT) != node->type || (node->type != S_IFIFO && created.st_rdev != rdev))
+	if (!is_same_node(&created, node))
 		return ct_error_set(err, EBUSY, "device \"%s\" was replaced while it was created", node->path);
 	if (fchownat(fd, "", node->uid, node->gid, AT_EMPTY_PATH) < 0)
 		return ct_error_sys(err, errno, "change owner of \"%s\" to %u:%u", node->path, (unsigned)node->uid,
@@ -105,12 +111,6 @@ static int make_node(int root_fd, const struct device_node *node, struct libct_e
 	if (parent_fd < 0)
 		return parent_fd;
 	return make_node_at(parent_fd, node, err);
-}
-
-static bool is_same_node(const struct stat *st, const struct device_node *node)
-{
-	return (st->st_mode & S_IFMT) == node->type &&
-	       (node->type == S_IFIFO || st->st_rdev == makedev(node->major, node->minor));
 }
 
 static int bind_node(int root_fd, const struct device_node *node, struct libct_error *err)
