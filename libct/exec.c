@@ -700,6 +700,8 @@ static int swap_oom_score_adj(const struct spec_process *process, char ret_saved
 	int r = ct_read_file_at(AT_FDCWD, "/proc/self/oom_score_adj", 31, &data, &len, err);
 	if (r < 0)
 		return r;
+	while (len > 0 && data[len - 1] == '\n')
+		len--;
 	snprintf(ret_saved, 32, "%.*s", (int)len, data);
 	return set_oom_score_adj(process, err);
 }
@@ -710,9 +712,9 @@ static int swap_oom_score_adj(const struct spec_process *process, char ret_saved
  * host's root, it would be visible in the container's pid namespace with
  * that root, and a container process with CAP_SYS_PTRACE (which passes
  * the check of a process that is not dumpable) could open
- * /proc/PID/root. Only without a user namespace to join: there the
- * child's mounts are owned by it, and the container's capabilities do not
- * cover the runtime's processes anyway. leave_container_root() returns.
+ * /proc/PID/root. Used only without a user namespace to join, because
+ * with one the container's capabilities do not cover the runtime's
+ * processes anyway. leave_container_root() returns to the runtime's own.
  */
 static int enter_container_root(struct exec_job *job, struct libct_error *err)
 {
@@ -768,9 +770,11 @@ static int leave_after_clone(struct exec_job *job, bool in_root, const char *sav
 	if (in_root)
 		r = leave_container_root(job, err);
 	/* The runtime's own oom_score_adj, through the host's /proc again. */
+	struct libct_error restore_err = { 0 };
 	if (r == 0 && saved_oom[0] != '\0' &&
-	    ct_write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", saved_oom, strlen(saved_oom), NULL) < 0)
-		ct_debug(job->context, "restore own oom_score_adj %s failed", saved_oom);
+	    ct_write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", saved_oom, strlen(saved_oom), &restore_err) < 0)
+		ct_warn(job->context, "exec in container \"%s\": restore own oom_score_adj %s: %s", job->id, saved_oom,
+			restore_err.message);
 	if (job->host_pid_ns >= 0 && setns(job->host_pid_ns, CLONE_NEWPID) < 0 && r == 0)
 		r = ct_error_sys(err, errno, "return to own pid namespace");
 	ct_closep(&job->host_pid_ns);
