@@ -670,9 +670,9 @@ static int check_kernel_mounts(const struct spec_config *config, int root_fd, st
 		_cleanup_close_ int fd = (int)syscall(SYS_openat2, root_fd, m->destination, &how, sizeof(how));
 		struct statfs st;
 		struct statx stx;
-		bool kept = fd >= 0 && fstatfs(fd, &st) == 0 && (long)st.f_type == magic &&
+		bool intact = fd >= 0 && fstatfs(fd, &st) == 0 && (long)st.f_type == magic &&
 			    statx(fd, "", AT_EMPTY_PATH, 0, &stx) == 0 && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
-		if (!kept)
+		if (!intact)
 			return ct_error_set(err, EBUSY,
 					    "mounts[%zu]: \"%s\" is no longer the %s mount made there; something "
 					    "renamed it while the container was set up",

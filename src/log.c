@@ -34,10 +34,10 @@ static struct {
 } sink = {.fd = -1};
 
 /* The last error reported before the log file was open, such as an invalid
- * global flag; cli_log_open() writes it to the file. Kept out of sink, whose
- * initialiser would place these 8 KiB of zeros in .data, where they are part
- * of the writable segment that the binary protection copies at every start
- * (exeseal.c); in .bss they take no page until written. */
+ * global flag, which cli_log_open() writes to the file. It is not part of
+ * sink, because sink's initialiser would put these 8 KiB of zeros in .data,
+ * which the binary protection copies at every start (exeseal.c). In .bss
+ * they take no page until written. */
 static char early_error[MESSAGE_MAX];
 
 static void write_file_line(enum libct_log_level level, const char *message);
