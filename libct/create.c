@@ -443,12 +443,10 @@ static int configure_init(struct create_job *job, struct libct_error *err)
 static char *format_now(void)
 {
 	struct timespec now;
-	struct tm tm;
-	char date[32];
+	char date[64];
 	clock_gettime(CLOCK_REALTIME, &now);
-	gmtime_r(&now.tv_sec, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
-	return ct_asprintf("%s.%09ldZ", date, now.tv_nsec);
+	ct_format_utc(&now, 9, date, sizeof(date));
+	return ct_strdup(date);
 }
 
 /* Returns the user name of a rootless runtime from the host's /etc/passwd

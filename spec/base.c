@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,4 +123,41 @@ char *ct_asprintf(const char *fmt, ...)
 	if (n < 0)
 		s = NULL;
 	return check_alloc(s);
+}
+
+/*
+ * Days since 1970-01-01 to a civil date. Counting from 0000-03-01 instead
+ * puts each leap day at the end of its year, so that a 400-year era of
+ * 146097 days splits into years and months by plain division.
+ */
+static void civil_date(int64_t days, int64_t *ret_year, int *ret_month, int *ret_day)
+{
+	days += 719468; /* 1970-01-01 is day 719468 after 0000-03-01 */
+	int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+	int64_t day_of_era = days - era * 146097;
+	int64_t year_of_era =
+	    (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+	int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+	int64_t month_from_march = (5 * day_of_year + 2) / 153;
+	*ret_day = (int)(day_of_year - (153 * month_from_march + 2) / 5 + 1);
+	*ret_month = (int)(month_from_march < 10 ? month_from_march + 3 : month_from_march - 9);
+	*ret_year = year_of_era + era * 400 + (*ret_month <= 2);
+}
+
+void ct_format_utc(const struct timespec *time, int digits, char *buf, size_t size)
+{
+	int64_t days = time->tv_sec / 86400;
+	int64_t seconds = time->tv_sec % 86400;
+	if (seconds < 0) {
+		seconds += 86400;
+		days--;
+	}
+	int64_t year;
+	int month, day;
+	civil_date(days, &year, &month, &day);
+	long fraction = time->tv_nsec;
+	for (int i = digits; i < 9; i++)
+		fraction /= 10;
+	snprintf(buf, size, "%04lld-%02d-%02dT%02d:%02d:%02d.%0*ldZ", (long long)year, month, day,
+		 (int)(seconds / 3600), (int)(seconds / 60 % 60), (int)(seconds % 60), digits, fraction);
 }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "libct.h"
 
@@ -40,5 +41,9 @@ void *ct_realloc(void *ptr, size_t size);
 char *ct_strdup(const char *s);
 char *ct_strndup(const char *s, size_t n);
 char *ct_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Formats time as RFC 3339 in UTC with digits (1 to 9) digits of the
+ * second, such as "2026-12-05T12:15:51.123456Z". Unlike gmtime_r(), it
+ * reads no time zone file. */
+void ct_format_utc(const struct timespec *time, int digits, char *buf, size_t size);
 
 #endif

@@ -108,13 +108,8 @@ static void write_all(int fd, const char *data, size_t size)
 void cli_log_format_time(char *buf, size_t size)
 {
 	struct timespec now;
-	struct tm tm;
-	char seconds[32];
-
 	clock_gettime(CLOCK_REALTIME, &now);
-	gmtime_r(&now.tv_sec, &tm);
-	strftime(seconds, sizeof(seconds), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%06ldZ", seconds, now.tv_nsec / 1000);
+	ct_format_utc(&now, 6, buf, size);
 }
 
 char *cli_log_format_line(enum cli_log_format format, enum libct_log_level level, const char *message,

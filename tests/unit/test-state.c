@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base.h"
@@ -239,8 +240,48 @@ static void test_schema(void)
 	spec_state_free(state);
 }
 
+/* The "created" timestamps: ct_format_utc() against fixed dates and against
+ * gmtime_r() over four centuries, in steps of a week and an hour. */
+static void test_format_utc(void)
+{
+	static const struct {
+		time_t seconds;
+		long nanoseconds;
+		int digits;
+		const char *expected;
+	} cases[] = {
+		{ 0, 0, 9, "1970-01-01T00:00:00.000000000Z" },
+		{ 951782400, 5000, 6, "2000-02-29T00:00:00.000005Z" },
+		{ 4107542399, 999999999, 9, "2100-02-28T23:59:59.999999999Z" },
+		{ 4107542400, 0, 1, "2100-03-01T00:00:00.0Z" },
+		{ -1, 0, 3, "1969-12-31T23:59:59.000Z" },
+		{ 1796469351, 123456789, 6, "2026-12-05T11:15:51.123456Z" },
+	};
+	char buf[64];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct timespec time = { .tv_sec = cases[i].seconds, .tv_nsec = cases[i].nanoseconds };
+		ct_format_utc(&time, cases[i].digits, buf, sizeof(buf));
+		is_str(buf, cases[i].expected, "format %lld", (long long)cases[i].seconds);
+	}
+
+	int mismatches = 0;
+	for (time_t t = -6311433600; t < 6311433600 && mismatches < 5; t += 86400 * 7 + 3607) {
+		struct tm tm;
+		char expected[64];
+		gmtime_r(&t, &tm);
+		strftime(expected, sizeof(expected), "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+		ct_format_utc(&(struct timespec){ .tv_sec = t }, 3, buf, sizeof(buf));
+		if (strcmp(buf, expected) != 0) {
+			diag("%lld: got %s, expected %s", (long long)t, buf, expected);
+			mismatches++;
+		}
+	}
+	ok(mismatches == 0, "ct_format_utc() agrees with gmtime_r() from 1770 to 2170");
+}
+
 int main(void)
 {
+	test_format_utc();
 	test_private_round_trip();
 	test_poststart_hooks_field();
 	test_init_exe_fields();
