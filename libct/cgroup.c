@@ -7,10 +7,13 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cgroup-internal.h"
 
@@ -428,6 +431,16 @@ int ct_cgroup_join_self(struct ct_cgroup_join *join, struct libct_error *err)
 	}
 	ct_cgroup_join_close(join);
 	return r;
+}
+
+pid_t ct_cgroup_clone3(uint64_t flags, const struct ct_cgroup_join *join)
+{
+	struct clone_args args = { .flags = flags, .exit_signal = SIGCHLD };
+	if (join->clone_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)join->clone_fd;
+	}
+	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 }
 
 void ct_cgroup_join_close(struct ct_cgroup_join *join)

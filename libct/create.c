@@ -7,7 +7,6 @@
  */
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/sched.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -15,7 +14,6 @@
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -310,17 +308,7 @@ static int prepare_init(struct create_job *job, struct libct_error *err)
 
 static pid_t clone_init(struct create_job *job, struct libct_error *err)
 {
-	struct clone_args args = {
-		.flags = job->clone_flags,
-		.exit_signal = SIGCHLD,
-	};
-	int cgroup_fd = job->init.cgroup_join.clone_fd;
-	if (cgroup_fd >= 0) {
-		args.flags |= CLONE_INTO_CGROUP;
-		args.cgroup = (uint64_t)cgroup_fd;
-	}
-
-	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	pid_t pid = ct_cgroup_clone3(job->clone_flags, &job->init.cgroup_join);
 	if (pid < 0)
 		return ct_error_sys(err, errno, "clone container init");
 	if (pid == 0) {

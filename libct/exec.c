@@ -39,7 +39,6 @@
  * is still there.
  */
 #include <fcntl.h>
-#include <linux/sched.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -673,14 +672,7 @@ static int open_channels(struct exec_job *job, struct libct_error *err)
 
 static pid_t clone_child(struct exec_job *job, struct libct_error *err)
 {
-	struct clone_args args = { .exit_signal = SIGCHLD };
-	int cgroup_fd = job->init.cgroup_join.clone_fd;
-	if (cgroup_fd >= 0) {
-		args.flags |= CLONE_INTO_CGROUP;
-		args.cgroup = (uint64_t)cgroup_fd;
-	}
-
-	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	pid_t pid = ct_cgroup_clone3(0, &job->init.cgroup_join);
 	if (pid < 0)
 		return ct_error_sys(err, errno, "clone exec process");
 	if (pid == 0)

@@ -512,6 +512,9 @@ int ct_cgroup_join_prepare(struct ct_cgroup *cgroup, enum ct_cgroup_part part, s
 			   struct libct_error *err);
 /* In the child: joins the v1 hierarchies of join and closes its fds. */
 int ct_cgroup_join_self(struct ct_cgroup_join *join, struct libct_error *err);
+/* clone3() with flags and SIGCHLD, born in the cgroup2 directory of join
+ * where it has one. Returns as fork() does, with errno set on failure. */
+pid_t ct_cgroup_clone3(uint64_t flags, const struct ct_cgroup_join *join);
 /* Closes the fds of join and frees it; join may be zeroed or prepared. */
 void ct_cgroup_join_close(struct ct_cgroup_join *join);
 /* Lists the pids in the container's cgroup (and its descendants). */
