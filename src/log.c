@@ -28,7 +28,8 @@
 
 /* The command is one short-lived process, so the sink is process state. */
 static struct {
-	int fd; /* the --log file, or -1 */
+	int fd;           /* the --log file, or -1 */
+	const char *path; /* its name, for the warning when a write fails */
 	enum cli_log_format format;
 	bool debug;
 } sink = {.fd = -1};
@@ -41,6 +42,20 @@ static struct {
 static char early_error[MESSAGE_MAX];
 
 static void write_file_line(enum libct_log_level level, const char *message);
+static void write_stderr_line(enum libct_log_level level, const char *message);
+
+/* After a failed write, such as on a full file system, the log file is
+ * closed and this and later messages go to stderr, so that none is lost
+ * without a trace. */
+static void drop_log_file(int error)
+{
+	char message[512];
+	snprintf(message, sizeof(message), "write log file \"%s\": %s; messages go to stderr from now on",
+		 sink.path, strerror(error));
+	close(sink.fd);
+	sink.fd = -1;
+	write_stderr_line(LIBCT_LOG_WARNING, message);
+}
 
 static const char *level_name(enum libct_log_level level)
 {
@@ -71,6 +86,7 @@ bool cli_log_open(const char *path, enum cli_log_format format, bool debug)
 		return false;
 	}
 	sink.fd = fd;
+	sink.path = path;
 	if (early_error[0] != '\0') {
 		write_file_line(LIBCT_LOG_ERROR, early_error);
 		early_error[0] = '\0';
@@ -90,19 +106,24 @@ enum libct_log_level cli_log_level(void)
 	return sink.debug ? LIBCT_LOG_DEBUG : LIBCT_LOG_WARNING;
 }
 
-/* Writes all of data, retrying after EINTR and short writes. */
-static void write_all(int fd, const char *data, size_t size)
+/* Writes all of data, retrying after EINTR and short writes. Returns false
+ * with errno set when a write fails. */
+static bool write_all(int fd, const char *data, size_t size)
 {
 	while (size > 0) {
 		ssize_t n = write(fd, data, size);
 		if (n < 0 && errno == EINTR)
 			continue;
-		/* Nowhere is left to report a failed log write. */
-		if (n <= 0)
-			return;
+		if (n < 0)
+			return false;
+		if (n == 0) {
+			errno = EIO;
+			return false;
+		}
 		data += n;
 		size -= (size_t)n;
 	}
+	return true;
 }
 
 void cli_log_format_time(char *buf, size_t size)
@@ -135,8 +156,11 @@ static void write_file_line(enum libct_log_level level, const char *message)
 
 	cli_log_format_time(time, sizeof(time));
 	char *line = cli_log_format_line(sink.format, level, message, time);
-	write_all(sink.fd, line, strlen(line));
+	bool written = write_all(sink.fd, line, strlen(line));
+	int error = errno;
 	free(line);
+	if (!written)
+		drop_log_file(error);
 }
 
 /*
@@ -176,7 +200,7 @@ static void write_stderr_line(enum libct_log_level level, const char *message)
 		n = sizeof(line) - 1;
 		line[n - 1] = '\n';
 	}
-	write_all(STDERR_FILENO, line, (size_t)n);
+	(void)write_all(STDERR_FILENO, line, (size_t)n); /* nowhere is left to report a failure */
 }
 
 static void log_message(enum libct_log_level level, const char *message)

@@ -111,3 +111,22 @@ last_error() {
 	[ -z "$(jq -r 'select(.level == "debug") | .msg' "$LOG_FILE" 2>/dev/null)" ] ||
 		fail "debug lines without --debug: $(cat "$LOG_FILE")"
 }
+
+@test "log write failure goes to stderr" {
+	requires ctrun
+	update_config '.process.args = ["/bin/true"]'
+
+	# Every write to /dev/full fails with ENOSPC, as on a full file system.
+	run ctrun --debug --log /dev/full --log-format json run --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	expect_output_has 'write log file "/dev/full": No space left on device'
+	# The lines after the failed write reach stderr instead of being lost.
+	expect_output_has "create container \"$CT_ID\": init is pid"
+}
+
+@test "log write failure keeps the error" {
+	run ctrun --log /dev/full state "$CT_ID"
+	expect_failure
+	expect_output_has 'write log file "/dev/full"'
+	expect_output_has "does not exist"
+}
