@@ -71,17 +71,27 @@ static int make_node_at(int parent_fd, const struct device_node *node, struct li
 {
 	const char *name = base_name(node->path);
 	dev_t rdev = makedev(node->major, node->minor);
+	mode_t mode = node->type | (node->mode & 07777);
 
 	struct stat st;
-	if (fstatat(parent_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+	if (mknodat(parent_fd, name, mode, rdev) < 0) {
+		if (errno != EEXIST)
+			return ct_error_sys(err, errno, "create device \"%s\"", node->path);
+		if (fstatat(parent_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return ct_error_sys(err, errno, "create device \"%s\"", node->path);
 		bool same = is_same_node(&st, node);
 		if (!same && unlinkat(parent_fd, name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0)
 			return ct_error_sys(err, errno, "remove \"%s\" to create a device there", node->path);
-		if (!same && mknodat(parent_fd, name, node->type | (node->mode & 07777), rdev) < 0)
+		if (!same && mknodat(parent_fd, name, mode, rdev) < 0)
 			return ct_error_sys(err, errno, "create device \"%s\"", node->path);
-	} else if (mknodat(parent_fd, name, node->type | (node->mode & 07777), rdev) < 0) {
-		return ct_error_sys(err, errno, "create device \"%s\"", node->path);
 	}
+
+	/* ct_devices_create() cleared the umask, so a new node usually has its
+	 * final mode, and the init's owner, which is the usual 0:0. A look by
+	 * name changes nothing, so a swap of the name cannot redirect it. */
+	if (fstatat(parent_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && is_same_node(&st, node) &&
+	    (st.st_mode & 07777) == (node->mode & 07777) && st.st_uid == node->uid && st.st_gid == node->gid)
+		return 0;
 
 	/* Another process that can write the image may have put a symlink in
 	 * place of the node by now, and before pivot_root an absolute one
@@ -98,7 +108,7 @@ static int make_node_at(int parent_fd, const struct device_node *node, struct li
 	if (fchownat(fd, "", node->uid, node->gid, AT_EMPTY_PATH) < 0)
 		return ct_error_sys(err, errno, "change owner of \"%s\" to %u:%u", node->path, (unsigned)node->uid,
 				    (unsigned)node->gid);
-	/* mknod applied the umask, so the requested mode is set here. */
+	/* After the chown, which clears setuid and setgid bits. */
 	char path[CT_FD_PATH_MAX];
 	if (chmod(ct_fd_path(fd, path), node->mode & 07777) < 0)
 		return ct_error_sys(err, errno, "change mode of \"%s\"", node->path);
@@ -264,7 +274,7 @@ static int link_ptmx(int dev_fd, struct libct_error *err)
 	return create_symlink(dev_fd, "ptmx", "pts/ptmx", err);
 }
 
-int ct_devices_create(struct ct_init *init, int root_fd, bool dev_bind_mounted, struct libct_error *err)
+static int create_devices(struct ct_init *init, int root_fd, bool dev_bind_mounted, struct libct_error *err)
 {
 	const struct spec_linux *linux_config = &init->config->linux_config;
 	int r;
@@ -299,4 +309,14 @@ int ct_devices_create(struct ct_init *init, int root_fd, bool dev_bind_mounted, 
 	if (in_config_devices(linux_config, "/dev/ptmx"))
 		return 0;
 	return link_ptmx(dev_fd, err);
+}
+
+int ct_devices_create(struct ct_init *init, int root_fd, bool dev_bind_mounted, struct libct_error *err)
+{
+	/* Without a umask, mknod gives each node its requested mode at once,
+	 * which saves a chmod per node. The init has no other thread. */
+	mode_t umask_before = umask(0);
+	int r = create_devices(init, root_fd, dev_bind_mounted, err);
+	umask(umask_before);
+	return r;
 }
