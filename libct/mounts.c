@@ -21,6 +21,8 @@
 #include "mounts.h"
 
 #define HOST_CGROUP_ROOT "/sys/fs/cgroup"
+/* Set on each hierarchy's mount in the container, whatever the options. */
+#define CGROUP_MOUNT_ATTR (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
 /* Upper bound for /proc/self/cgroup, which lists one line per hierarchy. */
 #define SELF_CGROUP_MAX (64u << 10)
 /* Upper bound for /proc/self/mountinfo, about 100,000 mounts. */
@@ -1018,12 +1020,15 @@ static int mount_hierarchy_below(struct ct_init *init, int tmpfs_fd, const char 
 	_cleanup_close_ int tree_fd = open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (tree_fd < 0)
 		return ct_error_sys(err, errno, "bind mount \"%s\" on \"%s\": open source", source, target);
-	/* The flags go on the detached tree, so the mount never shows up
-	 * without them. */
-	int r = ct_mount_setattr(tree_fd, false, attr_set | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-				 0, target, err);
-	if (r < 0)
-		return ct_error_prefix(err, "bind mount \"%s\" on \"%s\"", source, target);
+	/* In a mount namespace that other processes may share, the flags go
+	 * on the detached tree, so the mount never shows up without them. In
+	 * the init's own new one, mount_cgroup_v1_layout() sets them on all
+	 * hierarchies at once. */
+	if (!init->new_mount_ns) {
+		int r = ct_mount_setattr(tree_fd, false, attr_set | CGROUP_MOUNT_ATTR, 0, target, err);
+		if (r < 0)
+			return ct_error_prefix(err, "bind mount \"%s\" on \"%s\"", source, target);
+	}
 	/* Without MOVE_MOUNT_T_SYMLINKS, a symlink at name is not followed. */
 	if (move_mount(tree_fd, "", tmpfs_fd, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return ct_error_sys(err, errno, "bind mount \"%s\" on \"%s\": attach the bind mount", source,
@@ -1119,7 +1124,8 @@ static int mount_cgroup_v1_layout(struct ct_init *init, int root_fd, const struc
 	r = copy_cgroup_symlinks(tmpfs_fd, err);
 	if (r < 0)
 		return r;
-	return ct_mount_setattr(tmpfs_fd, false, attr_set, 0, m->destination, err);
+	/* The tmpfs and every hierarchy below it, in one call. */
+	return ct_mount_setattr(tmpfs_fd, true, attr_set | CGROUP_MOUNT_ATTR, 0, m->destination, err);
 }
 
 static int mount_cgroup_entry(struct ct_init *init, int root_fd, const struct spec_mount *m,
