@@ -152,11 +152,7 @@ descendants() {
 	local create_pid=$! create_status=0
 	record_pid "$create_pid"
 	record_id "$CT_ID"
-	for _ in $(seq 100); do
-		[ -s "$CT_TMP/hook.pid" ] && break
-		sleep 0.05
-	done
-	[ -s "$CT_TMP/hook.pid" ] || fail "the hook did not start"
+	wait_for_file -s "$CT_TMP/hook.pid" 5 || fail "the hook did not start"
 	record_pid "$(cat "$CT_TMP/hook.pid")"
 
 	run ctrun delete --force "$CT_ID"

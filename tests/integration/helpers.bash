@@ -383,6 +383,30 @@ wait_for_output() {
 	fail "container \"$id\" did not print \"$text\" within 10 s"
 }
 
+# Waits until a file exists, for up to SECONDS (default 5), checking every
+# 0.05 s. With -s the file must also be non-empty; with -S it must be a
+# socket. On a timeout it names the file and the time waited and returns 1,
+# which fails the test. Use it as `wait_for_file [-s | -S] PATH [SECONDS]`.
+wait_for_file() {
+	local op=-e what=missing
+	case "$1" in
+	-s)
+		op=-s what="missing or empty"
+		shift
+		;;
+	-S)
+		op=-S what="not a socket"
+		shift
+		;;
+	esac
+	local path=$1 seconds=${2:-5}
+	for _ in $(seq $((seconds * 20))); do
+		test "$op" "$path" && return 0
+		sleep 0.05
+	done
+	test "$op" "$path" || fail "timed out after $seconds s waiting for $path: $what"
+}
+
 # Creates a container that sleeps, starts it and waits until it runs.
 start_sleeper() {
 	local id=${1:-$CT_ID} bundle=${2:-$CT_BUNDLE}

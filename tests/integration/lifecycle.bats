@@ -174,11 +174,7 @@ teardown() {
 	"$CTRUN" --root "$CT_ROOT" run --bundle "$CT_BUNDLE" "$CT_ID" </dev/null >"$out" 2>&1 &
 	run_pid=$!
 	record_pid "$run_pid"
-	for _ in $(seq 100); do
-		[ -e "$CT_TMP/gate/waiting" ] && break
-		sleep 0.1
-	done
-	[ -e "$CT_TMP/gate/waiting" ] || fail "the startContainer hook did not run"
+	wait_for_file "$CT_TMP/gate/waiting" 10 || fail "the startContainer hook did not run"
 	ct_record_init "$CT_ID"
 
 	local pid status

@@ -23,11 +23,7 @@ teardown() {
 start_listener() {
 	"$SDNOTIFY" listen "$CT_TMP/host.sock" "${1:-20}" >"$CT_TMP/listener.out" 2>&1 &
 	LISTENER=$!
-	for _ in $(seq 50); do
-		[ -S "$CT_TMP/host.sock" ] && return 0
-		sleep 0.1
-	done
-	fail "the listener did not bind $CT_TMP/host.sock"
+	wait_for_file -S "$CT_TMP/host.sock" 5 || fail "the listener did not bind $CT_TMP/host.sock"
 }
 
 @test "notify ready forwarded with mainpid" {

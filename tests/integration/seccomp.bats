@@ -25,11 +25,7 @@ start_agent() {
 	"$LISTENER" "$CT_TMP/agent.sock" "$CT_TMP/agent-state.json" "$@" 2>"$CT_TMP/agent.err" &
 	AGENT_PID=$!
 	record_pid "$AGENT_PID"
-	for _ in $(seq 50); do
-		[ -e "$CT_TMP/agent.sock.ready" ] && return 0
-		sleep 0.1
-	done
-	fail "the seccomp agent did not start"
+	wait_for_file "$CT_TMP/agent.sock.ready" 5 || fail "the seccomp agent did not start"
 }
 
 notify_mkdir_config() {

@@ -22,11 +22,7 @@ start_recvtty() {
 	"$RECVTTY" "$CT_TMP/console.sock" "$@" >"$CT_TMP/tty.out" 2>"$CT_TMP/tty.err" 3>&- &
 	RECVTTY_PID=$!
 	record_pid "$RECVTTY_PID"
-	for _ in $(seq 50); do
-		[ -S "$CT_TMP/console.sock" ] && return 0
-		sleep 0.1
-	done
-	fail "recvtty does not listen on $CT_TMP/console.sock"
+	wait_for_file -S "$CT_TMP/console.sock" 5 || fail "recvtty does not listen on $CT_TMP/console.sock"
 }
 
 # Waits until recvtty has copied everything, and sets $output and $lines
