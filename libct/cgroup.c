@@ -804,16 +804,14 @@ static bool remove_empty_leaves(struct ct_cgroup *cgroup)
 	return true;
 }
 
-int ct_cgroup_destroy(struct ct_cgroup *cgroup, struct libct_error *err)
+/* No thaw is needed when every leaf is empty (leaves_removed), because an
+ * empty cgroup can be removed even when it is frozen. */
+static int destroy(struct ct_cgroup *cgroup, bool leaves_removed, struct libct_error *err)
 {
 	long long deadline = ct_cgroup_now_ms() + CT_CGROUP_DESTROY_TIMEOUT_MS;
 	int result = 0;
 	size_t similar = 0;
 
-	ct_closep(&cgroup->clone_fd);
-	/* No thaw is needed when every leaf is empty, because an empty cgroup
-	 * can be removed even when it is frozen. */
-	bool leaves_removed = remove_empty_leaves(cgroup);
 	/* Each step is tried even when an earlier one failed, so that as
 	 * little as possible stays behind. Otherwise every hierarchy is thawed
 	 * before the next removal, because a process frozen in the freezer
@@ -849,6 +847,25 @@ int ct_cgroup_destroy(struct ct_cgroup *cgroup, struct libct_error *err)
 		               similar, similar == 1 ? "" : "s"); /* a truncated count still reads right */
 	}
 	return result;
+}
+
+int ct_cgroup_destroy(struct ct_cgroup *cgroup, struct libct_error *err)
+{
+	ct_closep(&cgroup->clone_fd);
+	return destroy(cgroup, remove_empty_leaves(cgroup), err);
+}
+
+int ct_cgroup_destroy_if_empty(struct ct_cgroup *cgroup, struct libct_error *err)
+{
+	/* A directory that create did not make may hold other processes. */
+	for (size_t i = 0; i < cgroup->n_hierarchies; i++)
+		if (cgroup->hierarchies[i].created == NULL)
+			return 0;
+	ct_closep(&cgroup->clone_fd);
+	if (!remove_empty_leaves(cgroup))
+		return 0;
+	int r = destroy(cgroup, true, err);
+	return r < 0 ? r : 1;
 }
 
 /* ---------------------------------------------------------------- state */

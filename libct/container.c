@@ -313,10 +313,14 @@ static int destroy_cgroup(const struct ct_state *state, struct libct_error *err)
 	if (r < 0)
 		return r;
 	/* Processes of a container without a pid namespace may outlive the
-	 * init; the cgroup cannot be removed while they exist. */
-	r = ct_cgroup_kill(cgroup, SIGKILL, err);
-	if (r >= 0 || r == -ENOENT)
-		r = ct_cgroup_destroy(cgroup, err);
+	 * init; the cgroup cannot be removed while they exist. Usually the
+	 * init was the last one, and the empty cgroup goes without a kill. */
+	r = ct_cgroup_destroy_if_empty(cgroup, err);
+	if (r == 0) {
+		r = ct_cgroup_kill(cgroup, SIGKILL, err);
+		if (r >= 0 || r == -ENOENT)
+			r = ct_cgroup_destroy(cgroup, err);
+	}
 	ct_cgroup_free(cgroup);
 	return r;
 }

@@ -538,6 +538,12 @@ struct ct_cgroup_stats {
 int ct_cgroup_stats(const struct ct_cgroup *cgroup, struct ct_cgroup_stats *ret_stats, struct libct_error *err);
 /* Removes the container's directories bottom-up, retrying while busy. */
 int ct_cgroup_destroy(struct ct_cgroup *cgroup, struct libct_error *err);
+/* Removes the container's cgroup when it is empty, as it usually is once
+ * the init has been reaped, so that nothing needs to be killed first.
+ * Returns 1 when it is gone, or 0 when the caller must kill and then call
+ * ct_cgroup_destroy(): a directory still had processes or sub-cgroups, or
+ * create did not make every directory, so other processes may share one. */
+int ct_cgroup_destroy_if_empty(struct ct_cgroup *cgroup, struct libct_error *err);
 
 /*
  * Checks linux.resources against what the host's layout lets ctrun apply,
