@@ -334,13 +334,19 @@ static int segment_protection(const ElfW(Phdr) *header)
 
 /*
  * Makes view the executable of this process, which /proc/PID/exe shows.
+ * PR_SET_MM_EXE_FILE needs CAP_SYS_RESOURCE, which root has. Without it,
  * PR_SET_MM_MAP needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE in the
- * caller's user namespace (PR_SET_MM_EXE_FILE alone would need
- * CAP_SYS_RESOURCE), and writes every address of the memory map at once, so
- * they are read from /proc/self/stat and written back unchanged.
+ * caller's user namespace, and writes every address of the memory map at
+ * once, so they are read from /proc/self/stat and written back unchanged:
+ * about 40 us more.
  */
 static int set_exe_file(int view, struct libct_error *err)
 {
+	if (prctl(PR_SET_MM, PR_SET_MM_EXE_FILE, (unsigned long)view, 0, 0) == 0)
+		return 0;
+	if (errno != EPERM)
+		return ct_error_sys(err, errno, "protect runtime binary: make the view the executable");
+
 	char buffer[1024];
 	_cleanup_close_ int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd < 0 ? -1 : read(fd, buffer, sizeof(buffer) - 1);
