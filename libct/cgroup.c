@@ -311,6 +311,17 @@ static bool in_part(const struct ct_cgroup_hierarchy *hierarchy, enum ct_cgroup_
 	return part == CT_CGROUP_PART_ALL || hierarchy->unified == (part == CT_CGROUP_PART_V2);
 }
 
+bool ct_cgroup_hierarchy_at(const struct ct_cgroup *cgroup, size_t index, const char **ret_mount_point,
+			    const char **ret_dir, bool *ret_unified)
+{
+	if (index >= cgroup->n_hierarchies || cgroup->hierarchies[index].mount_point == NULL)
+		return false;
+	*ret_mount_point = cgroup->hierarchies[index].mount_point;
+	*ret_dir = cgroup->hierarchies[index].dir;
+	*ret_unified = cgroup->hierarchies[index].unified;
+	return true;
+}
+
 bool ct_cgroup_has_v1(const struct ct_cgroup *cgroup)
 {
 	for (size_t i = 0; i < cgroup->n_hierarchies; i++)

@@ -484,6 +484,11 @@ enum ct_cgroup_part {
 int ct_cgroup_create(struct ct_cgroup *cgroup, enum ct_cgroup_part part, struct libct_error *err);
 /* Returns whether the container has a directory in a v1 hierarchy. */
 bool ct_cgroup_has_v1(const struct ct_cgroup *cgroup);
+/* The mount point, the container's directory and the kind of hierarchy
+ * index, in the order they were found. Returns false past the last one.
+ * A cgroup read back from a state has no mount points, so it gives none. */
+bool ct_cgroup_hierarchy_at(const struct ct_cgroup *cgroup, size_t index, const char **ret_mount_point,
+			    const char **ret_dir, bool *ret_unified);
 /* Records, before ct_cgroup_create(), the top-most directory that it will
  * make in each hierarchy, so that a state saved first covers a create
  * killed halfway; ct_cgroup_destroy() tolerates directories never made. */

@@ -799,6 +799,7 @@ struct cgroup_hierarchy {
 	char *root;        /* the mount's root inside the hierarchy, usually "/" */
 	char *super_options;
 	bool v2;
+	char *dir; /* the init's cgroup below mount_point, or NULL to look it up */
 };
 
 static void free_hierarchies(struct cgroup_hierarchy *list, size_t count)
@@ -807,6 +808,7 @@ static void free_hierarchies(struct cgroup_hierarchy *list, size_t count)
 		free(list[i].mount_point);
 		free(list[i].root);
 		free(list[i].super_options);
+		free(list[i].dir);
 	}
 	free(list);
 }
@@ -975,7 +977,7 @@ static int mount_hierarchy(struct ct_init *init, int root_fd, const char *target
 		return mount_hierarchy_instance(fd, target, h, attr_set, err);
 	}
 
-	_cleanup_free_ char *source = own_cgroup_dir(h, self_cgroup);
+	_cleanup_free_ char *source = h->dir != NULL ? ct_strdup(h->dir) : own_cgroup_dir(h, self_cgroup);
 	if (source == NULL)
 		return ct_error_set(err, ENOENT, "find the container's cgroup for \"%s\" in /proc/self/cgroup",
 				    h->mount_point);
@@ -1013,7 +1015,7 @@ static int mount_hierarchy_below(struct ct_init *init, int tmpfs_fd, const char 
 		return mount_hierarchy_instance(fd, target, h, attr_set, err);
 	}
 
-	_cleanup_free_ char *source = own_cgroup_dir(h, self_cgroup);
+	_cleanup_free_ char *source = h->dir != NULL ? ct_strdup(h->dir) : own_cgroup_dir(h, self_cgroup);
 	if (source == NULL)
 		return ct_error_set(err, ENOENT, "find the container's cgroup for \"%s\" in /proc/self/cgroup",
 				    h->mount_point);
@@ -1080,18 +1082,61 @@ static int read_self_cgroup(const struct ct_init *init, char **ret_text, struct 
 	return ct_read_file_at(AT_FDCWD, "/proc/self/cgroup", SELF_CGROUP_MAX, ret_text, &len, err);
 }
 
+/*
+ * Lists the hierarchies that the runtime found and in which the init now
+ * is, with the container's directory in each, which saves reading
+ * mountinfo and /proc/self/cgroup again (about 60 us). Only for bind
+ * mounts in a copy of the runtime's mount namespace: a new cgroup
+ * namespace mounts each hierarchy afresh with its superblock options, and
+ * a joined mount namespace may have other mounts. Returns false otherwise.
+ * NOTE: the runtime uses a hierarchy mounted at two places once, so the
+ * container gets one bind of it, where mountinfo would give it two.
+ */
+static bool runtime_hierarchies(const struct ct_init *init, struct cgroup_hierarchy **ret_list, size_t *ret_count)
+{
+	if (init->cgroup_v1 == NULL || init->new_cgroup_ns || !init->new_mount_ns)
+		return false;
+	struct cgroup_hierarchy *list = NULL;
+	size_t count = 0;
+	const char *mount_point, *dir;
+	bool unified;
+	const char *prefix = HOST_CGROUP_ROOT "/";
+	for (size_t i = 0; ct_cgroup_hierarchy_at(init->cgroup_v1, i, &mount_point, &dir, &unified); i++) {
+		/* Anywhere else, the mounts are read as usual. */
+		if (strncmp(mount_point, prefix, strlen(prefix)) != 0 ||
+		    strchr(mount_point + strlen(prefix), '/') != NULL) {
+			free_hierarchies(list, count);
+			return false;
+		}
+		list = ct_realloc(list, (count + 1) * sizeof(*list));
+		list[count++] = (struct cgroup_hierarchy){ .mount_point = ct_strdup(mount_point),
+							   .root = ct_strdup("/"),
+							   .super_options = ct_strdup(""),
+							   .v2 = unified,
+							   .dir = ct_strdup(dir) };
+	}
+	if (count == 0)
+		return false;
+	*ret_list = list;
+	*ret_count = count;
+	return true;
+}
+
 static int mount_cgroup_v1_layout(struct ct_init *init, int root_fd, const struct spec_mount *m,
 				  const struct spec_mount_options *opts, struct libct_error *err)
 {
 	_cleanup_free_ char *self_cgroup = NULL;
-	int r = read_self_cgroup(init, &self_cgroup, err);
-	if (r < 0)
-		return r;
 	struct cgroup_hierarchy *list = NULL;
 	size_t count = 0;
-	r = read_cgroup_hierarchies(&list, &count, err);
-	if (r < 0)
-		return r;
+	int r = 0;
+	if (!runtime_hierarchies(init, &list, &count)) {
+		r = read_self_cgroup(init, &self_cgroup, err);
+		if (r < 0)
+			return r;
+		r = read_cgroup_hierarchies(&list, &count, err);
+		if (r < 0)
+			return r;
+	}
 
 	_cleanup_close_ int dir_fd = ct_mkdir_p_in_root(root_fd, m->destination, 0755, err);
 	if (dir_fd < 0) {
