@@ -163,12 +163,7 @@ void ct_init_run(struct ct_init *init, int runtime_sync_fd)
 	route_logs_to_runtime(init);
 	/* Before the mounts: the records take the pid from the host's /proc. */
 	ct_trace_route_to_runtime(init->context, &init->sync_fd);
-	/* No handler that the runtime's process installed may run in the init:
-	 * every signal waits until ct_reset_signals() after READY. SIGKILL,
-	 * the parent death signal included, still ends the init. */
-	sigset_t all;
-	sigfillset(&all);
-	(void)sigprocmask(SIG_SETMASK, &all, NULL); /* cannot fail with a valid set */
+	ct_reset_signals();
 	ct_close_inherited_fds(init->preserve_fds);
 	/* Before the runtime closes its own: the last close dissolves each
 	 * mount and waits for an RCU grace period, which the runtime spends
@@ -201,10 +196,6 @@ void ct_init_run(struct ct_init *init, int runtime_sync_fd)
 	if (ct_sync_report_ready(init->sync_fd, &err) < 0)
 		_exit(1);
 	init->context->log = NULL; /* the runtime stops reading after READY */
-	/* The program gets default dispositions and an empty mask. The 64
-	 * calls of the reset cost the start nothing here, because the runtime
-	 * writes state.json meanwhile. */
-	ct_reset_signals();
 	/* run made no start socket: it sends START over the sync socket once
 	 * state.json is written. End of stream means that run died, and the
 	 * container would never start. */

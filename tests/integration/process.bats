@@ -314,3 +314,18 @@ run_container() {
 	expect_probe blocked 0000000000000000
 	expect_probe ignored 0000000000000000
 }
+
+@test "process signal mask empty under a strict seccomp filter" {
+	# The filter forbids the container's program to change its signal
+	# state, so the runtime must have reset it before loading the filter.
+	# Without noNewPrivileges the init loads it before READY.
+	update_config '.process.args = ["/bin/ctprobe", "sigmask"] | .process.noNewPrivileges = false |
+		.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],
+			"syscalls": [{"names": ["rt_sigaction", "rt_sigprocmask"], "action": "SCMP_ACT_ERRNO"}]}'
+
+	trap '' USR1 HUP
+	run_container
+	trap - USR1 HUP
+	expect_probe blocked 0000000000000000
+	expect_probe ignored 0000000000000000
+}
