@@ -36,17 +36,17 @@
 	{ .key = (k), .kind = SPEC_FIELD_OPT_U64, .offset = offsetof(T, m), .umax = UINT16_MAX }
 /* A string that must be a name of table. */
 #define NAME(k, T, m, table) \
-	{ .key = (k), .kind = SPEC_FIELD_STRING, .offset = offsetof(T, m), .names = &(table) }
+	{ .key = (k), .kind = SPEC_FIELD_STRING, .offset = offsetof(T, m), .names = (table) }
 #define NAME_REQ(k, T, m, table) \
 	{ .key = (k), .kind = SPEC_FIELD_STRING, .required = true, .offset = offsetof(T, m), \
-	  .names = &(table) }
+	  .names = (table) }
 /* An array of strings T.m with its count in T.n_m. */
 #define STRINGS(k, T, m) \
 	{ .key = (k), .kind = SPEC_FIELD_STRINGS, .offset = offsetof(T, m), \
 	  .count_offset = offsetof(T, n_##m) }
 #define NAMES(k, T, m, table) \
 	{ .key = (k), .kind = SPEC_FIELD_STRINGS, .offset = offsetof(T, m), \
-	  .count_offset = offsetof(T, n_##m), .names = &(table) }
+	  .count_offset = offsetof(T, n_##m), .names = (table) }
 /* A nested structure T.m with a `set` member, described by table f. */
 #define OBJECT(k, T, m, f) \
 	{ .key = (k), .kind = SPEC_FIELD_OBJECT, .offset = offsetof(T, m), .fields = (f), \
@@ -62,8 +62,68 @@
 	{ .key = (k), .kind = SPEC_FIELD_KEYED_ARRAY, .offset = offsetof(T, m), \
 	  .count_offset = offsetof(T, n), .elem_size = sizeof(E), \
 	  .key_offset = offsetof(E, key_member), .fields = (f) }
-#define END { .key = NULL }
+#define END { .key = "" }
 /* clang-format on */
+
+/* The tables and name tables, by their index in struct spec_schema. */
+enum {
+	CONFIG_NO_TABLE,
+	T_ID_MAPPING,
+	T_ROOT,
+	T_MOUNT,
+	T_CONSOLE_SIZE,
+	T_USER,
+	T_CAPABILITIES,
+	T_RLIMIT,
+	T_SCHEDULER,
+	T_IO_PRIORITY,
+	T_EXEC_CPU_AFFINITY,
+	T_PROCESS,
+	T_HOOK,
+	T_HOOKS,
+	T_NAMESPACE,
+	T_TIME_OFFSET,
+	T_TIME_OFFSETS,
+	T_DEVICE,
+	T_NET_DEVICE,
+	T_DEVICE_RULE,
+	T_MEMORY,
+	T_CPU,
+	T_WEIGHT_DEVICE,
+	T_THROTTLE_DEVICE,
+	T_BLOCK_IO,
+	T_HUGEPAGE_LIMIT,
+	T_NET_PRIORITY,
+	T_NETWORK,
+	T_RDMA,
+	T_PIDS,
+	T_RESOURCES,
+	T_INTEL_RDT,
+	T_MEMORY_POLICY,
+	T_SECCOMP_ARG,
+	T_SECCOMP_SYSCALL,
+	T_SECCOMP,
+	T_PERSONALITY,
+	T_LINUX,
+	T_CONFIG,
+};
+
+enum {
+	CONFIG_NO_NAMES,
+	N_RLIMIT_TYPES,
+	N_NAMESPACE_TYPES,
+	N_SCHEDULER_POLICIES,
+	N_SCHEDULER_FLAGS,
+	N_IOPRIO_CLASSES,
+	N_MEMORY_POLICY_MODES,
+	N_MEMORY_POLICY_FLAGS,
+	N_SECCOMP_OPERATORS,
+	N_SECCOMP_ACTIONS,
+	N_SECCOMP_ARCHITECTURES,
+	N_SECCOMP_FLAGS,
+	N_PERSONALITY_DOMAINS,
+	N_ROOTFS_PROPAGATIONS,
+};
 
 /* ----------------------------------------------------------- common */
 
@@ -86,9 +146,9 @@ static const struct spec_field mount_fields[] = {
 	STRING("source", struct spec_mount, source),
 	STRINGS("options", struct spec_mount, options),
 	OBJECTS("uidMappings", struct spec_mount, uid_mappings, n_uid_mappings, struct spec_id_mapping,
-		id_mapping_fields),
+		T_ID_MAPPING),
 	OBJECTS("gidMappings", struct spec_mount, gid_mappings, n_gid_mappings, struct spec_id_mapping,
-		id_mapping_fields),
+		T_ID_MAPPING),
 	END,
 };
 
@@ -129,7 +189,7 @@ static const struct spec_field rlimit_fields[] = {
 	  .kind = SPEC_FIELD_STRING,
 	  .required = true,
 	  .offset = offsetof(struct spec_rlimit, type),
-	  .names = &spec_rlimit_types,
+	  .names = N_RLIMIT_TYPES,
 	  .has_value = true,
 	  .value_offset = offsetof(struct spec_rlimit, resource) },
 	U64_REQ("soft", struct spec_rlimit, soft),
@@ -138,10 +198,10 @@ static const struct spec_field rlimit_fields[] = {
 };
 
 static const struct spec_field scheduler_fields[] = {
-	NAME_REQ("policy", struct spec_scheduler, policy, spec_scheduler_policies),
+	NAME_REQ("policy", struct spec_scheduler, policy, N_SCHEDULER_POLICIES),
 	I32("nice", struct spec_scheduler, nice),
 	I32("priority", struct spec_scheduler, priority),
-	NAMES("flags", struct spec_scheduler, flags, spec_scheduler_flags),
+	NAMES("flags", struct spec_scheduler, flags, N_SCHEDULER_FLAGS),
 	U64("runtime", struct spec_scheduler, runtime),
 	U64("deadline", struct spec_scheduler, deadline),
 	U64("period", struct spec_scheduler, period),
@@ -149,7 +209,7 @@ static const struct spec_field scheduler_fields[] = {
 };
 
 static const struct spec_field io_priority_fields[] = {
-	NAME_REQ("class", struct spec_io_priority, class_name, spec_ioprio_classes),
+	NAME_REQ("class", struct spec_io_priority, class_name, N_IOPRIO_CLASSES),
 	{ .key = "priority",
 	  .kind = SPEC_FIELD_I64,
 	  .offset = offsetof(struct spec_io_priority, priority),
@@ -166,14 +226,14 @@ static const struct spec_field exec_cpu_affinity_fields[] = {
 
 static const struct spec_field process_fields[] = {
 	BOOL("terminal", struct spec_process, terminal),
-	OBJECT("consoleSize", struct spec_process, console_size, console_size_fields),
-	OBJECT_NO_SET("user", struct spec_process, user, user_fields),
+	OBJECT("consoleSize", struct spec_process, console_size, T_CONSOLE_SIZE),
+	OBJECT_NO_SET("user", struct spec_process, user, T_USER),
 	STRINGS("args", struct spec_process, args),
 	STRING("commandLine", struct spec_process, command_line),
 	STRINGS("env", struct spec_process, env),
 	STRING_REQ("cwd", struct spec_process, cwd),
-	OBJECT("capabilities", struct spec_process, capabilities, capabilities_fields),
-	OBJECTS("rlimits", struct spec_process, rlimits, n_rlimits, struct spec_rlimit, rlimit_fields),
+	OBJECT("capabilities", struct spec_process, capabilities, T_CAPABILITIES),
+	OBJECTS("rlimits", struct spec_process, rlimits, n_rlimits, struct spec_rlimit, T_RLIMIT),
 	BOOL("noNewPrivileges", struct spec_process, no_new_privileges),
 	STRING("apparmorProfile", struct spec_process, apparmor_profile),
 	/* The kernel accepts OOM_SCORE_ADJ_MIN (-1000) to OOM_SCORE_ADJ_MAX (1000). */
@@ -182,10 +242,10 @@ static const struct spec_field process_fields[] = {
 	  .offset = offsetof(struct spec_process, oom_score_adj),
 	  .min = -1000,
 	  .max = 1000 },
-	OBJECT("scheduler", struct spec_process, scheduler, scheduler_fields),
+	OBJECT("scheduler", struct spec_process, scheduler, T_SCHEDULER),
 	STRING("selinuxLabel", struct spec_process, selinux_label),
-	OBJECT("ioPriority", struct spec_process, io_priority, io_priority_fields),
-	OBJECT("execCPUAffinity", struct spec_process, exec_cpu_affinity, exec_cpu_affinity_fields),
+	OBJECT("ioPriority", struct spec_process, io_priority, T_IO_PRIORITY),
+	OBJECT("execCPUAffinity", struct spec_process, exec_cpu_affinity, T_EXEC_CPU_AFFINITY),
 	END,
 };
 
@@ -199,7 +259,7 @@ static const struct spec_field hook_fields[] = {
 	END,
 };
 
-#define HOOK_LIST(k, m) OBJECTS(k, struct spec_hooks, m.hooks, m.n_hooks, struct spec_hook, hook_fields)
+#define HOOK_LIST(k, m) OBJECTS(k, struct spec_hooks, m.hooks, m.n_hooks, struct spec_hook, T_HOOK)
 
 static const struct spec_field hooks_fields[] = {
 	HOOK_LIST("prestart", prestart),
@@ -218,7 +278,7 @@ static const struct spec_field namespace_fields[] = {
 	  .kind = SPEC_FIELD_ENUM,
 	  .required = true,
 	  .offset = offsetof(struct spec_namespace, type),
-	  .names = &spec_namespace_types },
+	  .names = N_NAMESPACE_TYPES },
 	STRING("path", struct spec_namespace, path),
 	END,
 };
@@ -230,8 +290,8 @@ static const struct spec_field time_offset_fields[] = {
 };
 
 static const struct spec_field time_offsets_fields[] = {
-	OBJECT("monotonic", struct spec_time_offsets, monotonic, time_offset_fields),
-	OBJECT("boottime", struct spec_time_offsets, boottime, time_offset_fields),
+	OBJECT("monotonic", struct spec_time_offsets, monotonic, T_TIME_OFFSET),
+	OBJECT("boottime", struct spec_time_offsets, boottime, T_TIME_OFFSET),
 	END,
 };
 
@@ -312,13 +372,13 @@ static const struct spec_field throttle_device_fields[] = {
 };
 
 #define THROTTLE(k, m)                                                                                       \
-	OBJECTS(k, struct spec_block_io, m, n_##m, struct spec_throttle_device, throttle_device_fields)
+	OBJECTS(k, struct spec_block_io, m, n_##m, struct spec_throttle_device, T_THROTTLE_DEVICE)
 
 static const struct spec_field block_io_fields[] = {
 	OPT_U16("weight", struct spec_block_io, weight),
 	OPT_U16("leafWeight", struct spec_block_io, leaf_weight),
 	OBJECTS("weightDevice", struct spec_block_io, weight_device, n_weight_device,
-		struct spec_weight_device, weight_device_fields),
+		struct spec_weight_device, T_WEIGHT_DEVICE),
 	THROTTLE("throttleReadBpsDevice", throttle_read_bps_device),
 	THROTTLE("throttleWriteBpsDevice", throttle_write_bps_device),
 	THROTTLE("throttleReadIOPSDevice", throttle_read_iops_device),
@@ -341,7 +401,7 @@ static const struct spec_field net_priority_fields[] = {
 static const struct spec_field network_fields[] = {
 	OPT_U32("classID", struct spec_network, class_id),
 	OBJECTS("priorities", struct spec_network, priorities, n_priorities, struct spec_net_priority,
-		net_priority_fields),
+		T_NET_PRIORITY),
 	END,
 };
 
@@ -362,20 +422,20 @@ static const struct spec_field pids_fields[] = {
 
 static const struct spec_field resources_fields[] = {
 	OBJECTS("devices", struct spec_resources, devices, n_devices, struct spec_device_rule,
-		device_rule_fields),
-	OBJECT("memory", struct spec_resources, memory, memory_fields),
-	OBJECT("cpu", struct spec_resources, cpu, cpu_fields),
+		T_DEVICE_RULE),
+	OBJECT("memory", struct spec_resources, memory, T_MEMORY),
+	OBJECT("cpu", struct spec_resources, cpu, T_CPU),
 	{ .key = "pids",
 	  .kind = SPEC_FIELD_OBJECT,
 	  .offset = 0,
-	  .fields = pids_fields,
+	  .fields = T_PIDS,
 	  .has_set = true,
 	  .set_offset = offsetof(struct spec_resources, pids_set) },
-	OBJECT("blockIO", struct spec_resources, block_io, block_io_fields),
+	OBJECT("blockIO", struct spec_resources, block_io, T_BLOCK_IO),
 	OBJECTS("hugepageLimits", struct spec_resources, hugepage_limits, n_hugepage_limits,
-		struct spec_hugepage_limit, hugepage_limit_fields),
-	OBJECT("network", struct spec_resources, network, network_fields),
-	KEYED("rdma", struct spec_resources, rdma, n_rdma, struct spec_rdma_entry, device, rdma_fields),
+		struct spec_hugepage_limit, T_HUGEPAGE_LIMIT),
+	OBJECT("network", struct spec_resources, network, T_NETWORK),
+	KEYED("rdma", struct spec_resources, rdma, n_rdma, struct spec_rdma_entry, device, T_RDMA),
 	MAP("unified", struct spec_resources, unified),
 	END,
 };
@@ -390,9 +450,9 @@ static const struct spec_field intel_rdt_fields[] = {
 };
 
 static const struct spec_field memory_policy_fields[] = {
-	NAME_REQ("mode", struct spec_memory_policy, mode, spec_memory_policy_modes),
+	NAME_REQ("mode", struct spec_memory_policy, mode, N_MEMORY_POLICY_MODES),
 	STRING("nodes", struct spec_memory_policy, nodes),
-	NAMES("flags", struct spec_memory_policy, flags, spec_memory_policy_flags),
+	NAMES("flags", struct spec_memory_policy, flags, N_MEMORY_POLICY_FLAGS),
 	END,
 };
 
@@ -400,7 +460,7 @@ static const struct spec_field seccomp_arg_fields[] = {
 	U32_REQ("index", struct spec_seccomp_arg, index),
 	U64_REQ("value", struct spec_seccomp_arg, value),
 	OPT_U64("valueTwo", struct spec_seccomp_arg, value_two),
-	NAME_REQ("op", struct spec_seccomp_arg, op, spec_seccomp_operators),
+	NAME_REQ("op", struct spec_seccomp_arg, op, N_SECCOMP_OPERATORS),
 	END,
 };
 
@@ -410,53 +470,53 @@ static const struct spec_field seccomp_syscall_fields[] = {
 	  .required = true,
 	  .offset = offsetof(struct spec_seccomp_syscall, names),
 	  .count_offset = offsetof(struct spec_seccomp_syscall, n_names) },
-	NAME_REQ("action", struct spec_seccomp_syscall, action, spec_seccomp_actions),
+	NAME_REQ("action", struct spec_seccomp_syscall, action, N_SECCOMP_ACTIONS),
 	OPT_U32("errnoRet", struct spec_seccomp_syscall, errno_ret),
 	OBJECTS("args", struct spec_seccomp_syscall, args, n_args, struct spec_seccomp_arg,
-		seccomp_arg_fields),
+		T_SECCOMP_ARG),
 	END,
 };
 
 static const struct spec_field seccomp_fields[] = {
-	NAME_REQ("defaultAction", struct spec_seccomp, default_action, spec_seccomp_actions),
+	NAME_REQ("defaultAction", struct spec_seccomp, default_action, N_SECCOMP_ACTIONS),
 	OPT_U32("defaultErrnoRet", struct spec_seccomp, default_errno_ret),
-	NAMES("architectures", struct spec_seccomp, architectures, spec_seccomp_architectures),
-	NAMES("flags", struct spec_seccomp, flags, spec_seccomp_flags),
+	NAMES("architectures", struct spec_seccomp, architectures, N_SECCOMP_ARCHITECTURES),
+	NAMES("flags", struct spec_seccomp, flags, N_SECCOMP_FLAGS),
 	STRING("listenerPath", struct spec_seccomp, listener_path),
 	STRING("listenerMetadata", struct spec_seccomp, listener_metadata),
 	OBJECTS("syscalls", struct spec_seccomp, syscalls, n_syscalls, struct spec_seccomp_syscall,
-		seccomp_syscall_fields),
+		T_SECCOMP_SYSCALL),
 	END,
 };
 
 static const struct spec_field personality_fields[] = {
-	NAME_REQ("domain", struct spec_personality, domain, spec_personality_domains),
+	NAME_REQ("domain", struct spec_personality, domain, N_PERSONALITY_DOMAINS),
 	STRINGS("flags", struct spec_personality, flags),
 	END,
 };
 
 static const struct spec_field linux_fields[] = {
 	OBJECTS("namespaces", struct spec_linux, namespaces, n_namespaces, struct spec_namespace,
-		namespace_fields),
+		T_NAMESPACE),
 	OBJECTS("uidMappings", struct spec_linux, uid_mappings, n_uid_mappings, struct spec_id_mapping,
-		id_mapping_fields),
+		T_ID_MAPPING),
 	OBJECTS("gidMappings", struct spec_linux, gid_mappings, n_gid_mappings, struct spec_id_mapping,
-		id_mapping_fields),
-	OBJECT_NO_SET("timeOffsets", struct spec_linux, time_offsets, time_offsets_fields),
-	OBJECTS("devices", struct spec_linux, devices, n_devices, struct spec_device, device_fields),
+		T_ID_MAPPING),
+	OBJECT_NO_SET("timeOffsets", struct spec_linux, time_offsets, T_TIME_OFFSETS),
+	OBJECTS("devices", struct spec_linux, devices, n_devices, struct spec_device, T_DEVICE),
 	KEYED("netDevices", struct spec_linux, net_devices, n_net_devices, struct spec_net_device, host_name,
-	      net_device_fields),
+	      T_NET_DEVICE),
 	STRING("cgroupsPath", struct spec_linux, cgroups_path),
-	OBJECT("resources", struct spec_linux, resources, resources_fields),
-	OBJECT("intelRdt", struct spec_linux, intel_rdt, intel_rdt_fields),
-	OBJECT("memoryPolicy", struct spec_linux, memory_policy, memory_policy_fields),
+	OBJECT("resources", struct spec_linux, resources, T_RESOURCES),
+	OBJECT("intelRdt", struct spec_linux, intel_rdt, T_INTEL_RDT),
+	OBJECT("memoryPolicy", struct spec_linux, memory_policy, T_MEMORY_POLICY),
 	MAP("sysctl", struct spec_linux, sysctl),
-	OBJECT("seccomp", struct spec_linux, seccomp, seccomp_fields),
-	NAME("rootfsPropagation", struct spec_linux, rootfs_propagation, spec_rootfs_propagations),
+	OBJECT("seccomp", struct spec_linux, seccomp, T_SECCOMP),
+	NAME("rootfsPropagation", struct spec_linux, rootfs_propagation, N_ROOTFS_PROPAGATIONS),
 	STRINGS("maskedPaths", struct spec_linux, masked_paths),
 	STRINGS("readonlyPaths", struct spec_linux, readonly_paths),
 	STRING("mountLabel", struct spec_linux, mount_label),
-	OBJECT("personality", struct spec_linux, personality, personality_fields),
+	OBJECT("personality", struct spec_linux, personality, T_PERSONALITY),
 	END,
 };
 
@@ -468,20 +528,79 @@ static const struct spec_field config_fields[] = {
 	  .kind = SPEC_FIELD_OBJECT,
 	  .required = true,
 	  .offset = offsetof(struct spec_config, root),
-	  .fields = root_fields },
-	OBJECTS("mounts", struct spec_config, mounts, n_mounts, struct spec_mount, mount_fields),
+	  .fields = T_ROOT },
+	OBJECTS("mounts", struct spec_config, mounts, n_mounts, struct spec_mount, T_MOUNT),
 	{ .key = "process",
 	  .kind = SPEC_FIELD_OBJECT_PTR,
 	  .offset = offsetof(struct spec_config, process),
 	  .elem_size = sizeof(struct spec_process),
-	  .fields = process_fields },
+	  .fields = T_PROCESS },
 	STRING("hostname", struct spec_config, hostname),
 	STRING("domainname", struct spec_config, domainname),
-	OBJECT_NO_SET("hooks", struct spec_config, hooks, hooks_fields),
+	OBJECT_NO_SET("hooks", struct spec_config, hooks, T_HOOKS),
 	MAP("annotations", struct spec_config, annotations),
-	OBJECT("linux", struct spec_config, linux_config, linux_fields),
+	OBJECT("linux", struct spec_config, linux_config, T_LINUX),
 	END,
 };
+
+static const struct spec_field *const config_tables[] = {
+	[T_ID_MAPPING] = id_mapping_fields,
+	[T_ROOT] = root_fields,
+	[T_MOUNT] = mount_fields,
+	[T_CONSOLE_SIZE] = console_size_fields,
+	[T_USER] = user_fields,
+	[T_CAPABILITIES] = capabilities_fields,
+	[T_RLIMIT] = rlimit_fields,
+	[T_SCHEDULER] = scheduler_fields,
+	[T_IO_PRIORITY] = io_priority_fields,
+	[T_EXEC_CPU_AFFINITY] = exec_cpu_affinity_fields,
+	[T_PROCESS] = process_fields,
+	[T_HOOK] = hook_fields,
+	[T_HOOKS] = hooks_fields,
+	[T_NAMESPACE] = namespace_fields,
+	[T_TIME_OFFSET] = time_offset_fields,
+	[T_TIME_OFFSETS] = time_offsets_fields,
+	[T_DEVICE] = device_fields,
+	[T_NET_DEVICE] = net_device_fields,
+	[T_DEVICE_RULE] = device_rule_fields,
+	[T_MEMORY] = memory_fields,
+	[T_CPU] = cpu_fields,
+	[T_WEIGHT_DEVICE] = weight_device_fields,
+	[T_THROTTLE_DEVICE] = throttle_device_fields,
+	[T_BLOCK_IO] = block_io_fields,
+	[T_HUGEPAGE_LIMIT] = hugepage_limit_fields,
+	[T_NET_PRIORITY] = net_priority_fields,
+	[T_NETWORK] = network_fields,
+	[T_RDMA] = rdma_fields,
+	[T_PIDS] = pids_fields,
+	[T_RESOURCES] = resources_fields,
+	[T_INTEL_RDT] = intel_rdt_fields,
+	[T_MEMORY_POLICY] = memory_policy_fields,
+	[T_SECCOMP_ARG] = seccomp_arg_fields,
+	[T_SECCOMP_SYSCALL] = seccomp_syscall_fields,
+	[T_SECCOMP] = seccomp_fields,
+	[T_PERSONALITY] = personality_fields,
+	[T_LINUX] = linux_fields,
+	[T_CONFIG] = config_fields,
+};
+
+static const struct spec_name_table *const config_names[] = {
+	[N_RLIMIT_TYPES] = &spec_rlimit_types,
+	[N_NAMESPACE_TYPES] = &spec_namespace_types,
+	[N_SCHEDULER_POLICIES] = &spec_scheduler_policies,
+	[N_SCHEDULER_FLAGS] = &spec_scheduler_flags,
+	[N_IOPRIO_CLASSES] = &spec_ioprio_classes,
+	[N_MEMORY_POLICY_MODES] = &spec_memory_policy_modes,
+	[N_MEMORY_POLICY_FLAGS] = &spec_memory_policy_flags,
+	[N_SECCOMP_OPERATORS] = &spec_seccomp_operators,
+	[N_SECCOMP_ACTIONS] = &spec_seccomp_actions,
+	[N_SECCOMP_ARCHITECTURES] = &spec_seccomp_architectures,
+	[N_SECCOMP_FLAGS] = &spec_seccomp_flags,
+	[N_PERSONALITY_DOMAINS] = &spec_personality_domains,
+	[N_ROOTFS_PROPAGATIONS] = &spec_rootfs_propagations,
+};
+
+static const struct spec_schema config_schema = { .tables = config_tables, .names = config_names };
 
 /* runc reads an empty process.apparmorProfile as "no profile", so callers may write one. */
 static void unset_empty_profile(struct spec_process *process)
@@ -500,7 +619,7 @@ int spec_config_parse(const char *json, size_t len, struct spec_config **ret_con
 		return r;
 
 	struct spec_config *config = ct_calloc(1, sizeof(*config));
-	struct spec_parser parser = { .err = err };
+	struct spec_parser parser = { .schema = &config_schema, .err = err };
 	if (!YAJL_IS_OBJECT(tree))
 		r = ct_error_set(err, EINVAL, "expected a JSON object at the top level");
 	if (r == 0)
@@ -522,7 +641,7 @@ void spec_config_free(struct spec_config *config)
 {
 	if (config == NULL)
 		return;
-	spec_fields_free(config_fields, config);
+	spec_fields_free(&config_schema, config_fields, config);
 	free(config);
 }
 
@@ -535,7 +654,7 @@ int spec_resources_parse(const char *json, size_t len, struct spec_resources **r
 		return r;
 
 	struct spec_resources *resources = ct_calloc(1, sizeof(*resources));
-	struct spec_parser parser = { .err = err };
+	struct spec_parser parser = { .schema = &config_schema, .err = err };
 	if (!YAJL_IS_OBJECT(tree))
 		r = ct_error_set(err, EINVAL, "expected a JSON object at the top level");
 	if (r == 0)
@@ -554,7 +673,7 @@ void spec_resources_free(struct spec_resources *resources)
 {
 	if (resources == NULL)
 		return;
-	spec_fields_free(resources_fields, resources);
+	spec_fields_free(&config_schema, resources_fields, resources);
 	free(resources);
 }
 
@@ -567,7 +686,7 @@ int spec_process_parse(const char *json, size_t len, struct spec_process **ret_p
 
 	struct spec_process *process = ct_calloc(1, sizeof(*process));
 	/* Messages name the fields as config.json does ("process.cwd: ..."). */
-	struct spec_parser parser = { .err = err };
+	struct spec_parser parser = { .schema = &config_schema, .err = err };
 	spec_parser_push_key(&parser, "process");
 	if (!YAJL_IS_OBJECT(tree))
 		r = ct_error_set(err, EINVAL, "expected a JSON object at the top level");
@@ -590,6 +709,6 @@ void spec_process_free(struct spec_process *process)
 {
 	if (process == NULL)
 		return;
-	spec_fields_free(process_fields, process);
+	spec_fields_free(&config_schema, process_fields, process);
 	free(process);
 }

@@ -13,6 +13,17 @@
 
 #define MEMBER(base, offset, type) ((type *)((char *)(base) + (offset)))
 
+/* The name table and the nested table that field names by index. */
+static const struct spec_name_table *names_of(const struct spec_parser *parser, const struct spec_field *field)
+{
+	return parser->schema->names[field->names];
+}
+
+static const struct spec_field *nested_of(const struct spec_parser *parser, const struct spec_field *field)
+{
+	return parser->schema->tables[field->fields];
+}
+
 /* ---------------------------------------------------------- raw JSON */
 
 struct syntax_check {
@@ -361,10 +372,10 @@ static int parse_string_field(struct spec_parser *parser, const struct spec_fiel
 			      void *base)
 {
 	char **target = MEMBER(base, field->offset, char *);
-	int r = parse_string(parser, value, field->names, target);
+	int r = parse_string(parser, value, names_of(parser, field), target);
 	if (r < 0 || !field->has_value)
 		return r;
-	*MEMBER(base, field->value_offset, int) = (int)spec_table_lookup(field->names, *target)->value;
+	*MEMBER(base, field->value_offset, int) = (int)spec_table_lookup(names_of(parser, field), *target)->value;
 	return 0;
 }
 
@@ -373,9 +384,9 @@ static int parse_enum(struct spec_parser *parser, const struct spec_field *field
 	int r = expect_type(parser, value, YAJL_IS_STRING(value), "a string");
 	if (r < 0)
 		return r;
-	const struct spec_name_value *entry = spec_table_lookup(field->names, value->u.string);
+	const struct spec_name_value *entry = spec_table_lookup(names_of(parser, field), value->u.string);
 	if (entry == NULL)
-		return spec_parser_error(parser, "unknown %s \"%s\"", field->names->what, value->u.string);
+		return spec_parser_error(parser, "unknown %s \"%s\"", names_of(parser, field)->what, value->u.string);
 	*MEMBER(base, field->offset, int) = (int)entry->value;
 	return 0;
 }
@@ -393,7 +404,7 @@ static int parse_strings(struct spec_parser *parser, const struct spec_field *fi
 	*MEMBER(base, field->count_offset, size_t) = count;
 	for (size_t i = 0; i < count; i++) {
 		size_t saved = spec_parser_push_index(parser, i);
-		r = parse_string(parser, value->u.array.values[i], field->names, &strings[i]);
+		r = parse_string(parser, value->u.array.values[i], names_of(parser, field), &strings[i]);
 		if (r < 0)
 			return r;
 		spec_parser_pop(parser, saved);
@@ -502,7 +513,7 @@ static int parse_object_array(struct spec_parser *parser, const struct spec_fiel
 	*MEMBER(base, field->count_offset, size_t) = count;
 	for (size_t i = 0; i < count; i++) {
 		size_t saved = spec_parser_push_index(parser, i);
-		r = spec_fields_parse(parser, value->u.array.values[i], field->fields,
+		r = spec_fields_parse(parser, value->u.array.values[i], nested_of(parser, field),
 				      elements + i * field->elem_size);
 		if (r < 0)
 			return r;
@@ -528,7 +539,7 @@ static int parse_keyed_array(struct spec_parser *parser, const struct spec_field
 		char *element = elements + i * field->elem_size;
 		*MEMBER(element, field->key_offset, char *) = ct_strdup(value->u.object.keys[i]);
 		size_t saved = spec_parser_push_key(parser, value->u.object.keys[i]);
-		r = spec_fields_parse(parser, value->u.object.values[i], field->fields, element);
+		r = spec_fields_parse(parser, value->u.object.values[i], nested_of(parser, field), element);
 		if (r < 0)
 			return r;
 		spec_parser_pop(parser, saved);
@@ -540,14 +551,14 @@ static int parse_nested(struct spec_parser *parser, const struct spec_field *fie
 			void *base)
 {
 	if (field->kind == SPEC_FIELD_OBJECT)
-		return spec_fields_parse(parser, value, field->fields, MEMBER(base, field->offset, char));
+		return spec_fields_parse(parser, value, nested_of(parser, field), MEMBER(base, field->offset, char));
 
 	int r = expect_type(parser, value, YAJL_IS_OBJECT(value), "an object");
 	if (r < 0)
 		return r;
 	void *child = ct_calloc(1, field->elem_size);
 	*MEMBER(base, field->offset, void *) = child;
-	return spec_fields_parse(parser, value, field->fields, child);
+	return spec_fields_parse(parser, value, nested_of(parser, field), child);
 }
 
 static int parse_field(struct spec_parser *parser, const struct spec_field *field, yajl_val value, void *base)
@@ -592,7 +603,12 @@ int spec_fields_parse(struct spec_parser *parser, yajl_val object, const struct 
 	if (r < 0)
 		return r;
 
-	for (const struct spec_field *field = fields; field->key != NULL; field++) {
+	for (const struct spec_field *field = fields; field->key[0] != '\0'; field++) {
+		/* A key of SPEC_FIELD_KEY_MAX characters would fill the array
+		 * without its NUL; a test that parses the table finds it. */
+		if (field->key[SPEC_FIELD_KEY_MAX - 1] != '\0')
+			return spec_parser_error(parser, "internal error: key \"%.*s\" is too long",
+						 SPEC_FIELD_KEY_MAX, field->key);
 		yajl_val value = find_key(object, field->key);
 		if (value == NULL || YAJL_IS_NULL(value)) {
 			if (field->required)
@@ -632,7 +648,7 @@ void spec_map_free(struct spec_map *map)
 	map->n_entries = 0;
 }
 
-static void free_elements(const struct spec_field *field, void *base)
+static void free_elements(const struct spec_schema *schema, const struct spec_field *field, void *base)
 {
 	char *elements = *MEMBER(base, field->offset, char *);
 	size_t count = *MEMBER(base, field->count_offset, size_t);
@@ -640,14 +656,14 @@ static void free_elements(const struct spec_field *field, void *base)
 		char *element = elements + i * field->elem_size;
 		if (field->kind == SPEC_FIELD_KEYED_ARRAY)
 			free(*MEMBER(element, field->key_offset, char *));
-		spec_fields_free(field->fields, element);
+		spec_fields_free(schema, schema->tables[field->fields], element);
 	}
 	free(elements);
 }
 
-void spec_fields_free(const struct spec_field *fields, void *base)
+void spec_fields_free(const struct spec_schema *schema, const struct spec_field *fields, void *base)
 {
-	for (const struct spec_field *field = fields; field->key != NULL; field++) {
+	for (const struct spec_field *field = fields; field->key[0] != '\0'; field++) {
 		switch (field->kind) {
 		case SPEC_FIELD_STRING:
 			free(*MEMBER(base, field->offset, char *));
@@ -663,18 +679,18 @@ void spec_fields_free(const struct spec_field *fields, void *base)
 			spec_map_free(MEMBER(base, field->offset, struct spec_map));
 			break;
 		case SPEC_FIELD_OBJECT:
-			spec_fields_free(field->fields, MEMBER(base, field->offset, char));
+			spec_fields_free(schema, schema->tables[field->fields], MEMBER(base, field->offset, char));
 			break;
 		case SPEC_FIELD_OBJECT_PTR: {
 			void *child = *MEMBER(base, field->offset, void *);
 			if (child != NULL)
-				spec_fields_free(field->fields, child);
+				spec_fields_free(schema, schema->tables[field->fields], child);
 			free(child);
 			break;
 		}
 		case SPEC_FIELD_OBJECT_ARRAY:
 		case SPEC_FIELD_KEYED_ARRAY:
-			free_elements(field, base);
+			free_elements(schema, field, base);
 			break;
 		default:
 			break;

@@ -3,7 +3,7 @@
  * Table-driven conversion of a yajl tree into C structures, private to
  * spec/. Each JSON object is described by an array of struct spec_field
  * (key, kind, offset of the target member), ended by an entry whose key is
- * NULL. spec_fields_parse() fills a structure from an object and
+ * empty. spec_fields_parse() fills a structure from an object and
  * spec_fields_free() releases what it allocated, walking the same table.
  *
  * Unknown keys are ignored, as the runtime-spec requires. A null value is
@@ -48,20 +48,31 @@ enum spec_field_kind {
 	SPEC_FIELD_KEYED_ARRAY,  /* an object of objects: an array whose elements store their key */
 };
 
+/* Room for the longest key, "throttleWriteIOPSDevice" (23), and more. */
+#define SPEC_FIELD_KEY_MAX 32
+
+/*
+ * One member of a JSON object. The tables hold no pointers, so that a
+ * position-independent ctrun need not relocate them at every start: that
+ * made their pages private, about 30 KiB that each start copied and that
+ * the binary protection then copied again. The key is stored in place, and
+ * nested tables and name tables are named by their index in the document's
+ * struct spec_schema.
+ */
 struct spec_field {
-	const char *key;
+	char key[SPEC_FIELD_KEY_MAX]; /* "" ends a table */
 	enum spec_field_kind kind;
 	bool required;
 	size_t offset;       /* of the member in the structure being filled */
 	size_t count_offset; /* arrays: of the size_t element count */
-	/* Nested objects and arrays of objects. */
-	const struct spec_field *fields;
+	/* Nested objects and arrays of objects: the index of their table. */
+	uint8_t fields;
 	size_t elem_size;
 	size_t key_offset; /* SPEC_FIELD_KEYED_ARRAY: of the char * key in each element */
 	bool has_set;      /* store true in the bool at set_offset when the key is present */
 	size_t set_offset;
-	/* Strings and enums checked against a name table. */
-	const struct spec_name_table *names;
+	/* Strings and enums checked against a name table: its index, or 0. */
+	uint8_t names;
 	bool has_value;      /* SPEC_FIELD_STRING with names: store the entry's value */
 	size_t value_offset; /* as an int at this offset */
 	/* Integer ranges; zero values mean the range of the C type. */
@@ -70,7 +81,15 @@ struct spec_field {
 	uint64_t umax;
 };
 
+/* The tables of one document, indexed by spec_field.fields and .names;
+ * index 0 of each is unused. */
+struct spec_schema {
+	const struct spec_field *const *tables;
+	const struct spec_name_table *const *names;
+};
+
 struct spec_parser {
+	const struct spec_schema *schema;
 	struct libct_error *err;
 	char path[512];
 	size_t path_len;
@@ -87,7 +106,7 @@ int spec_json_tree_parse(const char *json, size_t len, yajl_val *ret_tree, struc
  * frees base with spec_fields_free(): every allocation is already stored. */
 int spec_fields_parse(struct spec_parser *parser, yajl_val object, const struct spec_field *fields,
 		      void *base);
-void spec_fields_free(const struct spec_field *fields, void *base);
+void spec_fields_free(const struct spec_schema *schema, const struct spec_field *fields, void *base);
 
 /* Reports an error at the parser's current path, as "<path>: <message>". */
 int spec_parser_error(struct spec_parser *parser, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -31,6 +31,10 @@ const char *spec_state_status_name(enum libct_status status)
 #define MAP(k, m) { .key = (k), .kind = SPEC_FIELD_MAP, .offset = offsetof(struct spec_state, m) }
 /* clang-format on */
 
+/* The tables and name tables, by their index in struct spec_schema. */
+enum { STATE_NO_TABLE, T_PRIVATE, T_STATE };
+enum { STATE_NO_NAMES, N_STATUS };
+
 /* The "ctrun" object is stored flat in struct spec_state. */
 static const struct spec_field private_fields[] = {
 	{ .key = "pidStartTime",
@@ -51,7 +55,7 @@ static const struct spec_field private_fields[] = {
 	{ .key = "initStartTime",
 	  .kind = SPEC_FIELD_U64,
 	  .offset = offsetof(struct spec_state, init_pid_start_time) },
-	{ .key = NULL },
+	{ .key = "" },
 };
 
 static const struct spec_field state_fields[] = {
@@ -61,7 +65,7 @@ static const struct spec_field state_fields[] = {
 	  .kind = SPEC_FIELD_ENUM,
 	  .required = true,
 	  .offset = offsetof(struct spec_state, status),
-	  .names = &status_table },
+	  .names = N_STATUS },
 	{ .key = "pid",
 	  .kind = SPEC_FIELD_I32,
 	  .offset = offsetof(struct spec_state, pid),
@@ -72,9 +76,20 @@ static const struct spec_field state_fields[] = {
 	STRING("created", created, false),
 	STRING("owner", owner, false),
 	MAP("annotations", annotations),
-	{ .key = "ctrun", .kind = SPEC_FIELD_OBJECT, .offset = 0, .fields = private_fields },
-	{ .key = NULL },
+	{ .key = "ctrun", .kind = SPEC_FIELD_OBJECT, .offset = 0, .fields = T_PRIVATE },
+	{ .key = "" },
 };
+
+static const struct spec_field *const state_tables[] = {
+	[T_PRIVATE] = private_fields,
+	[T_STATE] = state_fields,
+};
+
+static const struct spec_name_table *const state_names[] = {
+	[N_STATUS] = &status_table,
+};
+
+static const struct spec_schema state_schema = { .tables = state_tables, .names = state_names };
 
 int spec_state_parse(const char *json, size_t len, struct spec_state **ret_state, struct libct_error *err)
 {
@@ -84,7 +99,7 @@ int spec_state_parse(const char *json, size_t len, struct spec_state **ret_state
 		return r;
 
 	struct spec_state *state = ct_calloc(1, sizeof(*state));
-	struct spec_parser parser = { .err = err };
+	struct spec_parser parser = { .schema = &state_schema, .err = err };
 	r = spec_fields_parse(&parser, tree, state_fields, state);
 	yajl_tree_free(tree);
 	if (r < 0) {
@@ -151,6 +166,6 @@ void spec_state_free(struct spec_state *state)
 {
 	if (state == NULL)
 		return;
-	spec_fields_free(state_fields, state);
+	spec_fields_free(&state_schema, state_fields, state);
 	free(state);
 }
