@@ -613,9 +613,10 @@ __attribute__((noreturn)) static void run_child(struct exec_job *job)
 	struct libct_error err = { 0 };
 	_cleanup_free_ char *path = NULL;
 
+	/* This closes the caller's stray fds too: every fd above the preserved
+	 * ones that it keeps is one of the runtime's, and close-on-exec. */
 	close_unneeded_fds(job);
 	ct_reset_signals();
-	ct_close_inherited_fds(job->init.preserve_fds);
 	/* A filter with SCMP_ACT_NOTIFY sends its listener fd over this socket. */
 	job->init.sync_fd = job->child_sync_fd;
 	if (job->context->log != NULL) {
