@@ -551,19 +551,6 @@ static int setup_child(struct exec_job *job, char **ret_path, struct libct_error
 }
 
 /* Adds fd to the sorted list keep of *n entries, unless it is -1. */
-static void keep_fd(int *keep, size_t *n, size_t max, int fd)
-{
-	if (fd < 0 || *n >= max)
-		return;
-	size_t i = *n;
-	while (i > 0 && keep[i - 1] > fd) {
-		keep[i] = keep[i - 1];
-		i--;
-	}
-	keep[i] = fd;
-	(*n)++;
-}
-
 /*
  * Closes every fd of the runtime that the setup does not use, as the
  * child's first action. This process is visible in the container's pid
@@ -578,25 +565,14 @@ static void close_unneeded_fds(struct exec_job *job)
 {
 	int keep[64];
 	size_t n = 0;
-	size_t max = sizeof(keep) / sizeof(keep[0]);
-	keep_fd(keep, &n, max, job->child_sync_fd);
-	keep_fd(keep, &n, max, job->child_tty_fd);
-	keep_fd(keep, &n, max, job->init_pidfd);
+	keep[n++] = job->child_sync_fd;
+	keep[n++] = job->child_tty_fd;
+	keep[n++] = job->init_pidfd;
 	if (!job->root_entered)
-		keep_fd(keep, &n, max, job->root_fd);
-	for (size_t i = 0; i < job->init.cgroup_join.n_tasks; i++)
-		keep_fd(keep, &n, max, job->init.cgroup_join.task_fds[i]);
-
-	unsigned int next = 3 + (unsigned int)job->init.preserve_fds;
-	for (size_t i = 0; i < n; i++) {
-		unsigned int fd = (unsigned int)keep[i];
-		if (fd < next)
-			continue;
-		if (fd > next)
-			(void)close_range(next, fd - 1, 0);
-		next = fd + 1;
-	}
-	(void)close_range(next, ~0U, 0);
+		keep[n++] = job->root_fd;
+	for (size_t i = 0; i < job->init.cgroup_join.n_tasks && n < sizeof(keep) / sizeof(keep[0]); i++)
+		keep[n++] = job->init.cgroup_join.task_fds[i];
+	ct_close_fds_except(3 + (unsigned int)job->init.preserve_fds, keep, n);
 
 	/* Closed above; their numbers may be reused from here on. */
 	job->sync_fd = job->tty_fd = job->console_fd = job->dir_fd = -1;

@@ -152,6 +152,38 @@ static void wait_and_exec(struct ct_init *init, const char *path)
 	run_start_hooks_and_exec(init, path, conn);
 }
 
+/*
+ * Closes every fd above the preserved ones that the set-up does not use:
+ * the caller's stray fds, which are not close-on-exec, and the runtime's
+ * (the state directory, cgroup directories, the binary's view mounts).
+ * A process that can look into this init's /proc/PID/fd finds none of
+ * them, and the gaps between the kept fds go with one close_range() each,
+ * cheaper than a listing of /proc/self/fd (about 60 us).
+ */
+static void close_unneeded_fds(struct ct_init *init)
+{
+	size_t n_idmap = init->idmap_fds != NULL ? init->config->n_mounts : 0;
+	size_t max = 6 + SPEC_NS_COUNT + n_idmap + init->cgroup_join.n_tasks;
+	_cleanup_free_ int *keep = ct_malloc(max * sizeof(int));
+	size_t n = 0;
+	keep[n++] = init->sync_fd;
+	keep[n++] = init->terminal_fd;
+	keep[n++] = init->rootfs_fd;
+	keep[n++] = init->notify_tree_fd;
+	keep[n++] = init->start_fd;
+	keep[n++] = init->cgroup_join.clone_fd;
+	for (size_t i = 0; i < SPEC_NS_COUNT; i++)
+		keep[n++] = init->join_fds[i];
+	for (size_t i = 0; i < n_idmap; i++)
+		keep[n++] = init->idmap_fds[i];
+	for (size_t i = 0; i < init->cgroup_join.n_tasks; i++)
+		keep[n++] = init->cgroup_join.task_fds[i];
+	ct_close_fds_except(3 + (unsigned int)init->preserve_fds, keep, n);
+	/* Closed above; their numbers may be reused from here on. */
+	for (int i = 0; i < LIBCT_VIEW_MOUNTS; i++)
+		init->context->view_mounts[i] = -1;
+}
+
 void ct_init_run(struct ct_init *init, int runtime_sync_fd)
 {
 	struct libct_error err = { 0 };
@@ -164,11 +196,10 @@ void ct_init_run(struct ct_init *init, int runtime_sync_fd)
 	/* Before the mounts: the records take the pid from the host's /proc. */
 	ct_trace_route_to_runtime(init->context, &init->sync_fd);
 	ct_reset_signals();
-	ct_close_inherited_fds(init->preserve_fds);
-	/* Before the runtime closes its own: the last close dissolves each
-	 * mount and waits for an RCU grace period, which the runtime spends
-	 * while it waits for READY. */
-	ct_close_view_mounts(init->context->view_mounts);
+	/* This closes the view's mounts too, before the runtime closes its
+	 * own: the last close dissolves each mount and waits for an RCU grace
+	 * period, which the runtime spends while it waits for READY. */
+	close_unneeded_fds(init);
 
 	/* While the runtime waits for READY, its death kills the init; the
 	 * signal is cleared before READY because `create` exits afterwards. */

@@ -350,7 +350,11 @@ int ct_process_prepare(struct ct_init *init, char **ret_path, struct libct_error
  * would keep ignored signals and the mask (`run` blocks the signals it
  * forwards). */
 void ct_reset_signals(void);
-void ct_close_inherited_fds(int preserve_fds);
+/* Closes every fd from first up except those in keep (any order; -1
+ * entries are skipped), with one close_range() per gap instead of a listing
+ * of /proc/self/fd. The caller must forget the numbers it closed, which the
+ * next open may reuse. */
+void ct_close_fds_except(unsigned int first, int *keep, size_t n_keep);
 /* Executes the user program; returns only on failure. */
 int ct_process_exec(struct ct_init *init, const char *path, struct libct_error *err);
 

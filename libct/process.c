@@ -500,36 +500,25 @@ int ct_process_prepare(struct ct_init *init, char **ret_path, struct libct_error
 	return 0;
 }
 
-/* Closes the fds above the handed-over ones that are not close-on-exec.
- * Every fd of the runtime is close-on-exec, so these come from the caller,
- * and execve would close them anyway. Closing them at once means that a
- * container process allowed to look into a waiting init or exec process
- * (/proc/PID/fd with CAP_SYS_PTRACE) never finds a host file there. */
-void ct_close_inherited_fds(int preserve_fds)
+static int compare_fds(const void *a, const void *b)
 {
-	/* The entries are read into a small stack buffer. opendir() would take
-	 * 32 KiB from the heap (glibc 2.36), whose pages this child shares with
-	 * the runtime until one of them writes there. */
-	int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0)
-		return; /* execve still closes them */
-	int first = 3 + preserve_fds;
-	char buf[512] __attribute__((aligned(8)));
-	ssize_t n;
-	while ((n = getdents64(dir, buf, sizeof(buf))) > 0) {
-		for (ssize_t pos = 0; pos < n;) {
-			const struct dirent64 *entry = (const struct dirent64 *)(buf + pos);
-			pos += entry->d_reclen;
-			char *end;
-			long fd = strtol(entry->d_name, &end, 10);
-			if (*end != '\0' || end == entry->d_name || fd < first || fd == dir)
-				continue;
-			int flags = fcntl((int)fd, F_GETFD);
-			if (flags >= 0 && !(flags & FD_CLOEXEC))
-				close((int)fd);
-		}
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+void ct_close_fds_except(unsigned int first, int *keep, size_t n_keep)
+{
+	qsort(keep, n_keep, sizeof(*keep), compare_fds);
+	unsigned int next = first;
+	for (size_t i = 0; i < n_keep; i++) {
+		if (keep[i] < 0 || (unsigned int)keep[i] < next)
+			continue;
+		unsigned int fd = (unsigned int)keep[i];
+		if (fd > next)
+			(void)close_range(next, fd - 1, 0); /* fails only for bad arguments */
+		next = fd + 1;
 	}
-	close(dir);
+	(void)close_range(next, ~0U, 0);
 }
 
 void ct_reset_signals(void)
