@@ -155,7 +155,7 @@ static void wait_and_exec(struct ct_init *init, const char *path)
 /*
  * Closes every fd above the preserved ones that the set-up does not use:
  * the caller's stray fds, which are not close-on-exec, and the runtime's
- * (the state directory, cgroup directories, the binary's view mounts).
+ * (the state directory, cgroup directories).
  * A process that can look into this init's /proc/PID/fd finds none of
  * them, and the gaps between the kept fds go with one close_range() each,
  * cheaper than a listing of /proc/self/fd (about 60 us).
@@ -179,9 +179,6 @@ static void close_unneeded_fds(struct ct_init *init)
 	for (size_t i = 0; i < init->cgroup_join.n_tasks; i++)
 		keep[n++] = init->cgroup_join.task_fds[i];
 	ct_close_fds_except(3 + (unsigned int)init->preserve_fds, keep, n);
-	/* Closed above; their numbers may be reused from here on. */
-	for (int i = 0; i < LIBCT_VIEW_MOUNTS; i++)
-		init->context->view_mounts[i] = -1;
 }
 
 void ct_init_run(struct ct_init *init, int runtime_sync_fd)
@@ -196,9 +193,12 @@ void ct_init_run(struct ct_init *init, int runtime_sync_fd)
 	/* Before the mounts: the records take the pid from the host's /proc. */
 	ct_trace_route_to_runtime(init->context, &init->sync_fd);
 	ct_reset_signals();
-	/* This closes the view's mounts too, before the runtime closes its
-	 * own: the last close dissolves each mount and waits for an RCU grace
-	 * period, which the runtime spends while it waits for READY. */
+	/* Before the runtime closes its own: the last close dissolves each
+	 * mount and waits for an RCU grace period, which the runtime spends
+	 * while it waits for READY. They are closed one by one, because with
+	 * more --preserve-fds than the caller had open they may lie in the
+	 * preserved range, which close_unneeded_fds() leaves alone. */
+	ct_close_view_mounts(init->context->view_mounts);
 	close_unneeded_fds(init);
 
 	/* While the runtime waits for READY, its death kills the init; the

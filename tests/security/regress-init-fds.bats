@@ -28,6 +28,20 @@ teardown() { ct_teardown; }
 	expect_output_lacks "dir "
 }
 
+# With more --preserve-fds than the caller has open, the runtime's own fds
+# fall into the preserved range, which the init leaves alone. The detached
+# mounts of the binary's view, which readlink shows as "/", must still go.
+@test "created init with surplus preserved fds holds no view mount" {
+	run ctrun create --preserve-fds 30 --bundle "$CT_BUNDLE" "$CT_ID" </dev/null
+	expect_success
+	ct_record_init "$CT_ID"
+	local pid fd
+	pid=$(container_pid "$CT_ID")
+	for fd in /proc/"$pid"/fd/*; do
+		[ "$(readlink "$fd")" != / ] || fail "$fd of the waiting init is a detached mount"
+	done
+}
+
 # The exec process joins the init's pid namespace through the runtime, which
 # keeps an fd of its own pid namespace meanwhile. The process must not keep
 # a copy until its execve, where a container process with CAP_SYS_PTRACE
