@@ -79,7 +79,9 @@ static int make_node_at(int parent_fd, const struct device_node *node, struct li
 			return ct_error_sys(err, errno, "create device \"%s\"", node->path);
 		if (fstatat(parent_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			return ct_error_sys(err, errno, "create device \"%s\"", node->path);
-		bool same = is_same_node(&st, node);
+		/* A hard link would carry the owner and mode set below to its
+		 * other names, which may lie outside the rootfs. */
+		bool same = is_same_node(&st, node) && st.st_nlink == 1;
 		if (!same && unlinkat(parent_fd, name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0)
 			return ct_error_sys(err, errno, "remove \"%s\" to create a device there", node->path);
 		if (!same && mknodat(parent_fd, name, mode, rdev) < 0)
@@ -103,7 +105,7 @@ static int make_node_at(int parent_fd, const struct device_node *node, struct li
 	struct stat created;
 	if (fstat(fd, &created) < 0)
 		return ct_error_sys(err, errno, "stat device \"%s\"", node->path);
-	if (!is_same_node(&created, node))
+	if (!is_same_node(&created, node) || created.st_nlink != 1)
 		return ct_error_set(err, EBUSY, "device \"%s\" was replaced while it was created", node->path);
 	if (fchownat(fd, "", node->uid, node->gid, AT_EMPTY_PATH) < 0)
 		return ct_error_sys(err, errno, "change owner of \"%s\" to %u:%u", node->path, (unsigned)node->uid,

@@ -186,3 +186,24 @@ stat_in_container() {
 		expect_nothing_left
 	done
 }
+
+@test "devices hard link keeps the node it shares" {
+	# A node of the image that is a hard link shares its inode with a name
+	# outside the rootfs; the owner and mode of the container's device must
+	# not reach that name.
+	mknod "$CT_TMP/outside" c 1 3
+	chmod 600 "$CT_TMP/outside"
+	mkdir -p "$CT_BUNDLE/rootfs/opt"
+	ln "$CT_TMP/outside" "$CT_BUNDLE/rootfs/opt/linked" 2>/dev/null ||
+		skip "the rootfs and the test's directory are on different file systems"
+	update_config '.process.args = ["/bin/ls", "-ln", "/opt/linked"] |
+		.linux.devices = [{"path": "/opt/linked", "type": "c", "major": 1, "minor": 3,
+			"fileMode": 438, "uid": 99, "gid": 99}]'
+
+	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	[ "$(stat -c '%a %u %g' "$CT_TMP/outside")" = "600 0 0" ] ||
+		fail "the outside node is now $(stat -c '%a %u %g' "$CT_TMP/outside")"
+	expect_output_has "crw-rw-rw-"
+	expect_output_has " 99 "
+}
