@@ -306,6 +306,24 @@ static int wait_init_gone(int pidfd, const struct ct_state *state, struct libct_
 	return 0;
 }
 
+/*
+ * Kills what is left in a cgroup that was not empty or not all made by
+ * create. An empty one is left alone: once cgroup.kill was written, Linux
+ * 6.18.44 (seen on the development VM) kills each process that a later
+ * clone3(CLONE_INTO_CGROUP) places there, so a cgroupsPath that existed
+ * before could serve one container only. Returns 1 when there was nothing
+ * to kill.
+ */
+static int kill_remaining(struct ct_cgroup *cgroup, struct libct_error *err)
+{
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n_pids = 0;
+	int r = ct_cgroup_pids(cgroup, &pids, &n_pids, err);
+	if (r >= 0 && n_pids == 0)
+		return 1;
+	return ct_cgroup_kill(cgroup, SIGKILL, err);
+}
+
 static int destroy_cgroup(const struct ct_state *state, struct libct_error *err)
 {
 	struct ct_cgroup *cgroup = NULL;
@@ -317,7 +335,7 @@ static int destroy_cgroup(const struct ct_state *state, struct libct_error *err)
 	 * init was the last one, and the empty cgroup goes without a kill. */
 	r = ct_cgroup_destroy_if_empty(cgroup, err);
 	if (r == 0) {
-		r = ct_cgroup_kill(cgroup, SIGKILL, err);
+		r = kill_remaining(cgroup, err);
 		if (r >= 0 || r == -ENOENT)
 			r = ct_cgroup_destroy(cgroup, err);
 	}

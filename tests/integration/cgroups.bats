@@ -157,3 +157,26 @@ v1_cgroup_dir() {
 	# start and the other forks fail.
 	[ "$(grep -c '^sleeping=5$' <<<"$output")" -le 2 ] || fail "the pids limit let more than 2 sleepers start"
 }
+
+@test "cgroups existing path serves two containers" {
+	# The runtime leaves a cgroup it did not make, and must leave it usable.
+	# A write to cgroup.kill there would make Linux 6.18.44 kill each later
+	# process that clone3 places into it.
+	update_config '.process.args = ["/bin/true"]'
+	local dir
+	for dir in $(expected_cgroup_dirs); do
+		mkdir "$dir"
+		if [ -f "$dir/cpuset.cpus" ]; then
+			cat "$(dirname "$dir")/cpuset.cpus" >"$dir/cpuset.cpus"
+			cat "$(dirname "$dir")/cpuset.mems" >"$dir/cpuset.mems"
+		fi
+	done
+
+	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID"
+	expect_success
+	run ctrun run --bundle "$CT_BUNDLE" "$CT_ID-2"
+	expect_success
+	for dir in $(expected_cgroup_dirs); do
+		rmdir "$dir" || fail "$dir is busy or gone"
+	done
+}
