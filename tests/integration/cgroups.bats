@@ -166,7 +166,8 @@ v1_cgroup_dir() {
 	local dir
 	for dir in $(expected_cgroup_dirs); do
 		mkdir "$dir"
-		if [ -f "$dir/cpuset.cpus" ]; then
+		# A new v1 cpuset level is empty; in cgroup2 an empty one inherits.
+		if [ -f "$dir/cpuset.cpus" ] && [ -f "$(dirname "$dir")/cpuset.cpus" ]; then
 			cat "$(dirname "$dir")/cpuset.cpus" >"$dir/cpuset.cpus"
 			cat "$(dirname "$dir")/cpuset.mems" >"$dir/cpuset.mems"
 		fi
