@@ -550,7 +550,6 @@ static int setup_child(struct exec_job *job, char **ret_path, struct libct_error
 	return r;
 }
 
-/* Adds fd to the sorted list keep of *n entries, unless it is -1. */
 /*
  * Closes every fd of the runtime that the setup does not use, as the
  * child's first action. This process is visible in the container's pid

@@ -350,10 +350,9 @@ int ct_process_prepare(struct ct_init *init, char **ret_path, struct libct_error
  * would keep ignored signals and the mask (`run` blocks the signals it
  * forwards). */
 void ct_reset_signals(void);
-/* Closes every fd from first up except those in keep (any order; -1
- * entries are skipped), with one close_range() per gap instead of a listing
- * of /proc/self/fd. The caller must forget the numbers it closed, which the
- * next open may reuse. */
+/* Closes every fd from first up except those in keep (in any order, and
+ * -1 entries are skipped), with one close_range() per gap. The caller must
+ * forget the numbers it closed, which the next open may reuse. */
 void ct_close_fds_except(unsigned int first, int *keep, size_t n_keep);
 /* Executes the user program; returns only on failure. */
 int ct_process_exec(struct ct_init *init, const char *path, struct libct_error *err);
@@ -488,9 +487,9 @@ enum ct_cgroup_part {
 int ct_cgroup_create(struct ct_cgroup *cgroup, enum ct_cgroup_part part, struct libct_error *err);
 /* Returns whether the container has a directory in a v1 hierarchy. */
 bool ct_cgroup_has_v1(const struct ct_cgroup *cgroup);
-/* The mount point, the container's directory and the kind of hierarchy
- * index, in the order they were found. Returns false past the last one.
- * A cgroup read back from a state has no mount points, so it gives none. */
+/* Returns the mount point, the container's directory and the kind of
+ * hierarchy index, in the order they were found, or false past the last
+ * one. A cgroup read back from a state has no mount points, so it has none. */
 bool ct_cgroup_hierarchy_at(const struct ct_cgroup *cgroup, size_t index, const char **ret_mount_point,
 			    const char **ret_dir, bool *ret_unified);
 /* Records, before ct_cgroup_create(), the top-most directory that it will
@@ -521,8 +520,8 @@ int ct_cgroup_join_prepare(struct ct_cgroup *cgroup, enum ct_cgroup_part part, s
 			   struct libct_error *err);
 /* In the child: joins the v1 hierarchies of join and closes its fds. */
 int ct_cgroup_join_self(struct ct_cgroup_join *join, struct libct_error *err);
-/* clone3() with flags and SIGCHLD, born in the cgroup2 directory of join
- * where it has one. Returns as fork() does, with errno set on failure. */
+/* Calls clone3() with flags and SIGCHLD, placing the child in the cgroup2
+ * directory of join where it has one. Returns as fork() does. */
 pid_t ct_cgroup_clone3(uint64_t flags, const struct ct_cgroup_join *join);
 /* Closes the fds of join and frees it; join may be zeroed or prepared. */
 void ct_cgroup_join_close(struct ct_cgroup_join *join);

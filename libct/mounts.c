@@ -977,7 +977,7 @@ static int mount_hierarchy(struct ct_init *init, int root_fd, const char *target
 		return mount_hierarchy_instance(fd, target, h, attr_set, err);
 	}
 
-	_cleanup_free_ char *source = h->dir != NULL ? ct_strdup(h->dir) : own_cgroup_dir(h, self_cgroup);
+	_cleanup_free_ char *source = own_cgroup_dir(h, self_cgroup);
 	if (source == NULL)
 		return ct_error_set(err, ENOENT, "find the container's cgroup for \"%s\" in /proc/self/cgroup",
 				    h->mount_point);

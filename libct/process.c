@@ -514,8 +514,10 @@ void ct_close_fds_except(unsigned int first, int *keep, size_t n_keep)
 		if (keep[i] < 0 || (unsigned int)keep[i] < next)
 			continue;
 		unsigned int fd = (unsigned int)keep[i];
+		/* next <= fd - 1 here, and close_range() fails only when first
+		 * exceeds last or with unknown flags. */
 		if (fd > next)
-			(void)close_range(next, fd - 1, 0); /* fails only for bad arguments */
+			(void)close_range(next, fd - 1, 0);
 		next = fd + 1;
 	}
 	(void)close_range(next, ~0U, 0);

@@ -52,12 +52,10 @@ enum spec_field_kind {
 #define SPEC_FIELD_KEY_MAX 32
 
 /*
- * One member of a JSON object. The tables hold no pointers, so that a
- * position-independent ctrun need not relocate them at every start: that
- * made their pages private, about 30 KiB that each start copied and that
- * the binary protection then copied again. The key is stored in place, and
- * nested tables and name tables are named by their index in the document's
- * struct spec_schema.
+ * One member of a JSON object. The key is stored in place, and nested tables
+ * and name tables are indices into the document's struct spec_schema. The
+ * tables thus hold no pointers, which a position-independent ctrun would
+ * have to relocate, and so copy, at every start (about 30 KiB).
  */
 struct spec_field {
 	char key[SPEC_FIELD_KEY_MAX]; /* "" ends a table */
@@ -81,8 +79,8 @@ struct spec_field {
 	uint64_t umax;
 };
 
-/* The tables of one document, indexed by spec_field.fields and .names;
- * index 0 of each is unused. */
+/* The tables of one document, indexed by spec_field.fields and .names.
+ * Index 0 of each is unused. */
 struct spec_schema {
 	const struct spec_field *const *tables;
 	const struct spec_name_table *const *names;
